@@ -1,0 +1,53 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace scale::db {
+class Pool;
+}
+
+namespace scale::api {
+
+// How this replica sees the cluster right now, supplied by the replica process (main.cpp wires it
+// from cluster/). api/ never looks at ZooKeeper or scheduler internals itself.
+enum class Role { Leader, Follower, Unknown };
+struct LocalView {
+  Role role = Role::Unknown;
+  // replica_id of the candidate that currently leads in ZooKeeper (lowest node), if known.
+  std::optional<std::string> zk_leader_replica_id;
+};
+
+struct ServerOptions {
+  std::string listen_host = "127.0.0.1";
+  uint16_t port = 8000;  // 0 is not allowed: callers pick a port
+  std::string replica_id;
+  std::string version;
+  size_t max_body_bytes = 1 << 20;                   // larger bodies get 413
+  std::chrono::seconds status_max_age{12};           // older status documents get 503
+  std::chrono::milliseconds cache_refresh{250};      // how often the in-memory copies refresh
+};
+
+// The REST server every replica runs (DESIGN.md section 6). Reads come from PostgreSQL through an
+// in-memory copy refreshed by LISTEN/NOTIFY and a short poll; writes are user intents stored in
+// PostgreSQL. Every answer carries X-Scale-Replica and X-Scale-Leader. Errors are JSON {"detail"}.
+class Server {
+ public:
+  Server(ServerOptions options, db::Pool& pool, std::function<LocalView()> view);
+  ~Server();  // stops if running
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  void start();  // throws std::runtime_error when the port cannot be bound
+  void stop();   // idempotent; joins every thread the server owns
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace scale::api

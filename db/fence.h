@@ -1,0 +1,33 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "db/connection.h"
+
+namespace scale::db {
+
+// The row of table `leadership` (id = 1): who holds the PostgreSQL fence.
+struct LeaderRecord {
+  long long epoch = 0;
+  std::string replica_id;
+  std::string api_url;
+  std::string elected_at;  // ISO-8601 UTC
+};
+
+// Fence 2 of DESIGN.md section 2.
+class Fence {
+ public:
+  // In one transaction: lock the row, raise the epoch to `me.epoch` only if it is higher than the
+  // stored one, record the replica. True when this replica now holds the fence.
+  static bool promote(Connection& conn, const LeaderRecord& me);
+
+  // Runs fn in a transaction that first reads the stored epoch FOR SHARE and throws FencedOut
+  // (after rolling back) unless it equals `epoch`. Every leader-owned write goes through here.
+  static void run(Connection& conn, long long epoch, const std::function<void(Connection&)>& fn);
+
+  static std::optional<LeaderRecord> current(Connection& conn);
+};
+
+}  // namespace scale::db
