@@ -18,14 +18,28 @@
 // never a skip).
 namespace scale::test {
 
-// A port on 127.0.0.1 that nothing listens on right now.
+// A port on 127.0.0.1 that nothing listens on right now. Picked at random below the ephemeral
+// range and never handed out twice by one process.
 uint16_t free_port();
 
+// Everything needed to start a ChildProcess (the long form of its constructor).
+struct ChildSpec {
+  std::vector<std::string> argv = {};   // argv[0] is a path or a name looked up in PATH
+  std::filesystem::path log_path = {};  // stdout + stderr, appended
+  std::map<std::string, std::string> extra_env = {};  // added to (or replacing in) our environment
+  std::string run_as_user = {};            // empty: same user; else setuid to it (needs root)
+  std::filesystem::path working_dir = {};  // empty: inherit
+};
+
 // A child process; SIGKILLed in the destructor if still running. Output goes to log_path.
+// It runs in its own process group (killed as a group) and gets SIGKILL when the *thread* that
+// created it exits (PR_SET_PDEATHSIG): create children from a thread that outlives them (the test's
+// main thread). A missing executable throws std::runtime_error.
 class ChildProcess {
  public:
   ChildProcess(const std::vector<std::string>& argv, const std::filesystem::path& log_path,
                const std::map<std::string, std::string>& extra_env = {});
+  explicit ChildProcess(const ChildSpec& spec);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -35,9 +49,11 @@ class ChildProcess {
   bool running();
   // Waits for exit; returns the exit status (as from waitpid) or -1 on timeout.
   int wait(std::chrono::milliseconds timeout);
-  void kill_and_wait();  // SIGKILL then reap
+  void kill_and_wait();  // SIGKILL (the whole process group) then reap
+  const std::filesystem::path& log_path() const { return log_path_; }
 
  private:
+  std::filesystem::path log_path_;
   pid_t pid_ = -1;
   bool reaped_ = false;
   int status_ = 0;
@@ -46,8 +62,12 @@ class ChildProcess {
 // A fresh temporary directory, removed (recursively) in the destructor.
 class TempDir {
  public:
-  explicit TempDir(const std::string& prefix = "scale-test");
+  // Created under `parent`, or under std::filesystem::temp_directory_path() when empty.
+  explicit TempDir(const std::string& prefix = "scale-test",
+                   const std::filesystem::path& parent = {});
   ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
   const std::filesystem::path& path() const { return path_; }
 
  private:
@@ -61,8 +81,9 @@ class ZooKeeperServer {
   ~ZooKeeperServer();
   std::string connect_string() const;  // "127.0.0.1:PORT"
   uint16_t port() const;
-  void stop();   // SIGKILL
-  void start();  // again, same port and data
+  void stop();                             // SIGKILL
+  void start();                            // again, same port and data (no-op when running)
+  std::filesystem::path log_path() const;  // the server's log4j log
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
@@ -77,17 +98,25 @@ class ZooKeeperEnsemble {
   int size() const;
   // Index of the member whose `srvr` says Mode: leader, or -1.
   int leader_index() const;
-  void kill(int index);   // SIGKILL one member
-  void start(int index);  // restart a killed member
-  // Waits until a quorum serves again (some member reports leader, and followers follow).
+  void kill(int index);  // SIGKILL one member
+  // Restarts a killed member; returns once its client port answers `srvr` (it may still be
+  // looking for a quorum: call wait_quorum to wait for it to serve).
+  void start(int index);
+  // Waits until a quorum serves again: exactly one running member reports leader and every other
+  // running member reports follower.
   bool wait_quorum(std::chrono::milliseconds timeout) const;
   std::string member_connect_string(int index) const;
+  uint16_t member_port(int index) const;
+  bool is_running(int index) const;  // not killed by kill()
+  std::filesystem::path member_log_path(int index) const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
-// A real PostgreSQL 15 server (initdb in a temp dir, trust auth, fsync off), owned by user postgres.
+// A real PostgreSQL 15 server (initdb in a temp dir, trust auth, fsync off), owned by user
+// postgres.
 class PostgresServer {
  public:
   PostgresServer();  // initdb + start, waits until it accepts connections
@@ -97,9 +126,10 @@ class PostgresServer {
   std::string conninfo(const std::string& db = "postgres") const;
   // Creates a fresh empty database and returns its conninfo. Lets each test have its own schema.
   std::string create_database(const std::string& name);
-  void stop();     // fast shutdown
-  void start();    // again, same data and port
-  void restart();  // stop + start
+  void stop();                             // fast shutdown
+  void start();                            // again, same data and port
+  void restart();                          // stop + start
+  std::filesystem::path log_path() const;  // the postmaster's stderr
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
@@ -107,5 +137,13 @@ class PostgresServer {
 
 // Polls cond every 10 ms until true or the deadline; true when cond became true.
 bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout);
+
+// Sends a ZooKeeper four-letter word (e.g. "srvr", "ruok", "mntr") to 127.0.0.1:port and returns
+// the whole answer, or "" when nothing answered within the timeout.
+std::string four_letter_word(uint16_t port, const std::string& word,
+                             std::chrono::milliseconds timeout = std::chrono::milliseconds(1000));
+
+// The last max_bytes of a file ("" if unreadable), for failure messages.
+std::string read_tail(const std::filesystem::path& path, size_t max_bytes = 4096);
 
 }  // namespace scale::test
