@@ -58,7 +58,9 @@ class Connection {
 
   Result exec(std::string_view sql, const Params& params = {});
 
-  // Runs fn inside BEGIN ... COMMIT; rolls back and rethrows on any exception.
+  // Runs fn inside BEGIN ... COMMIT; rolls back and rethrows on any exception. When a transaction
+  // is already open, fn simply runs inside it: a nested BEGIN/COMMIT would commit the outer one
+  // early.
   void transaction(const std::function<void(Connection&)>& fn);
 
   void listen(std::string_view channel);
@@ -68,12 +70,37 @@ class Connection {
   // False once the server connection is broken; the pool then drops this connection.
   bool ok() const;
 
+  // Reads whatever the server sent while the connection sat idle (a shutdown notice, EOF) without a
+  // round trip, so a connection killed by a server restart is noticed before it is handed out.
+  // Returns ok().
+  bool probe();
+
+  // True while a transaction is open (BEGIN issued, neither COMMIT nor ROLLBACK yet).
+  bool in_transaction() const;
+
+  // The server process serving this connection (pg_stat_activity.pid); for diagnostics and tests.
+  int backend_pid() const;
+
+  // The epoch of the Fence::run transaction currently open on this connection, if any. Stores of
+  // leader-owned tables use it to join that transaction instead of opening their own.
+  std::optional<long long> fence_epoch() const { return fence_epoch_; }
+
+  // Runs a multi-statement SQL script that has no parameters. Only for the migration files compiled
+  // into the binary: never pass text built from input.
+  void exec_script(std::string_view sql);
+
  private:
+  friend class Fence;  // sets fence_epoch_ for the duration of a fenced transaction
+
   pg_conn* conn_;
+  std::optional<long long> fence_epoch_;
 };
 
 // A small fixed-size pool. acquire() blocks until a connection is free (or throws Error after
-// timeout); broken connections are replaced on the next acquire.
+// timeout); broken connections are replaced on the next acquire. Connections are opened lazily, up
+// to `size`, so a replica can start while the database is still coming up. Thread-safe. Every Lease
+// must be gone before the Pool is destroyed. Do not LISTEN on a pooled connection: notifications
+// would pile up unread; use a dedicated Connection.
 class Pool {
  public:
   class Lease {

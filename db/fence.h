@@ -25,7 +25,15 @@ class Fence {
 
   // Runs fn in a transaction that first reads the stored epoch FOR SHARE and throws FencedOut
   // (after rolling back) unless it equals `epoch`. Every leader-owned write goes through here.
+  // Throws Error if conn already has a transaction open: the fence check must be the first thing
+  // the transaction does, or rows read before it could be stale.
   static void run(Connection& conn, long long epoch, const std::function<void(Connection&)>& fn);
+
+  // For stores of leader-owned tables: runs fn inside the Fence::run(epoch) transaction already
+  // open on conn, or opens one. Throws Error when conn has an unfenced (or other-epoch) transaction
+  // open, so a leader-owned write can never slip past the fence.
+  static void join_or_run(Connection& conn, long long epoch,
+                          const std::function<void(Connection&)>& fn);
 
   static std::optional<LeaderRecord> current(Connection& conn);
 };
