@@ -27,9 +27,9 @@ struct ServerOptions {
   uint16_t port = 8000;  // 0 is not allowed: callers pick a port
   std::string replica_id;
   std::string version;
-  size_t max_body_bytes = 1 << 20;                   // larger bodies get 413
-  std::chrono::seconds status_max_age{12};           // older status documents get 503
-  std::chrono::milliseconds cache_refresh{250};      // how often the in-memory copies refresh
+  size_t max_body_bytes = 1 << 20;               // larger bodies get 413
+  std::chrono::seconds status_max_age{12};       // older status documents get 503
+  std::chrono::milliseconds cache_refresh{250};  // how often the in-memory copies refresh
 };
 
 // The REST server every replica runs (DESIGN.md section 6). Reads come from PostgreSQL through an
@@ -37,13 +37,18 @@ struct ServerOptions {
 // PostgreSQL. Every answer carries X-Scale-Replica and X-Scale-Leader. Errors are JSON {"detail"}.
 class Server {
  public:
+  // `view` is called on cpprestsdk pool threads for every request (headers, /leaderhealth,
+  // /v6/leader/): it must be thread-safe and must not block. pool must outlive the server; PATCH
+  // and /healthz lease from it for about a second at most.
   Server(ServerOptions options, db::Pool& pool, std::function<LocalView()> view);
   ~Server();  // stops if running
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
   void start();  // throws std::runtime_error when the port cannot be bound
-  void stop();   // idempotent; joins every thread the server owns
+  // Idempotent; closes the listener, waits for requests in handlers, joins the cache thread.
+  // Call it from a thread of the caller's, never from a cpprestsdk pool thread (it waits on one).
+  void stop();
 
  private:
   struct Impl;

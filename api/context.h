@@ -1,0 +1,29 @@
+#pragma once
+
+#include <functional>
+
+#include "api/read_cache.h"
+#include "api/server.h"
+
+namespace scale::db {
+class Pool;
+}
+
+namespace scale::api {
+
+// What every handler may use. Owned by the server and shared with in-flight requests.
+struct Context {
+  Context(ServerOptions options, db::Pool& pool, std::function<LocalView()> view);
+
+  // The replica's view of leadership; Unknown if the callback throws (never fails a request).
+  LocalView view() const;
+
+  const ServerOptions options;
+  db::Pool& pool;
+  ReadCache cache;
+
+ private:
+  const std::function<LocalView()> view_;
+};
+
+}  // namespace scale::api

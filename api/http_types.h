@@ -1,0 +1,27 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// Plain request/response values, so routing, validation and handlers are testable without a
+// listener and without pulling cpprestsdk headers (slow to compile) into every file.
+namespace scale::api {
+
+struct Request {
+  std::string method;  // upper case, as on the wire: "GET", "PATCH", ...
+  std::string path;    // without the query string
+  std::string body;    // read only for routes that take a body
+};
+
+struct Response {
+  int status = 200;
+  std::string body;                                          // always JSON
+  std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
+
+  // Value of the first header named `name` (case-insensitive), "" when absent.
+  std::string header(std::string_view name) const;
+};
+
+}  // namespace scale::api

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http_types.h"
+
+namespace scale::api {
+
+using Handler = std::function<Response(const Request&)>;
+
+struct Route {
+  std::string method;
+  std::string path;         // canonical form, e.g. "/v6/status/"
+  bool reads_body = false;  // only these routes get the request body read (and size-checked)
+  Handler handler;
+};
+
+// The method/path table of the API. Paths match exactly except for a trailing slash, which is
+// optional on both sides ("/ping" and "/ping/", "/v6/status" and "/v6/status/" are one route), so
+// clients that normalise URLs differently reach the same endpoint instead of a 404.
+class Router {
+ public:
+  enum class Outcome { Found, NotFound, MethodNotAllowed };
+  struct Match {
+    Outcome outcome = Outcome::NotFound;
+    const Route* route = nullptr;  // set when Found
+    std::string allow;             // "GET, PATCH" when MethodNotAllowed
+  };
+
+  void add(Route route);
+  Match match(std::string_view method, std::string_view path) const;
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace scale::api

@@ -1,0 +1,245 @@
+// The only translation unit of api/ that includes cpprestsdk: it turns http_requests into
+// api::Request values, runs the router and handlers, and sends api::Response values back.
+#include "api/server.h"
+
+#include <cpprest/http_listener.h>
+#include <glog/logging.h>
+
+#include <charconv>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+
+#include "api/context.h"
+#include "api/json_response.h"
+#include "api/response_headers.h"
+#include "api/router.h"
+#include "api/routes.h"
+
+namespace scale::api {
+namespace {
+
+namespace http = web::http;
+using http::experimental::listener::http_listener;
+
+// How long stop() waits for requests already in a handler (a PATCH on a slow database).
+constexpr std::chrono::seconds kDrainTimeout{10};
+
+// Counts requests between arrival and reply, so stop() can wait until no handler still uses the
+// pool, the cache or the view callback, all of which belong to the caller.
+class InFlight {
+ public:
+  class Token {
+   public:
+    explicit Token(InFlight& owner) : owner_(owner) {
+      std::lock_guard lock(owner_.mutex_);
+      ++owner_.count_;
+    }
+    ~Token() {
+      std::lock_guard lock(owner_.mutex_);
+      if (--owner_.count_ == 0) owner_.idle_.notify_all();
+    }
+    Token(const Token&) = delete;
+    Token& operator=(const Token&) = delete;
+
+   private:
+    InFlight& owner_;
+  };
+
+  bool wait_idle(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return idle_.wait_for(lock, timeout, [this] { return count_ == 0; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable idle_;
+  int count_ = 0;
+};
+
+// Everything a request needs, shared with body-reading continuations so it outlives them.
+struct Core {
+  Core(ServerOptions options, db::Pool& pool, std::function<LocalView()> view)
+      : context(std::move(options), pool, std::move(view)), router(make_routes(context)) {}
+  Context context;
+  Router router;  // its handlers refer to `context`, so Core never moves
+  InFlight in_flight;
+};
+
+using TokenPtr = std::shared_ptr<InFlight::Token>;
+
+void send(const Core& core, const http::http_request& request, Response response) {
+  add_replica_headers(response, core.context.view(), core.context.options.replica_id);
+  http::http_response reply(static_cast<http::status_code>(response.status));
+  for (const auto& [name, value] : response.headers) reply.headers().add(name, value);
+  // A byte vector, not a std::string: cpprest reads a string body through a streambuf<char>
+  // reinterpreted as streambuf<uint8_t>, which UBSan's vptr check rightly reports.
+  reply.headers().set_content_type("application/json");
+  reply.set_body(std::vector<unsigned char>(response.body.begin(), response.body.end()));
+  try {
+    // The reply task fails when the client is gone or the listener is closing; observe it, since
+    // an unobserved failed pplx task terminates the process.
+    request.reply(reply).then([](pplx::task<void> sent) {
+      try {
+        sent.get();
+      } catch (const std::exception& e) {
+        VLOG(1) << "api: reply not delivered: " << e.what();
+      }
+    });
+  } catch (const std::exception& e) {
+    VLOG(1) << "api: cannot reply: " << e.what();
+  }
+}
+
+Response run_handler(const Route& route, const Request& request) {
+  try {
+    return route.handler(request);
+  } catch (const std::exception& e) {
+    LOG(ERROR) << "api: " << request.method << " " << request.path << " failed: " << e.what();
+    return error_response(500, std::string("internal error: ") + e.what());
+  } catch (...) {
+    LOG(ERROR) << "api: " << request.method << " " << request.path << " failed";
+    return error_response(500, "internal error");
+  }
+}
+
+// The Content-Length the client declared, if any and parsable.
+std::optional<unsigned long long> declared_length(const http::http_request& request) {
+  const auto& headers = request.headers();
+  const auto it = headers.find(http::header_names::content_length);
+  if (it == headers.end()) return std::nullopt;
+  unsigned long long length = 0;
+  const auto& text = it->second;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return length;
+}
+
+Response too_large(size_t max_bytes) {
+  auto response =
+      error_response(413, "request body larger than " + std::to_string(max_bytes) + " bytes");
+  // cpprestsdk still takes in the whole body before it sends this; at least do not keep the
+  // connection of a client that sends such bodies.
+  response.headers.emplace_back("Connection", "close");
+  return response;
+}
+
+// Reads the body without blocking this pool thread (a continuation runs when it has arrived),
+// checks its size, then runs the handler.
+void read_body_then_handle(std::shared_ptr<Core> core, http::http_request request,
+                           const Route& route, Request req, TokenPtr token) {
+  const size_t max_bytes = core->context.options.max_body_bytes;
+  request.extract_vector().then([core = std::move(core), request, &route, req = std::move(req),
+                                 token = std::move(token),
+                                 max_bytes](pplx::task<std::vector<unsigned char>> body) mutable {
+    // Nothing may escape this continuation: an exception left in a discarded task aborts.
+    try {
+      Response response;
+      try {
+        const auto bytes = body.get();
+        if (bytes.size() > max_bytes) {
+          response = too_large(max_bytes);
+        } else {
+          req.body.assign(bytes.begin(), bytes.end());
+          response = run_handler(route, req);
+        }
+      } catch (const std::exception& e) {
+        // Typically the client closed before sending all it announced; e.what() is an errno text.
+        VLOG(1) << "api: reading a request body: " << e.what();
+        response = error_response(400, "request body could not be read completely");
+      }
+      send(*core, request, std::move(response));
+    } catch (...) {
+      LOG(ERROR) << "api: unexpected failure answering " << req.method << " " << req.path;
+    }
+    token.reset();
+  });
+}
+
+void dispatch(const std::shared_ptr<Core>& core, http::http_request request) {
+  auto token = std::make_shared<InFlight::Token>(core->in_flight);
+  Request req;
+  req.method = request.method();
+  req.path = request.request_uri().path();
+  const auto match = core->router.match(req.method, req.path);
+  switch (match.outcome) {
+    case Router::Outcome::NotFound:
+      return send(*core, request, error_response(404, "not found: " + sanitize(req.path)));
+    case Router::Outcome::MethodNotAllowed: {
+      auto response = error_response(
+          405, "method " + sanitize(req.method, 20) + " not allowed; allowed: " + match.allow);
+      response.headers.emplace_back("Allow", match.allow);
+      return send(*core, request, std::move(response));
+    }
+    case Router::Outcome::Found:
+      break;
+  }
+  const Route& route = *match.route;
+  if (!route.reads_body) return send(*core, request, run_handler(route, req));
+  // Refuse early what the client announces as too large; the actual size is checked too, since
+  // chunked bodies announce nothing.
+  const auto length = declared_length(request);
+  if (length && *length > core->context.options.max_body_bytes) {
+    return send(*core, request, too_large(core->context.options.max_body_bytes));
+  }
+  read_body_then_handle(core, std::move(request), route, std::move(req), std::move(token));
+}
+
+std::string listen_uri(const ServerOptions& options) {
+  const bool ipv6 = options.listen_host.find(':') != std::string::npos;
+  const auto host = ipv6 ? "[" + options.listen_host + "]" : options.listen_host;
+  return "http://" + host + ":" + std::to_string(options.port);
+}
+
+}  // namespace
+
+struct Server::Impl {
+  std::shared_ptr<Core> core;
+  std::unique_ptr<http_listener> listener;
+};
+
+Server::Server(ServerOptions options, db::Pool& pool, std::function<LocalView()> view)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->core = std::make_shared<Core>(std::move(options), pool, std::move(view));
+}
+
+Server::~Server() {
+  stop();
+}
+
+void Server::start() {
+  if (impl_->listener) return;
+  const auto& options = impl_->core->context.options;
+  if (options.port == 0) throw std::runtime_error("api: port 0 is not allowed; pick a port");
+  const auto uri = listen_uri(options);
+  impl_->core->context.cache.start();
+  try {
+    auto listener = std::make_unique<http_listener>(uri);
+    listener->support(
+        [core = impl_->core](http::http_request request) { dispatch(core, std::move(request)); });
+    listener->open().wait();
+    impl_->listener = std::move(listener);
+  } catch (const std::exception& e) {
+    impl_->core->context.cache.stop();
+    throw std::runtime_error("api: cannot listen on " + uri + ": " + e.what());
+  }
+  LOG(INFO) << "api: listening on " << uri << " as replica " << options.replica_id;
+}
+
+void Server::stop() {
+  if (!impl_->listener) return;
+  try {
+    // Stops accepting, closes open connections and waits for them; never call from a handler.
+    impl_->listener->close().wait();
+  } catch (const std::exception& e) {
+    LOG(WARNING) << "api: closing the listener: " << e.what();
+  }
+  impl_->listener.reset();
+  if (!impl_->core->in_flight.wait_idle(kDrainTimeout)) {
+    LOG(ERROR) << "api: requests still running " << kDrainTimeout.count() << " s after stop";
+  }
+  impl_->core->context.cache.stop();
+  LOG(INFO) << "api: stopped";
+}
+
+}  // namespace scale::api
