@@ -24,6 +24,9 @@ enum class TermEndReason { None, Resigned, SessionExpired, SuspendedTooLong, Nod
 const char* to_string(TermEndReason reason);
 
 // One term of leadership: a value the leader holds, with its epoch and an "ended" signal.
+// Thread-safe. It shares ownership of its session's client, so it stays safe to use (it ends
+// with Closed) even if the ZkSession is destroyed first; normally the session outlives it.
+// Destroying a term that has not ended resigns it.
 class Term {
  public:
   virtual ~Term() = default;
@@ -37,19 +40,27 @@ class Term {
   virtual TermEndReason end_reason() const = 0;
   // Blocks until the term ends or the timeout passes; true when ended.
   virtual bool wait_ended(std::chrono::milliseconds timeout) = 0;
-  // Called once when the term ends (from a ZooKeeper or timer thread).
+  // Called once when the term ends: from the term's own monitor thread (never the ZooKeeper
+  // client thread, so it may call ZooKeeper), from the thread calling resign() or destroying
+  // the term, or at once on this thread if the term has already ended.
   virtual void on_end(std::function<void(TermEndReason)> callback) = 0;
-  // Deletes the election node and ends the term. Idempotent.
+  // Ends the term and deletes the election node (one round trip). Best effort: while the
+  // session is suspended it does not wait; the node is removed on reconnect or goes with the
+  // session. Idempotent.
   virtual void resign() = 0;
 };
 
 // Runs for leadership under election_path (created if missing) and blocks until this replica
 // leads. Returns nullptr when stop is requested or the session expires/closes first (the caller
-// then opens a new session and calls again).
+// then opens a new session and calls again). An empty hostname or a zero pid in `me` is filled
+// in from this process. One candidacy per session at a time; a node an earlier candidacy of the
+// same session left behind is removed. `zk` must come from ZkSession::open. See
+// cluster/election_hooks.h for an overload with test hooks.
 std::unique_ptr<Term> wait_for_leader(ZkSession& zk, const std::string& election_path,
                                       const CandidateInfo& me, std::stop_token stop);
 
-// All current candidates in sequence order (the first one leads). Empty on error.
+// All current candidates in sequence order (the first one leads). Empty on error. Costs one
+// round trip plus one per candidate.
 std::vector<CandidateInfo> list_candidates(ZkSession& zk, const std::string& election_path);
 
 }  // namespace scale::cluster

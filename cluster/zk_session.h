@@ -24,7 +24,8 @@ const char* to_string(SessionState state);
 class ZkSession {
  public:
   // connect_string: "host:port,host:port[/chroot]". Does not block for the connection;
-  // use wait_connected().
+  // use wait_connected(). Throws std::runtime_error when the ZooKeeper client refuses the
+  // string (empty, malformed, host not resolvable).
   static std::unique_ptr<ZkSession> open(const std::string& connect_string,
                                          std::chrono::milliseconds session_timeout);
   virtual ~ZkSession() = default;
@@ -35,6 +36,8 @@ class ZkSession {
   virtual std::chrono::milliseconds session_timeout() const = 0;
   virtual long long session_id() const = 0;
   // Called on every state change, from the ZooKeeper client thread. Keep it short.
+  // It hears Closed from the destructor and must stay valid until then (there is no
+  // unsubscribe). Never destroy the session or call ZooKeeper operations from it.
   virtual void on_state_change(std::function<void(SessionState)> callback) = 0;
 };
 

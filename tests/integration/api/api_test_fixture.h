@@ -10,10 +10,15 @@
 
 #include "api/server.h"
 #include "db/connection.h"
-#include "http_test_client.h"
+#include "tests/support/http_test_client.h"
 #include "tests/support/servers.h"
 
 namespace scale::api::testing {
+
+using scale::test::HttpResult;
+using scale::test::HttpTestClient;
+using scale::test::raw_exchange;
+using scale::test::raw_status;
 
 using namespace std::chrono_literals;
 

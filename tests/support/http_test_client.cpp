@@ -1,4 +1,4 @@
-#include "http_test_client.h"
+#include "tests/support/http_test_client.h"
 
 #include <arpa/inet.h>
 #include <cpprest/http_client.h>
@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <cctype>
 
-namespace scale::api::testing {
+namespace scale::test {
 namespace {
 
 // The listener and these clients share cpprestsdk's thread pool. A small one, as a production
@@ -39,16 +39,18 @@ std::string HttpResult::header(const std::string& name) const {
 }
 
 struct HttpTestClient::Impl {
-  explicit Impl(uint16_t port) : client("http://127.0.0.1:" + std::to_string(port), config()) {}
-  static web::http::client::http_client_config config() {
+  Impl(uint16_t port, std::chrono::milliseconds timeout)
+      : client("http://127.0.0.1:" + std::to_string(port), config(timeout)) {}
+  static web::http::client::http_client_config config(std::chrono::milliseconds timeout) {
     web::http::client::http_client_config config;
-    config.set_timeout(std::chrono::seconds(10));
+    config.set_timeout(timeout);
     return config;
   }
   web::http::client::http_client client;
 };
 
-HttpTestClient::HttpTestClient(uint16_t port) : impl_(std::make_unique<Impl>(port)) {}
+HttpTestClient::HttpTestClient(uint16_t port, std::chrono::milliseconds timeout)
+    : impl_(std::make_unique<Impl>(port, timeout)) {}
 HttpTestClient::~HttpTestClient() = default;
 
 HttpResult HttpTestClient::call(const std::string& method, const std::string& path,
@@ -106,4 +108,4 @@ int raw_status(const std::string& answer) {
   return std::atoi(answer.substr(9, 3).c_str());
 }
 
-}  // namespace scale::api::testing
+}  // namespace scale::test

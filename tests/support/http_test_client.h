@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-// HTTP for the api integration tests. The only test file that includes cpprestsdk (slow to
+// HTTP for integration and e2e tests. The only test-support file that includes cpprestsdk (slow to
 // compile); the raw-socket helper sends bytes no well-behaved client would.
-namespace scale::api::testing {
+namespace scale::test {
 
 struct HttpResult {
   int status = 0;
@@ -21,7 +21,8 @@ struct HttpResult {
 
 class HttpTestClient {
  public:
-  explicit HttpTestClient(uint16_t port);
+  explicit HttpTestClient(uint16_t port,
+                          std::chrono::milliseconds timeout = std::chrono::seconds(10));
   ~HttpTestClient();
   HttpTestClient(const HttpTestClient&) = delete;
   HttpTestClient& operator=(const HttpTestClient&) = delete;
@@ -47,4 +48,4 @@ std::string raw_exchange(uint16_t port, const std::string& bytes,
 // The status code of the first response in a raw answer, or 0.
 int raw_status(const std::string& answer);
 
-}  // namespace scale::api::testing
+}  // namespace scale::test

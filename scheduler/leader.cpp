@@ -1,0 +1,150 @@
+#include "scheduler/leader.h"
+
+#include <glog/logging.h>
+
+#include "db/connection.h"
+#include "db/fence.h"
+#include "db/framework_store.h"
+#include "db/scheduler_settings_store.h"
+#include "db/status_store.h"
+#include "scheduler/status_document.h"
+
+namespace scale::scheduler {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+long long ms_since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+const char* to_string(LeaderOutcome outcome) {
+  switch (outcome) {
+    case LeaderOutcome::TermEnded:
+      return "term ended";
+    case LeaderOutcome::FencedOut:
+      return "fenced out";
+    case LeaderOutcome::PromotionRefused:
+      return "promotion refused";
+    case LeaderOutcome::Stopped:
+      return "stopped";
+  }
+  return "unknown";
+}
+
+Leader::Leader(const ReplicaOptions& options, cluster::ZkSession& zk, cluster::Term& term,
+               std::atomic<bool>& promoted)
+    : options_(options),
+      zk_(zk),
+      term_(term),
+      promoted_(promoted),
+      events_(std::make_shared<EventQueue<Event>>()) {
+  // The queue is shared so a callback firing after this Leader is gone pushes into a live queue.
+  term_.on_end([events = events_](cluster::TermEndReason) { events->push(TermEnded{}); });
+}
+
+Leader::~Leader() {
+  promoted_ = false;
+}
+
+bool Leader::ensure_connection() {
+  if (conn_ && conn_->ok()) return true;
+  try {
+    conn_ = std::make_unique<db::Connection>(options_.db);
+    db_warned_ = false;
+    return true;
+  } catch (const db::Error& e) {
+    conn_.reset();
+    if (!db_warned_) LOG(WARNING) << "leader: database unavailable: " << e.what();
+    db_warned_ = true;
+    return false;
+  }
+}
+
+void Leader::wait_for_retry(std::chrono::milliseconds delay) {
+  if (auto event = events_->pop_until(Clock::now() + delay)) {
+    if (std::holds_alternative<Stop>(*event)) stopping_ = true;
+  }
+}
+
+bool Leader::promote(std::stop_token stop) {
+  const auto start = Clock::now();
+  const db::LeaderRecord me{term_.epoch(), options_.replica_id, options_.advertise_url, ""};
+  auto delay = std::chrono::milliseconds(50);
+  while (!stopping_ && !stop.stop_requested() && !term_.ended()) {
+    if (term_.acting() && ensure_connection()) {
+      try {
+        const bool won = db::Fence::promote(*conn_, me);
+        LOG(INFO) << "promotion: fence epoch " << me.epoch << (won ? " taken" : " refused")
+                  << " in " << ms_since(start) << " ms";
+        return won;
+      } catch (const db::Error& e) {
+        LOG(WARNING) << "promotion: " << e.what();
+      }
+    }
+    wait_for_retry(delay);
+    delay = std::min(delay * 2, std::chrono::milliseconds(1000));
+  }
+  return false;
+}
+
+bool Leader::write_status() {
+  if (!ensure_connection()) return true;
+  StatusInputs in;
+  in.now = std::chrono::system_clock::now();
+  in.hostname = options_.hostname;
+  in.master = options_.mesos_master;
+  in.leader_replica_id = options_.replica_id;
+  in.leader_api_url = options_.advertise_url;
+  in.epoch = term_.epoch();
+  in.term_started = term_started_;
+  for (const auto& candidate : cluster::list_candidates(zk_, options_.election_path)) {
+    in.replicas.push_back({candidate.replica_id, candidate.api_url, candidate.hostname,
+                           candidate.pid, candidate.replica_id == options_.replica_id});
+  }
+  try {
+    db::Fence::run(*conn_, term_.epoch(), [&](db::Connection& conn) {
+      in.paused = db::SchedulerSettingsStore::get(conn).is_paused;
+      if (auto framework = db::FrameworkStore::get(conn)) in.framework_id = framework->framework_id;
+      db::StatusStore::write(conn, term_.epoch(), render_status_document(in));
+    });
+    db_warned_ = false;
+  } catch (const db::FencedOut& e) {
+    LOG(WARNING) << "leader: status write fenced out: term epoch " << e.term_epoch()
+                 << ", stored epoch " << e.stored_epoch();
+    return false;
+  } catch (const db::Error& e) {
+    if (!db_warned_) LOG(WARNING) << "leader: status write failed: " << e.what();
+    db_warned_ = true;
+  }
+  return true;
+}
+
+LeaderOutcome Leader::run(std::stop_token stop) {
+  std::stop_callback on_stop(stop, [events = events_] { events->push(Stop{}); });
+  LOG(INFO) << "leader: term epoch " << term_.epoch() << " won, promoting";
+  if (!promote(stop)) {
+    if (stopping_ || stop.stop_requested()) return LeaderOutcome::Stopped;
+    return term_.ended() ? LeaderOutcome::TermEnded : LeaderOutcome::PromotionRefused;
+  }
+  term_started_ = std::chrono::system_clock::now();
+  promoted_ = true;
+  auto next_status = Clock::now();
+  while (true) {
+    if (stopping_ || stop.stop_requested()) return LeaderOutcome::Stopped;
+    if (term_.ended()) return LeaderOutcome::TermEnded;
+    if (Clock::now() >= next_status) {
+      // A suspended leader writes nothing; the fence would refuse a stale one anyway.
+      if (term_.acting() && !write_status()) return LeaderOutcome::FencedOut;
+      next_status = Clock::now() + options_.status_interval;
+    }
+    if (auto event = events_->pop_until(next_status)) {
+      if (std::holds_alternative<Stop>(*event)) stopping_ = true;
+    }
+  }
+}
+
+}  // namespace scale::scheduler

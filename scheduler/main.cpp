@@ -1,0 +1,97 @@
+// scale-scheduler: one replica of the Scale Scheduler cluster (DESIGN.md section 5).
+#include <gflags/gflags.h>
+#include <glog/logging.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <thread>
+
+#include "api/server.h"
+#include "db/connection.h"
+#include "db/migrations.h"
+#include "scheduler/cluster_viewer.h"
+#include "scheduler/replica.h"
+#include "scheduler/replica_flags.h"
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+// Connect and migrate, retrying while the database comes up; one clear line and exit on failure.
+bool migrate_database(const scale::scheduler::ReplicaOptions& options) {
+  const auto deadline = std::chrono::steady_clock::now() + options.startup_timeout;
+  std::string last_error;
+  while (std::chrono::steady_clock::now() < deadline) {
+    try {
+      scale::db::Connection conn(options.db);
+      const int applied = scale::db::migrate(conn);
+      LOG(INFO) << "database: " << applied << " migration(s) applied";
+      return true;
+    } catch (const scale::db::Error& e) {
+      last_error = e.what();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  std::cerr << "scale-scheduler: database unreachable after " << options.startup_timeout.count()
+            << " s: " << last_error << std::endl;
+  return false;
+}
+
+scale::api::LocalView local_view(const scale::scheduler::Replica& replica,
+                                 const scale::scheduler::ClusterViewer& viewer) {
+  scale::api::LocalView view;
+  view.zk_leader_replica_id = viewer.leader();
+  if (replica.leading()) {
+    view.role = scale::api::Role::Leader;
+  } else if (view.zk_leader_replica_id) {
+    view.role = scale::api::Role::Follower;
+  }
+  return view;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto options = scale::scheduler::parse_replica_flags(argc, argv);
+  if (!options) return 2;
+  google::InitGoogleLogging(argv[0]);
+
+  // Signals are taken synchronously by the main thread; every other thread inherits this mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  if (!migrate_database(*options)) return 1;
+  LOG(INFO) << "replica " << options->replica_id << " starting, api " << options->advertise_url;
+
+  scale::db::Pool pool(options->db, 4);
+  scale::scheduler::ClusterViewer viewer(*options, std::chrono::milliseconds(200));
+  scale::scheduler::Replica replica(*options);
+
+  scale::api::ServerOptions api_options;
+  api_options.listen_host = options->listen_host;
+  api_options.port = options->listen_port;
+  api_options.replica_id = options->replica_id;
+  api_options.version = kVersion;
+  scale::api::Server server(api_options, pool, [&] { return local_view(replica, viewer); });
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    std::cerr << "scale-scheduler: cannot serve the API on " << options->listen_host << ":"
+              << options->listen_port << ": " << e.what() << std::endl;
+    return 1;
+  }
+
+  std::jthread candidate([&](std::stop_token stop) { replica.run(stop); });
+  int sig = 0;
+  sigwait(&signals, &sig);
+  LOG(INFO) << "signal " << sig << ": resigning and exiting";
+  candidate.request_stop();
+  candidate.join();
+  server.stop();
+  LOG(INFO) << "replica " << options->replica_id << " stopped";
+  return 0;
+}

@@ -1,0 +1,84 @@
+#include "scheduler/replica.h"
+
+#include <glog/logging.h>
+#include <unistd.h>
+
+#include <condition_variable>
+
+#include "scheduler/leader.h"
+
+namespace scale::scheduler {
+
+Replica::Replica(const ReplicaOptions& options) : options_(options) {}
+
+Replica::~Replica() = default;
+
+bool Replica::leading() const {
+  std::lock_guard lock(term_mutex_);
+  return promoted_ && term_ != nullptr && term_->acting();
+}
+
+bool Replica::ensure_session(std::stop_token stop) {
+  if (zk_ && zk_->state() != cluster::SessionState::Expired &&
+      zk_->state() != cluster::SessionState::Closed) {
+    return true;
+  }
+  zk_.reset();
+  try {
+    zk_ = cluster::ZkSession::open(options_.zk, options_.zk_session_timeout);
+  } catch (const std::exception& e) {
+    // A host that does not resolve right now (DNS hiccup) is retried, not fatal.
+    LOG(WARNING) << "zookeeper: cannot open a session: " << e.what();
+    return false;
+  }
+  while (!stop.stop_requested()) {
+    if (zk_->wait_connected(std::chrono::milliseconds(200))) {
+      LOG(INFO) << "zookeeper: session 0x" << std::hex << zk_->session_id() << std::dec
+                << " connected, timeout " << zk_->session_timeout().count() << " ms";
+      return true;
+    }
+    if (zk_->state() == cluster::SessionState::Expired) return false;
+  }
+  return false;
+}
+
+void Replica::lead(std::unique_ptr<cluster::Term> term, std::stop_token stop) {
+  {
+    std::lock_guard lock(term_mutex_);
+    term_ = term.get();
+  }
+  LeaderOutcome outcome;
+  {
+    Leader leader(options_, *zk_, *term, promoted_);
+    outcome = leader.run(stop);
+  }
+  {
+    std::lock_guard lock(term_mutex_);
+    term_ = nullptr;
+  }
+  LOG(INFO) << "leader: term epoch " << term->epoch() << " over (" << to_string(outcome) << ", "
+            << cluster::to_string(term->end_reason()) << "); rejoining as follower";
+  // Deleting the node first lets a follower take over in milliseconds.
+  term->resign();
+}
+
+void Replica::run(std::stop_token stop) {
+  const cluster::CandidateInfo me{options_.replica_id, options_.advertise_url, options_.hostname,
+                                  static_cast<long long>(getpid())};
+  while (!stop.stop_requested()) {
+    std::unique_ptr<cluster::Term> term;
+    if (ensure_session(stop))
+      term = cluster::wait_for_leader(*zk_, options_.election_path, me, stop);
+    if (term) {
+      lead(std::move(term), stop);
+    } else if (!stop.stop_requested()) {
+      // No session or it went away mid-election; pause so a flapping ensemble is not hammered.
+      std::mutex mutex;
+      std::unique_lock lock(mutex);
+      std::condition_variable_any().wait_for(lock, stop, std::chrono::milliseconds(100),
+                                             [] { return false; });
+    }
+  }
+}
+
+}  // namespace scale::scheduler

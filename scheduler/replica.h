@@ -1,0 +1,36 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+
+#include "cluster/election.h"
+#include "scheduler/replica_options.h"
+
+namespace scale::scheduler {
+
+// One replica's life as a candidate: run for leadership, lead until the term ends, rejoin as a
+// follower — forever, until stop. Opens a fresh ZooKeeper session whenever the old one expired.
+class Replica {
+ public:
+  explicit Replica(const ReplicaOptions& options);
+  ~Replica();
+
+  void run(std::stop_token stop);
+
+  // True while this replica holds a promoted term that is acting (not suspended).
+  bool leading() const;
+
+ private:
+  void lead(std::unique_ptr<cluster::Term> term, std::stop_token stop);
+  bool ensure_session(std::stop_token stop);
+
+  const ReplicaOptions& options_;
+  std::unique_ptr<cluster::ZkSession> zk_;
+  std::atomic<bool> promoted_{false};
+  mutable std::mutex term_mutex_;
+  cluster::Term* term_ = nullptr;  // the term being led, guarded by term_mutex_
+};
+
+}  // namespace scale::scheduler

@@ -1,0 +1,92 @@
+#include "scheduler/replica_flags.h"
+
+#include <gflags/gflags.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <vector>
+
+DEFINE_string(zk, "", "ZooKeeper connect string: host:port[,host:port][/chroot]");
+DEFINE_int32(zk_session_timeout_ms, 10000,
+             "ZooKeeper session timeout (failover time vs false failovers)");
+DEFINE_string(election_path, "/scale/election", "ZooKeeper path of the leader election");
+DEFINE_string(db, "",
+              "PostgreSQL libpq conninfo or URL; keep the password in PGPASSFILE or PGPASSWORD");
+DEFINE_string(mesos_master, "", "Mesos master: http://host:5050 or zk://hosts/mesos");
+DEFINE_string(framework_name, "Scale", "Mesos framework name");
+DEFINE_string(framework_user, "root", "Mesos framework user");
+DEFINE_string(role, "*", "Mesos role");
+DEFINE_int64(failover_timeout_s, 7 * 24 * 3600, "Mesos framework failover timeout in seconds");
+DEFINE_string(listen, "127.0.0.1:8000", "host:port the REST API listens on");
+DEFINE_string(advertise_url, "",
+              "URL other replicas and clients reach this replica at (default http://<listen>)");
+DEFINE_string(replica_id, "", "Name of this replica (default hostname:port)");
+DEFINE_int32(status_interval_ms, 2000, "How often the leader writes the status document");
+DEFINE_int32(startup_timeout_s, 15, "How long to wait for the database at start-up");
+DEFINE_string(api_token_file, "", "File holding the bearer token mutating API calls need");
+
+namespace scale::scheduler {
+
+namespace {
+
+constexpr const char* kFlagNames =
+    "zk,zk_session_timeout_ms,election_path,db,mesos_master,framework_name,framework_user,role,"
+    "failover_timeout_s,listen,advertise_url,replica_id,status_interval_ms,startup_timeout_s,"
+    "api_token_file";
+
+std::string local_hostname() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "localhost";
+  return name;
+}
+
+}  // namespace
+
+std::optional<ReplicaOptions> parse_replica_flags(int argc, char** argv) {
+  gflags::SetUsageMessage("scale-scheduler --zk=HOSTS --db=CONNINFO [--listen=HOST:PORT] ...");
+  gflags::SetVersionString("0.1.0");
+  // Every flag may come from FLAGS_<name> in the environment; the command line still wins
+  // because it is parsed after.
+  std::string fromenv = std::string("--tryfromenv=") + kFlagNames;
+  std::vector<char*> args(argv, argv + argc);
+  args.insert(args.begin() + 1, fromenv.data());
+  args.push_back(nullptr);
+  int count = argc + 1;
+  char** with_env = args.data();
+  gflags::ParseCommandLineFlags(&count, &with_env, true);
+  if (count > 1) {
+    std::cerr << "scale-scheduler: unexpected argument '" << with_env[1] << "'" << std::endl;
+    return std::nullopt;
+  }
+
+  ReplicaOptions options;
+  options.zk = FLAGS_zk;
+  options.zk_session_timeout = std::chrono::milliseconds(FLAGS_zk_session_timeout_ms);
+  options.election_path = FLAGS_election_path;
+  options.db = FLAGS_db;
+  options.mesos_master = FLAGS_mesos_master;
+  options.framework_name = FLAGS_framework_name;
+  options.framework_user = FLAGS_framework_user;
+  options.role = FLAGS_role;
+  options.failover_timeout = std::chrono::seconds(FLAGS_failover_timeout_s);
+  options.advertise_url = FLAGS_advertise_url;
+  options.replica_id = FLAGS_replica_id;
+  options.hostname = local_hostname();
+  options.status_interval = std::chrono::milliseconds(FLAGS_status_interval_ms);
+  options.startup_timeout = std::chrono::seconds(FLAGS_startup_timeout_s);
+  options.api_token_file = FLAGS_api_token_file;
+  auto listen = parse_host_port(FLAGS_listen);
+  if (!listen) {
+    std::cerr << "scale-scheduler: --listen='" << FLAGS_listen << "' is not host:port" << std::endl;
+    return std::nullopt;
+  }
+  options.listen_host = listen->host;
+  options.listen_port = listen->port;
+  if (auto problem = finalize(options)) {
+    std::cerr << "scale-scheduler: " << *problem << std::endl;
+    return std::nullopt;
+  }
+  return options;
+}
+
+}  // namespace scale::scheduler

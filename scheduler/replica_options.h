@@ -1,0 +1,43 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace scale::scheduler {
+
+// Everything a replica is told at start-up (DESIGN.md section 5), already parsed.
+struct ReplicaOptions {
+  std::string zk;  // host:port,host:port[/chroot]
+  std::chrono::milliseconds zk_session_timeout{10000};
+  std::string election_path = "/scale/election";
+  std::string db;  // libpq conninfo or URL; never logged
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 8000;
+  std::string advertise_url;  // defaults to http://listen_host:listen_port
+  std::string replica_id;     // defaults to hostname:port
+  std::string hostname;
+  std::chrono::milliseconds status_interval{2000};
+  std::chrono::seconds startup_timeout{15};
+  std::string mesos_master;
+  std::string framework_name = "Scale";
+  std::string framework_user = "root";
+  std::string role = "*";
+  std::chrono::seconds failover_timeout{7 * 24 * 3600};
+  std::string api_token_file;
+};
+
+struct HostPort {
+  std::string host;
+  uint16_t port = 0;
+};
+
+// "host:port" -> HostPort; nullopt when malformed (missing port, port out of range, empty host).
+std::optional<HostPort> parse_host_port(const std::string& text);
+
+// Fills defaults that depend on other options (advertise_url, replica_id) and checks every value.
+// Returns a one-line description of the first problem, or nullopt when the options are usable.
+std::optional<std::string> finalize(ReplicaOptions& options);
+
+}  // namespace scale::scheduler

@@ -1,0 +1,94 @@
+#include "tests/e2e/scheduler/local_cluster.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace scale::test {
+
+namespace {
+
+std::string scheduler_binary() {
+  const char* build = std::getenv("SCALE_BUILD_DIR");
+  if (build == nullptr) throw std::runtime_error("SCALE_BUILD_DIR is not set (run through ctest)");
+  auto path = std::filesystem::path(build) / "scheduler" / "scale-scheduler";
+  if (!std::filesystem::exists(path)) {
+    throw std::runtime_error("scale-scheduler binary missing at " + path.string());
+  }
+  return path.string();
+}
+
+}  // namespace
+
+LocalCluster::LocalCluster(Options options)
+    : options_(options), dir_("scale-e2e"), zk_(3), conninfo_(pg_.create_database("scale")) {
+  replicas_.resize(options_.replicas);
+  for (int i = 0; i < options_.replicas; ++i) {
+    replicas_[i].port = free_port();
+    replicas_[i].log = dir_.path() / (replica_id(i) + ".log");
+    start(i);
+  }
+  for (int i = 0; i < options_.replicas; ++i) {
+    if (!wait_until([&] { return get(i, "/ping").status == 200; }, std::chrono::seconds(30))) {
+      throw std::runtime_error(replica_id(i) + " did not start serving:\n" + log(i));
+    }
+  }
+}
+
+LocalCluster::~LocalCluster() = default;
+
+HttpResult LocalCluster::call(int index, const std::string& method, const std::string& path,
+                              const std::optional<std::string>& body) const {
+  try {
+    return HttpTestClient(port(index), std::chrono::seconds(2)).call(method, path, body);
+  } catch (const std::exception&) {
+    return HttpResult{};
+  }
+}
+
+std::optional<int> LocalCluster::index_of(const std::string& id) const {
+  for (int i = 0; i < size(); ++i) {
+    if (replica_id(i) == id) return i;
+  }
+  return std::nullopt;
+}
+
+std::string LocalCluster::log(int index) const {
+  std::ifstream in(replicas_.at(index).log);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void LocalCluster::start(int index) {
+  auto& replica = replicas_.at(index);
+  replica.process.reset();
+  replica.process = std::make_unique<ChildProcess>(
+      std::vector<std::string>{
+          scheduler_binary(), "--zk=" + zk_.connect_string(),
+          "--listen=127.0.0.1:" + std::to_string(replica.port), "--replica_id=" + replica_id(index),
+          "--zk_session_timeout_ms=" + std::to_string(options_.session_timeout.count()),
+          "--status_interval_ms=" + std::to_string(options_.status_interval.count()),
+          "--logtostderr"},
+      replica.log, std::map<std::string, std::string>{{"FLAGS_db", conninfo_}});
+}
+
+std::optional<int> LocalCluster::sole_leader() const {
+  std::optional<int> leader;
+  for (int i = 0; i < size(); ++i) {
+    if (get(i, "/leaderhealth").status == 200) {
+      if (leader) return std::nullopt;
+      leader = i;
+    }
+  }
+  return leader;
+}
+
+int LocalCluster::wait_sole_leader(std::chrono::milliseconds timeout) const {
+  std::optional<int> leader;
+  wait_until([&] { return (leader = sole_leader()).has_value(); }, timeout);
+  return leader.value_or(-1);
+}
+
+}  // namespace scale::test

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/support/http_test_client.h"
+#include "tests/support/servers.h"
+
+namespace scale::test {
+
+// A whole cluster of real processes for e2e tests: a 3-node ZooKeeper ensemble, PostgreSQL and
+// N scale-scheduler replicas, all on free loopback ports, all stopped when this goes away.
+class LocalCluster {
+ public:
+  struct Options {
+    int replicas = 3;
+    std::chrono::milliseconds session_timeout{2000};
+    std::chrono::milliseconds status_interval{500};
+  };
+
+  explicit LocalCluster(Options options);
+  ~LocalCluster();
+
+  const Options& options() const { return options_; }
+  int size() const { return static_cast<int>(replicas_.size()); }
+  uint16_t port(int index) const { return replicas_.at(index).port; }
+  // One request to replica `index`; status 0 when nothing answered within 2 s. Never throws.
+  HttpResult call(int index, const std::string& method, const std::string& path,
+                  const std::optional<std::string>& body = std::nullopt) const;
+  HttpResult get(int index, const std::string& path) const { return call(index, "GET", path); }
+  std::string replica_id(int index) const { return "replica-" + std::to_string(index + 1); }
+  std::optional<int> index_of(const std::string& replica_id) const;
+  ChildProcess& process(int index) { return *replicas_.at(index).process; }
+  std::string log(int index) const;
+
+  void start(int index);  // (re)starts replica `index`
+  // Index of the replica whose /leaderhealth answers 200 — only if exactly one does.
+  std::optional<int> sole_leader() const;
+  // Waits for sole_leader(); -1 on timeout.
+  int wait_sole_leader(std::chrono::milliseconds timeout) const;
+
+ private:
+  struct Replica {
+    uint16_t port = 0;
+    std::filesystem::path log;
+    std::unique_ptr<ChildProcess> process;
+  };
+
+  Options options_;
+  TempDir dir_;
+  ZooKeeperEnsemble zk_;
+  PostgresServer pg_;
+  std::string conninfo_;
+  std::vector<Replica> replicas_;
+};
+
+}  // namespace scale::test

@@ -1,0 +1,121 @@
+#include "tests/integration/cluster/tcp_proxy.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+namespace scale::cluster::testing {
+namespace {
+
+sockaddr_in loopback(uint16_t port) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return addr;
+}
+
+int connect_to(uint16_t port) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr = loopback(port);
+  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
+  if (fd >= 0) close(fd);
+  return -1;
+}
+
+// Copies what is readable on `from` to `to`; false when the connection is over.
+bool pump(int from, int to) {
+  char buffer[64 * 1024];
+  const ssize_t n = read(from, buffer, sizeof buffer);
+  if (n <= 0) return false;
+  for (ssize_t done = 0; done < n;) {
+    // MSG_NOSIGNAL: a peer that just closed must not SIGPIPE the test.
+    const ssize_t written = send(to, buffer + done, static_cast<size_t>(n - done), MSG_NOSIGNAL);
+    if (written <= 0) return false;
+    done += written;
+  }
+  return true;
+}
+
+}  // namespace
+
+TcpProxy::TcpProxy(uint16_t target_port) : target_port_(target_port) {
+  listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr = loopback(0);
+  socklen_t length = sizeof addr;
+  if (listen_fd_ < 0 || bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      listen(listen_fd_, 16) != 0 ||
+      getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
+    throw std::runtime_error(std::string("TcpProxy: cannot listen: ") + std::strerror(errno));
+  }
+  port_ = ntohs(addr.sin_port);
+  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+}
+
+TcpProxy::~TcpProxy() {
+  thread_.request_stop();
+  if (thread_.joinable()) thread_.join();
+  close(listen_fd_);
+}
+
+std::string TcpProxy::address() const {
+  return "127.0.0.1:" + std::to_string(port_);
+}
+
+void TcpProxy::cut() {
+  cut_ = true;
+}
+
+void TcpProxy::restore() {
+  cut_ = false;
+}
+
+void TcpProxy::run(std::stop_token stop) {
+  std::vector<std::pair<int, int>> links;  // client fd, server fd
+  auto drop = [&](size_t i) {
+    close(links[i].first);
+    close(links[i].second);
+    links.erase(links.begin() + static_cast<long>(i));
+  };
+  while (!stop.stop_requested()) {
+    if (cut_) {
+      while (!links.empty()) drop(0);
+    }
+    std::vector<pollfd> fds{{listen_fd_, POLLIN, 0}};
+    for (const auto& [client, server] : links) {
+      fds.push_back({client, POLLIN, 0});
+      fds.push_back({server, POLLIN, 0});
+    }
+    if (poll(fds.data(), fds.size(), 10) <= 0) continue;
+    // Backwards, so dropping a link does not shift the ones still to visit.
+    for (size_t i = links.size(); i-- > 0;) {
+      const pollfd& from_client = fds[1 + 2 * i];
+      const pollfd& from_server = fds[2 + 2 * i];
+      bool alive = true;
+      if (from_client.revents != 0) alive = pump(links[i].first, links[i].second);
+      if (alive && from_server.revents != 0) alive = pump(links[i].second, links[i].first);
+      if (!alive) drop(i);
+    }
+    // After the links polled above, so fds and links stay aligned.
+    if (fds[0].revents & POLLIN) {
+      const int client = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      const int server = client >= 0 && !cut_ ? connect_to(target_port_) : -1;
+      if (server >= 0) {
+        links.emplace_back(client, server);
+      } else if (client >= 0) {
+        close(client);
+      }
+    }
+  }
+  while (!links.empty()) drop(0);
+}
+
+}  // namespace scale::cluster::testing

@@ -1,0 +1,213 @@
+#include "cluster/candidate.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "cluster/candidate_info.h"
+#include "cluster/election_nodes.h"
+#include "tests/unit/cluster/fake_zookeeper.h"
+
+namespace scale::cluster {
+namespace {
+
+using testing::eventually;
+using testing::FakeZkClient;
+using testing::FakeZooKeeper;
+
+constexpr long long kSession = 0x100;
+const std::string kPath = "/scale/election";
+const CandidateInfo kMe{"me", "http://me:8000", "host-me", 1};
+
+// run_for_leader on its own thread, as a replica runs it.
+class BackgroundCandidate {
+ public:
+  explicit BackgroundCandidate(std::shared_ptr<ZkClient> zk) {
+    hooks_.on_evaluate = [this](const std::string&) { ++evaluations; };
+    thread_ = std::jthread([this, zk](std::stop_token stop) {
+      auto term = run_for_leader(zk, kPath, kMe, stop, hooks_);
+      std::lock_guard lock(mutex_);
+      term_ = std::move(term);
+      done_ = true;
+    });
+  }
+  ~BackgroundCandidate() { stop(); }
+  void stop() {
+    thread_.request_stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  bool done() {
+    std::lock_guard lock(mutex_);
+    return done_;
+  }
+  Term* term() {
+    std::lock_guard lock(mutex_);
+    return term_.get();
+  }
+  std::atomic<int> evaluations{0};
+
+ private:
+  ElectionHooks hooks_;
+  std::mutex mutex_;
+  bool done_ = false;
+  std::unique_ptr<Term> term_;
+  std::jthread thread_;
+};
+
+class CandidateTest : public ::testing::Test {
+ protected:
+  // A node of another candidate (another session), created straight in the tree.
+  std::string add_rival(long long session) {
+    tree->create(0, "/scale", "", CreateMode::Persistent, nullptr);
+    tree->create(0, kPath, "", CreateMode::Persistent, nullptr);
+    std::string created;
+    tree->create(session, kPath + "/" + node_prefix(make_guid()), to_json(kMe),
+                 CreateMode::EphemeralSequential, &created);
+    return created;
+  }
+  std::vector<std::string> children() { return tree->children(kPath); }
+
+  std::shared_ptr<FakeZooKeeper> tree = std::make_shared<FakeZooKeeper>();
+  std::shared_ptr<FakeZkClient> zk = std::make_shared<FakeZkClient>(tree, kSession);
+};
+
+TEST_F(CandidateTest, LoneCandidateCreatesThePathAndLeadsWithTheCzxidAsEpoch) {
+  auto term = run_for_leader(zk, kPath, kMe, std::stop_token{});
+  ASSERT_TRUE(term);
+  EXPECT_TRUE(term->node_path().starts_with(kPath + "/n_")) << term->node_path();
+  const auto node = tree->node(term->node_path());
+  ASSERT_TRUE(node);
+  EXPECT_EQ(term->epoch(), node->czxid);
+  EXPECT_EQ(node->owner, kSession);
+  const auto info = parse_candidate_info(node->data);
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->replica_id, "me");
+  EXPECT_EQ(info->api_url, "http://me:8000");
+  EXPECT_TRUE(term->acting());
+}
+
+TEST_F(CandidateTest, FollowerWatchesOnlyItsPredecessor) {
+  const std::string first = add_rival(2), second = add_rival(3), third = add_rival(4);
+  BackgroundCandidate candidate(zk);
+  ASSERT_TRUE(eventually([&] { return tree->watch_count(third) == 1; }));
+  EXPECT_EQ(tree->watch_count(first), 0u);
+  EXPECT_EQ(tree->watch_count(second), 0u);
+  EXPECT_EQ(candidate.evaluations, 1);
+
+  // The leader leaving is not our business: nothing wakes us.
+  tree->remove(first);
+  EXPECT_EQ(candidate.evaluations, 1);
+
+  // Our predecessor leaving wakes us, and we move on to the next lower node.
+  tree->remove(third);
+  ASSERT_TRUE(eventually([&] { return tree->watch_count(second) == 1; }));
+  EXPECT_EQ(candidate.evaluations, 2);
+
+  tree->remove(second);
+  ASSERT_TRUE(eventually([&] { return candidate.done(); }));
+  ASSERT_NE(candidate.term(), nullptr);
+  EXPECT_EQ(candidate.evaluations, 3);
+}
+
+TEST_F(CandidateTest, AdoptsItsNodeWhenTheCreateReplyIsLost) {
+  zk->lose_create_replies = 1;
+  auto term = run_for_leader(zk, kPath, kMe, std::stop_token{});
+  ASSERT_TRUE(term);
+  const auto names = children();
+  ASSERT_EQ(names.size(), 1u) << "a second node was created";
+  EXPECT_EQ(term->node_path(), kPath + "/" + names[0]);
+  EXPECT_EQ(zk->operation_count("create") - 2, 1);  // two for the parent path
+}
+
+TEST_F(CandidateTest, RemovesANodeItsSessionLeftFromAnEarlierCandidacy) {
+  const std::string stale = add_rival(kSession);
+  auto term = run_for_leader(zk, kPath, kMe, std::stop_token{});
+  ASSERT_TRUE(term);
+  EXPECT_FALSE(tree->contains(stale));
+  EXPECT_EQ(children().size(), 1u);
+}
+
+TEST_F(CandidateTest, KeepsNodesOfOtherSessions) {
+  const std::string rival = add_rival(2);
+  BackgroundCandidate candidate(zk);
+  ASSERT_TRUE(eventually([&] { return tree->watch_count(rival) == 1; }));
+  EXPECT_TRUE(tree->contains(rival));
+  EXPECT_EQ(children().size(), 2u);
+}
+
+TEST_F(CandidateTest, DoesNotClaimALowestNodeOwnedByAnotherSession) {
+  zk->owner_override = 77;
+  std::stop_source stop;
+  ElectionHooks hooks;
+  int evaluations = 0;
+  hooks.on_evaluate = [&](const std::string&) {
+    if (++evaluations == 3) stop.request_stop();
+  };
+  auto term = run_for_leader(zk, kPath, kMe, stop.get_token(), hooks);
+  EXPECT_EQ(term, nullptr);
+  EXPECT_EQ(evaluations, 3);
+  EXPECT_TRUE(children().empty()) << "the candidacy's node was not withdrawn";
+}
+
+TEST_F(CandidateTest, StopWithdrawsTheNodeAndTheWatch) {
+  const std::string rival = add_rival(2);
+  BackgroundCandidate candidate(zk);
+  ASSERT_TRUE(eventually([&] { return tree->watch_count(rival) == 1; }));
+  ASSERT_EQ(children().size(), 2u);
+  candidate.stop();
+  EXPECT_TRUE(candidate.done());
+  EXPECT_EQ(candidate.term(), nullptr);
+  EXPECT_EQ(children(), std::vector<std::string>{rival.substr(kPath.size() + 1)});
+  EXPECT_EQ(tree->watch_count(rival), 0u);
+}
+
+TEST_F(CandidateTest, ExpiredSessionEndsTheCandidacy) {
+  const std::string rival = add_rival(2);
+  BackgroundCandidate candidate(zk);
+  ASSERT_TRUE(eventually([&] { return tree->watch_count(rival) == 1; }));
+  zk->set_state(SessionState::Expired);
+  ASSERT_TRUE(eventually([&] { return candidate.done(); }));
+  EXPECT_EQ(candidate.term(), nullptr);
+}
+
+TEST_F(CandidateTest, WaitsWhileSuspendedAndJoinsOnReconnect) {
+  zk->set_state(SessionState::Suspended);
+  BackgroundCandidate candidate(zk);
+  EXPECT_FALSE(candidate.done());
+  zk->set_state(SessionState::Connected);
+  ASSERT_TRUE(eventually([&] { return candidate.done(); }));
+  ASSERT_NE(candidate.term(), nullptr);
+  EXPECT_EQ(zk->operation_count("create") - 2, 1);
+}
+
+TEST_F(CandidateTest, RetriesAfterAConnectionLoss) {
+  std::atomic<int> failures{2};
+  zk->before_op = [&](const std::string& op, const std::string&) -> std::optional<ZkError> {
+    if (op == "get_children" && failures.fetch_sub(1) > 0) return ZkError::ConnectionLoss;
+    return std::nullopt;
+  };
+  auto term = run_for_leader(zk, kPath, kMe, std::stop_token{});
+  ASSERT_TRUE(term);
+  EXPECT_EQ(children().size(), 1u);
+}
+
+TEST_F(CandidateTest, JoinsAgainWhenItsNodeVanishes) {
+  const std::string rival = add_rival(2);
+  BackgroundCandidate candidate(zk);
+  ASSERT_TRUE(eventually([&] { return tree->watch_count(rival) == 1; }));
+  std::string mine;
+  for (const auto& name : children()) {
+    if (kPath + "/" + name != rival) mine = kPath + "/" + name;
+  }
+  tree->remove(mine);  // e.g. by an operator
+  tree->remove(rival);
+  ASSERT_TRUE(eventually([&] { return candidate.done(); }));
+  ASSERT_NE(candidate.term(), nullptr);
+  EXPECT_NE(candidate.term()->node_path(), mine);
+  EXPECT_EQ(children().size(), 1u);
+}
+
+}  // namespace
+}  // namespace scale::cluster

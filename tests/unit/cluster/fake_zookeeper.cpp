@@ -1,0 +1,244 @@
+#include "tests/unit/cluster/fake_zookeeper.h"
+
+#include <cstdio>
+
+namespace scale::cluster::testing {
+
+std::string FakeZooKeeper::parent_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+ZkError FakeZooKeeper::create(long long session, const std::string& path, const std::string& data,
+                              CreateMode mode, std::string* created) {
+  std::string name = path;
+  {
+    std::lock_guard lock(mutex_);
+    const std::string parent = parent_of(path);
+    if (!nodes_.contains(parent)) return ZkError::NoNode;
+    if (mode == CreateMode::EphemeralSequential) {
+      char suffix[16];
+      std::snprintf(suffix, sizeof suffix, "%010d", next_sequence_[parent]++);
+      name += suffix;
+    }
+    if (nodes_.contains(name)) return ZkError::NodeExists;
+    const long long owner = mode == CreateMode::EphemeralSequential ? session : 0;
+    nodes_[name] = Node{data, ++zxid_, owner};
+  }
+  if (created != nullptr) *created = name;
+  fire(name, NodeEvent::Created);
+  return ZkError::Ok;
+}
+
+ZkError FakeZooKeeper::remove(const std::string& path) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!nodes_.contains(path)) return ZkError::NoNode;
+    const std::string prefix = path + "/";
+    auto next = nodes_.upper_bound(path);
+    if (next != nodes_.end() && next->first.starts_with(prefix)) return ZkError::NotEmpty;
+    nodes_.erase(path);
+  }
+  fire(path, NodeEvent::Deleted);
+  return ZkError::Ok;
+}
+
+ZkError FakeZooKeeper::get_children(const std::string& path, std::vector<std::string>* out) {
+  std::lock_guard lock(mutex_);
+  if (!nodes_.contains(path)) return ZkError::NoNode;
+  out->clear();
+  const std::string prefix = path == "/" ? "/" : path + "/";
+  for (const auto& [name, node] : nodes_) {
+    if (name.size() > prefix.size() && name.starts_with(prefix) &&
+        name.find('/', prefix.size()) == std::string::npos) {
+      out->push_back(name.substr(prefix.size()));
+    }
+  }
+  return ZkError::Ok;
+}
+
+ZkError FakeZooKeeper::get(const std::string& path, std::string* data, ZkStat* stat) {
+  std::lock_guard lock(mutex_);
+  auto it = nodes_.find(path);
+  if (it == nodes_.end()) return ZkError::NoNode;
+  if (data != nullptr) *data = it->second.data;
+  if (stat != nullptr) *stat = ZkStat{it->second.czxid, it->second.owner};
+  return ZkError::Ok;
+}
+
+ZkError FakeZooKeeper::exists(const std::string& path, ZkStat* stat) {
+  return get(path, nullptr, stat);
+}
+
+uint64_t FakeZooKeeper::add_watch(const std::string& path, ZkClient::WatchCallback callback) {
+  std::lock_guard lock(dispatch_mutex_);
+  const uint64_t id = next_watch_++;
+  watches_.emplace(path, std::make_pair(id, std::move(callback)));
+  return id;
+}
+
+void FakeZooKeeper::remove_watch(const std::string& path, uint64_t id) {
+  std::lock_guard lock(dispatch_mutex_);
+  auto [first, last] = watches_.equal_range(path);
+  for (auto it = first; it != last; ++it) {
+    if (it->second.first == id) {
+      watches_.erase(it);
+      return;
+    }
+  }
+}
+
+void FakeZooKeeper::fire(const std::string& path, NodeEvent event) {
+  std::lock_guard lock(dispatch_mutex_);
+  auto [first, last] = watches_.equal_range(path);
+  std::vector<ZkClient::WatchCallback> fired;
+  for (auto it = first; it != last; ++it) fired.push_back(std::move(it->second.second));
+  watches_.erase(first, last);
+  for (auto& callback : fired) callback(event);
+}
+
+void FakeZooKeeper::end_session(long long session) {
+  std::vector<std::string> removed;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = nodes_.begin(); it != nodes_.end();) {
+      if (it->second.owner == session) {
+        removed.push_back(it->first);
+        it = nodes_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (const auto& path : removed) fire(path, NodeEvent::Deleted);
+}
+
+bool FakeZooKeeper::contains(const std::string& path) {
+  std::lock_guard lock(mutex_);
+  return nodes_.contains(path);
+}
+
+std::vector<std::string> FakeZooKeeper::children(const std::string& path) {
+  std::vector<std::string> names;
+  get_children(path, &names);
+  return names;
+}
+
+void FakeZooKeeper::drop_watches(const std::string& path) {
+  std::lock_guard lock(dispatch_mutex_);
+  watches_.erase(path);
+}
+
+size_t FakeZooKeeper::watch_count(const std::string& path) {
+  std::lock_guard lock(dispatch_mutex_);
+  return watches_.count(path);
+}
+
+std::optional<FakeZooKeeper::Node> FakeZooKeeper::node(const std::string& path) {
+  std::lock_guard lock(mutex_);
+  auto it = nodes_.find(path);
+  if (it == nodes_.end()) return std::nullopt;
+  return it->second;
+}
+
+// ---------------------------------------------------------------- FakeZkClient
+
+FakeZkClient::FakeZkClient(std::shared_ptr<FakeZooKeeper> tree, long long session_id,
+                           std::chrono::milliseconds timeout)
+    : tree_(std::move(tree)), session_id_(session_id), timeout_(timeout) {}
+
+void FakeZkClient::set_state(SessionState state) {
+  {
+    // As ZkHandle: the change and its notification are one step for subscribe().
+    std::lock_guard dispatch(subscribers_mutex_);
+    {
+      std::lock_guard lock(state_mutex_);
+      state_ = state;
+    }
+    for (auto& [id, callback] : subscribers_) callback(state);
+  }
+  // After the notification, as a real client hears of its expiry before (never) seeing its
+  // ephemeral nodes go.
+  if (state == SessionState::Expired || state == SessionState::Closed) {
+    tree_->end_session(session_id_);
+  }
+}
+
+int FakeZkClient::operation_count(const std::string& op) {
+  std::lock_guard lock(state_mutex_);
+  return operations_[op];
+}
+
+SessionState FakeZkClient::state() const {
+  std::lock_guard lock(state_mutex_);
+  return state_;
+}
+
+Subscription FakeZkClient::subscribe(StateCallback callback) {
+  uint64_t id;
+  {
+    std::lock_guard lock(subscribers_mutex_);
+    id = next_subscriber_++;
+    subscribers_.emplace(id, std::move(callback));
+  }
+  return Subscription([weak = weak_from_this(), id] {
+    if (auto self = weak.lock()) {
+      std::lock_guard lock(self->subscribers_mutex_);
+      self->subscribers_.erase(id);
+    }
+  });
+}
+
+std::optional<ZkError> FakeZkClient::precheck(const std::string& op, const std::string& path) {
+  SessionState state;
+  {
+    std::lock_guard lock(state_mutex_);
+    ++operations_[op];
+    state = state_;
+  }
+  if (state == SessionState::Expired) return ZkError::SessionExpired;
+  if (state == SessionState::Closed) return ZkError::Closed;
+  if (state != SessionState::Connected) return ZkError::ConnectionLoss;
+  if (before_op) return before_op(op, path);
+  return std::nullopt;
+}
+
+ZkError FakeZkClient::create(const std::string& path, const std::string& data, CreateMode mode,
+                             std::string* created_path) {
+  if (auto error = precheck("create", path)) return *error;
+  const long long owner = owner_override != 0 ? owner_override.load() : session_id_;
+  const ZkError error = tree_->create(owner, path, data, mode, created_path);
+  if (error == ZkError::Ok && mode == CreateMode::EphemeralSequential &&
+      lose_create_replies.fetch_sub(1) > 0) {
+    return ZkError::ConnectionLoss;
+  }
+  return error;
+}
+
+ZkError FakeZkClient::remove(const std::string& path) {
+  if (auto error = precheck("remove", path)) return *error;
+  return tree_->remove(path);
+}
+
+ZkError FakeZkClient::get_children(const std::string& path, std::vector<std::string>* children) {
+  if (auto error = precheck("get_children", path)) return *error;
+  return tree_->get_children(path, children);
+}
+
+ZkError FakeZkClient::get(const std::string& path, std::string* data, ZkStat* stat) {
+  if (auto error = precheck("get", path)) return *error;
+  return tree_->get(path, data, stat);
+}
+
+ZkError FakeZkClient::exists(const std::string& path, ZkStat* stat, WatchCallback watch,
+                             Subscription* watch_subscription) {
+  if (auto error = precheck("exists", path)) return *error;
+  const uint64_t id = watch ? tree_->add_watch(path, std::move(watch)) : 0;
+  const ZkError error = tree_->exists(path, stat);
+  if (id != 0 && watch_subscription != nullptr) {
+    *watch_subscription = Subscription([tree = tree_, path, id] { tree->remove_watch(path, id); });
+  }
+  return error;
+}
+
+}  // namespace scale::cluster::testing
