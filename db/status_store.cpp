@@ -12,7 +12,7 @@ void StatusStore::write(Connection& conn, long long epoch, const std::string& do
     c.exec(
         "WITH written AS ("
         " INSERT INTO scheduler_status (id, status, epoch, updated_at)"
-        " VALUES (1, $1::jsonb, $2, now())"
+        " VALUES (1, $1::json, $2, now())"
         " ON CONFLICT (id) DO UPDATE"
         " SET status = EXCLUDED.status, epoch = EXCLUDED.epoch, updated_at = EXCLUDED.updated_at"
         " RETURNING epoch) "

@@ -11,6 +11,16 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
+void put(Writer& w, const char* key, const std::string& value) {
+  w.Key(key);
+  w.String(value);
+}
+
+void put(Writer& w, const char* key, long long value) {
+  w.Key(key);
+  w.Int64(value);
+}
+
 constexpr const char* kMetricNames[] = {"new_offers_per_sec",     "task_updates_per_sec",
                                         "tasks_finished_per_sec", "jobs_finished_per_sec",
                                         "jobs_launched_per_sec",  "tasks_launched_per_sec",
@@ -21,14 +31,12 @@ constexpr const char* kResourceColumns[] = {"running", "offered", "free", "unava
 void write_state(Writer& w, bool paused) {
   w.Key("state");
   w.StartObject();
-  w.Key("name");
-  w.String(paused ? "PAUSED" : "READY");
-  w.Key("title");
-  w.String(paused ? "Paused" : "Ready");
-  w.Key("description");
-  w.String(paused ? "Scheduler is paused, so no new jobs will be scheduled. Existing jobs will "
-                    "continue to run."
-                  : "Scheduler is ready to run new jobs.");
+  put(w, "name", paused ? "PAUSED" : "READY");
+  put(w, "title", paused ? "Paused" : "Ready");
+  put(w, "description",
+      paused ? "Scheduler is paused, so no new jobs will be scheduled. Existing jobs will "
+               "continue to run."
+             : "Scheduler is ready to run new jobs.");
   w.EndObject();
 }
 
@@ -37,16 +45,11 @@ void write_warnings(Writer& w, const std::vector<StatusWarning>& warnings) {
   w.StartArray();
   for (const auto& warning : warnings) {
     w.StartObject();
-    w.Key("name");
-    w.String(warning.name);
-    w.Key("title");
-    w.String(warning.title);
-    w.Key("description");
-    w.String(warning.description);
-    w.Key("started");
-    w.String(warning.started);
-    w.Key("last_updated");
-    w.String(warning.last_updated);
+    put(w, "name", warning.name);
+    put(w, "title", warning.title);
+    put(w, "description", warning.description);
+    put(w, "started", warning.started);
+    put(w, "last_updated", warning.last_updated);
     w.EndObject();
   }
   w.EndArray();
@@ -55,14 +58,11 @@ void write_warnings(Writer& w, const std::vector<StatusWarning>& warnings) {
 void write_scheduler(Writer& w, const StatusInputs& in) {
   w.Key("scheduler");
   w.StartObject();
-  w.Key("hostname");
-  w.String(in.hostname);
+  put(w, "hostname", in.hostname);
   w.Key("mesos");
   w.StartObject();
-  w.Key("framework_id");
-  w.String(in.framework_id);
-  w.Key("master");
-  w.String(in.master);
+  put(w, "framework_id", in.framework_id);
+  put(w, "master", in.master);
   w.EndObject();
   w.Key("metrics");
   w.StartObject();
@@ -96,31 +96,21 @@ void write_cluster(Writer& w, const StatusInputs& in) {
   w.StartObject();
   w.Key("leader");
   w.StartObject();
-  w.Key("replica_id");
-  w.String(in.leader_replica_id);
-  w.Key("api_url");
-  w.String(in.leader_api_url);
-  w.Key("hostname");
-  w.String(in.hostname);
-  w.Key("since");
-  w.String(iso8601_utc(in.term_started));
+  put(w, "replica_id", in.leader_replica_id);
+  put(w, "api_url", in.leader_api_url);
+  put(w, "hostname", in.hostname);
+  put(w, "since", iso8601_utc(in.term_started));
   w.EndObject();
-  w.Key("epoch");
-  w.Int64(in.epoch);
+  put(w, "epoch", static_cast<long long>(in.epoch));
   w.Key("replicas");
   w.StartArray();
   for (const auto& replica : in.replicas) {
     w.StartObject();
-    w.Key("replica_id");
-    w.String(replica.replica_id);
-    w.Key("api_url");
-    w.String(replica.api_url);
-    w.Key("hostname");
-    w.String(replica.hostname);
-    w.Key("pid");
-    w.Int64(replica.pid);
-    w.Key("role");
-    w.String(replica.leader ? "leader" : "follower");
+    put(w, "replica_id", replica.replica_id);
+    put(w, "api_url", replica.api_url);
+    put(w, "hostname", replica.hostname);
+    put(w, "pid", static_cast<long long>(replica.pid));
+    put(w, "role", replica.leader ? "leader" : "follower");
     w.EndObject();
   }
   w.EndArray();
@@ -147,8 +137,7 @@ std::string render_status_document(const StatusInputs& in) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
-  w.Key("timestamp");
-  w.String(iso8601_utc(in.now));
+  put(w, "timestamp", iso8601_utc(in.now));
   write_scheduler(w, in);
   w.Key("num_offers");
   w.Int(0);

@@ -17,7 +17,7 @@ INSERT INTO scheduler (id) VALUES (1);
 -- The leader's last status document, served by every replica (leader-owned).
 CREATE TABLE scheduler_status (
   id integer PRIMARY KEY CHECK (id = 1),
-  status jsonb NOT NULL,
+  status json NOT NULL,  -- json, not jsonb: served verbatim, in the leader's key order
   epoch bigint NOT NULL,
   updated_at timestamptz NOT NULL DEFAULT now()
 );

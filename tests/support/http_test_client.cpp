@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "tests/support/loopback.h"
+
 namespace scale::test {
 namespace {
 
@@ -74,14 +76,10 @@ HttpResult HttpTestClient::call(const std::string& method, const std::string& pa
 
 std::string raw_exchange(uint16_t port, const std::string& bytes,
                          std::chrono::milliseconds timeout) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int fd = connect_loopback(port);
   if (fd < 0) return "";
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   std::string answer;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+  {
     size_t sent = 0;
     while (sent < bytes.size()) {
       const auto n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);

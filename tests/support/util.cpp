@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "tests/support/internal.h"
+#include "tests/support/loopback.h"
 #include "tests/support/servers.h"
 
 namespace scale::test {
@@ -32,19 +33,11 @@ struct Fd {
   Fd& operator=(const Fd&) = delete;
 };
 
-sockaddr_in loopback(uint16_t port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return addr;
-}
-
 // 0 when the bind fails, else the bound port (port 0 = let the kernel choose).
 uint16_t try_bind(uint16_t port) {
   Fd s(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (s.fd < 0) return 0;
-  sockaddr_in addr = loopback(port);
+  sockaddr_in addr = loopback_address(port);
   if (bind(s.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return 0;
   socklen_t len = sizeof addr;
   if (getsockname(s.fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return 0;
@@ -58,7 +51,7 @@ int remaining_ms(std::chrono::steady_clock::time_point deadline) {
 }
 
 bool connect_within(int fd, uint16_t port, std::chrono::steady_clock::time_point deadline) {
-  sockaddr_in addr = loopback(port);
+  sockaddr_in addr = loopback_address(port);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return true;
   if (errno != EINPROGRESS) return false;
   pollfd p{fd, POLLOUT, 0};

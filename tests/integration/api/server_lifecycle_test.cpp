@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "api_test_fixture.h"
+#include "tests/support/loopback.h"
 
 namespace scale::api::testing {
 namespace {
@@ -16,19 +17,14 @@ class ServerLifecycle : public ApiTest {};
 // A listening socket on 127.0.0.1:port held by the test.
 class PortHolder {
  public:
-  explicit PortHolder(uint16_t port) : fd_(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bound_ = bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 && listen(fd_, 1) == 0;
+  explicit PortHolder(uint16_t port) : fd_(scale::test::listen_loopback(port, 1)) {}
+  ~PortHolder() {
+    if (fd_ >= 0) close(fd_);
   }
-  ~PortHolder() { close(fd_); }
-  bool bound() const { return bound_; }
+  bool bound() const { return fd_ >= 0; }
 
  private:
   int fd_;
-  bool bound_ = false;
 };
 
 TEST_F(ServerLifecycle, StartThrowsWhenThePortIsTaken) {

@@ -12,24 +12,10 @@
 #include <utility>
 #include <vector>
 
+#include "tests/support/loopback.h"
+
 namespace scale::cluster::testing {
 namespace {
-
-sockaddr_in loopback(uint16_t port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return addr;
-}
-
-int connect_to(uint16_t port) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr = loopback(port);
-  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
-  if (fd >= 0) close(fd);
-  return -1;
-}
 
 // Copies what is readable on `from` to `to`; false when the connection is over.
 bool pump(int from, int to) {
@@ -48,15 +34,10 @@ bool pump(int from, int to) {
 }  // namespace
 
 TcpProxy::TcpProxy(uint16_t target_port) : target_port_(target_port) {
-  listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr = loopback(0);
-  socklen_t length = sizeof addr;
-  if (listen_fd_ < 0 || bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      listen(listen_fd_, 16) != 0 ||
-      getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
+  listen_fd_ = scale::test::listen_loopback(0, 16, &port_);
+  if (listen_fd_ < 0) {
     throw std::runtime_error(std::string("TcpProxy: cannot listen: ") + std::strerror(errno));
   }
-  port_ = ntohs(addr.sin_port);
   thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
 }
 
@@ -107,7 +88,7 @@ void TcpProxy::run(std::stop_token stop) {
     // After the links polled above, so fds and links stay aligned.
     if (fds[0].revents & POLLIN) {
       const int client = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      const int server = client >= 0 && !cut_ ? connect_to(target_port_) : -1;
+      const int server = client >= 0 && !cut_ ? scale::test::connect_loopback(target_port_) : -1;
       if (server >= 0) {
         links.emplace_back(client, server);
       } else if (client >= 0) {
