@@ -76,7 +76,7 @@ class ApiTest : public ::testing::Test {
   LocalView view_;
 };
 
-// True when two JSON texts hold the same value (jsonb does not keep whitespace or key order).
+// True when two JSON texts hold the same value, whatever their whitespace and key order.
 bool same_json(const std::string& a, const std::string& b);
 
 }  // namespace scale::api::testing
