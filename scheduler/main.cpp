@@ -18,6 +18,15 @@ namespace {
 
 constexpr const char* kVersion = "0.1.0";
 
+// libpq messages span lines; an operator's start-up failure should be one line.
+std::string one_line(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\t') c = ' ';
+  }
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
 // Connect and migrate, retrying while the database comes up; one clear line and exit on failure.
 bool migrate_database(const scale::scheduler::ReplicaOptions& options) {
   const auto deadline = std::chrono::steady_clock::now() + options.startup_timeout;
@@ -34,7 +43,7 @@ bool migrate_database(const scale::scheduler::ReplicaOptions& options) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
   std::cerr << "scale-scheduler: database unreachable after " << options.startup_timeout.count()
-            << " s: " << last_error << std::endl;
+            << " s: " << one_line(last_error) << std::endl;
   return false;
 }
 
@@ -53,6 +62,8 @@ scale::api::LocalView local_view(const scale::scheduler::Replica& replica,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Logs go to stderr (systemd's journal, tools/cluster's log files) unless told otherwise.
+  FLAGS_logtostderr = true;
   auto options = scale::scheduler::parse_replica_flags(argc, argv);
   if (!options) return 2;
   google::InitGoogleLogging(argv[0]);
@@ -81,7 +92,7 @@ int main(int argc, char** argv) {
     server.start();
   } catch (const std::exception& e) {
     std::cerr << "scale-scheduler: cannot serve the API on " << options->listen_host << ":"
-              << options->listen_port << ": " << e.what() << std::endl;
+              << options->listen_port << ": " << one_line(e.what()) << std::endl;
     return 1;
   }
 

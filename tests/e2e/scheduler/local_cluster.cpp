@@ -5,21 +5,11 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "tests/support/built_binary.h"
+
 namespace scale::test {
 
-namespace {
-
-std::string scheduler_binary() {
-  const char* build = std::getenv("SCALE_BUILD_DIR");
-  if (build == nullptr) throw std::runtime_error("SCALE_BUILD_DIR is not set (run through ctest)");
-  auto path = std::filesystem::path(build) / "scheduler" / "scale-scheduler";
-  if (!std::filesystem::exists(path)) {
-    throw std::runtime_error("scale-scheduler binary missing at " + path.string());
-  }
-  return path.string();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 LocalCluster::LocalCluster(Options options)
     : options_(options), dir_("scale-e2e"), zk_(3), conninfo_(pg_.create_database("scale")) {
@@ -66,7 +56,7 @@ void LocalCluster::start(int index) {
   replica.process.reset();
   replica.process = std::make_unique<ChildProcess>(
       std::vector<std::string>{
-          scheduler_binary(), "--zk=" + zk_.connect_string(),
+          built_binary("scheduler/scale-scheduler"), "--zk=" + zk_.connect_string(),
           "--listen=127.0.0.1:" + std::to_string(replica.port), "--replica_id=" + replica_id(index),
           "--zk_session_timeout_ms=" + std::to_string(options_.session_timeout.count()),
           "--status_interval_ms=" + std::to_string(options_.status_interval.count()),
