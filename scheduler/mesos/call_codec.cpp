@@ -1,0 +1,302 @@
+#include "scheduler/mesos/call_codec.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace scale::mesos {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void write_id(Writer& w, const char* key, const std::string& value) {
+  w.Key(key);
+  w.StartObject();
+  w.Key("value");
+  w.String(value);
+  w.EndObject();
+}
+
+void write_strings(Writer& w, const char* key, const std::vector<std::string>& values) {
+  w.Key(key);
+  w.StartArray();
+  for (const auto& v : values) w.String(v);
+  w.EndArray();
+}
+
+void write_id_array(Writer& w, const char* key, const std::vector<std::string>& ids) {
+  w.Key(key);
+  w.StartArray();
+  for (const auto& id : ids) {
+    w.StartObject();
+    w.Key("value");
+    w.String(id);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+// Opens the Call envelope common to every non-SUBSCRIBE call.
+void begin_call(Writer& w, const char* type, const std::string& framework_id) {
+  w.StartObject();
+  w.Key("type");
+  w.String(type);
+  write_id(w, "framework_id", framework_id);
+}
+
+std::string finish(rapidjson::StringBuffer& buffer) {
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+void write_filters(Writer& w, std::optional<double> refuse_seconds) {
+  if (!refuse_seconds) return;
+  w.Key("filters");
+  w.StartObject();
+  w.Key("refuse_seconds");
+  w.Double(*refuse_seconds);
+  w.EndObject();
+}
+
+void write_framework_info(Writer& w, const FrameworkInfo& info,
+                          const std::optional<std::string>& framework_id) {
+  w.StartObject();
+  w.Key("user");
+  w.String(info.user);
+  w.Key("name");
+  w.String(info.name);
+  if (framework_id) write_id(w, "id", *framework_id);
+  w.Key("failover_timeout");
+  w.Double(info.failover_timeout_seconds);
+  w.Key("checkpoint");
+  w.Bool(info.checkpoint);
+  write_strings(w, "roles", info.roles);
+  w.Key("capabilities");
+  w.StartArray();
+  for (const auto& capability : info.capabilities) {
+    w.StartObject();
+    w.Key("type");
+    w.String(capability);
+    w.EndObject();
+  }
+  w.EndArray();
+  for (auto [key, value] :
+       {std::pair{"hostname", &info.hostname}, std::pair{"principal", &info.principal},
+        std::pair{"webui_url", &info.webui_url}}) {
+    if (value->empty()) continue;
+    w.Key(key);
+    w.String(*value);
+  }
+  w.EndObject();
+}
+
+void write_scalar_resource(Writer& w, const ScalarResource& r) {
+  w.StartObject();
+  w.Key("name");
+  w.String(r.name);
+  w.Key("type");
+  w.String("SCALAR");
+  w.Key("scalar");
+  w.StartObject();
+  w.Key("value");
+  w.Double(r.value);
+  w.EndObject();
+  if (!r.allocation_role.empty()) {
+    w.Key("allocation_info");
+    w.StartObject();
+    w.Key("role");
+    w.String(r.allocation_role);
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+void write_command(Writer& w, const TaskLaunch& task) {
+  w.Key("command");
+  w.StartObject();
+  w.Key("shell");
+  w.Bool(true);
+  w.Key("value");
+  w.String(task.command);
+  if (!task.environment.empty()) {
+    w.Key("environment");
+    w.StartObject();
+    w.Key("variables");
+    w.StartArray();
+    for (const auto& var : task.environment) {
+      w.StartObject();
+      w.Key("name");
+      w.String(var.name);
+      w.Key("value");
+      w.String(var.value);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+void write_task_info(Writer& w, const TaskLaunch& task) {
+  w.StartObject();
+  w.Key("name");
+  w.String(task.name);
+  write_id(w, "task_id", task.task_id);
+  write_id(w, "agent_id", task.agent_id);
+  w.Key("resources");
+  w.StartArray();
+  for (const auto& r : task.resources) write_scalar_resource(w, r);
+  w.EndArray();
+  write_command(w, task);
+  w.EndObject();
+}
+
+// SUPPRESS and REVIVE share their shape: an optional sub-message with a `roles` list (never
+// "role": the master would ignore that key and act on every role, spec A.15).
+std::string encode_roles_call(const char* type, const char* key, const std::string& framework_id,
+                              const std::vector<std::string>& roles) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  begin_call(w, type, framework_id);
+  w.Key(key);
+  w.StartObject();
+  if (!roles.empty()) write_strings(w, "roles", roles);
+  w.EndObject();
+  w.EndObject();
+  return finish(buffer);
+}
+
+}  // namespace
+
+std::string encode_subscribe(const FrameworkInfo& info,
+                             const std::optional<std::string>& framework_id) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("type");
+  w.String("SUBSCRIBE");
+  if (framework_id) write_id(w, "framework_id", *framework_id);
+  w.Key("subscribe");
+  w.StartObject();
+  w.Key("framework_info");
+  write_framework_info(w, info, framework_id);
+  w.EndObject();
+  w.EndObject();
+  return finish(buffer);
+}
+
+std::string encode_accept(const std::string& framework_id,
+                          const std::vector<std::string>& offer_ids,
+                          const std::vector<TaskLaunch>& tasks,
+                          std::optional<double> refuse_seconds) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  begin_call(w, "ACCEPT", framework_id);
+  w.Key("accept");
+  w.StartObject();
+  write_id_array(w, "offer_ids", offer_ids);
+  w.Key("operations");
+  w.StartArray();
+  if (!tasks.empty()) {
+    // No operation `id`: the master rejects LAUNCH operations that ask for feedback.
+    w.StartObject();
+    w.Key("type");
+    w.String("LAUNCH");
+    w.Key("launch");
+    w.StartObject();
+    w.Key("task_infos");
+    w.StartArray();
+    for (const auto& task : tasks) write_task_info(w, task);
+    w.EndArray();
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  write_filters(w, refuse_seconds);
+  w.EndObject();
+  w.EndObject();
+  return finish(buffer);
+}
+
+std::string encode_decline(const std::string& framework_id,
+                           const std::vector<std::string>& offer_ids,
+                           std::optional<double> refuse_seconds) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  begin_call(w, "DECLINE", framework_id);
+  w.Key("decline");
+  w.StartObject();
+  write_id_array(w, "offer_ids", offer_ids);
+  write_filters(w, refuse_seconds);
+  w.EndObject();
+  w.EndObject();
+  return finish(buffer);
+}
+
+std::string encode_suppress(const std::string& framework_id,
+                            const std::vector<std::string>& roles) {
+  return encode_roles_call("SUPPRESS", "suppress", framework_id, roles);
+}
+
+std::string encode_revive(const std::string& framework_id, const std::vector<std::string>& roles) {
+  return encode_roles_call("REVIVE", "revive", framework_id, roles);
+}
+
+std::string encode_kill(const std::string& framework_id, const std::string& task_id,
+                        const std::string& agent_id) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  begin_call(w, "KILL", framework_id);
+  w.Key("kill");
+  w.StartObject();
+  write_id(w, "task_id", task_id);
+  if (!agent_id.empty()) write_id(w, "agent_id", agent_id);
+  w.EndObject();
+  w.EndObject();
+  return finish(buffer);
+}
+
+std::string encode_acknowledge(const std::string& framework_id, const std::string& agent_id,
+                               const std::string& task_id, const std::string& uuid_base64) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  begin_call(w, "ACKNOWLEDGE", framework_id);
+  w.Key("acknowledge");
+  w.StartObject();
+  write_id(w, "agent_id", agent_id);
+  write_id(w, "task_id", task_id);
+  w.Key("uuid");
+  w.String(uuid_base64);
+  w.EndObject();
+  w.EndObject();
+  return finish(buffer);
+}
+
+std::string encode_reconcile(const std::string& framework_id,
+                             const std::vector<TaskToReconcile>& tasks) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  begin_call(w, "RECONCILE", framework_id);
+  w.Key("reconcile");
+  w.StartObject();
+  w.Key("tasks");
+  w.StartArray();
+  for (const auto& task : tasks) {
+    w.StartObject();
+    write_id(w, "task_id", task.task_id);
+    if (!task.agent_id.empty()) write_id(w, "agent_id", task.agent_id);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  w.EndObject();
+  return finish(buffer);
+}
+
+std::string encode_teardown(const std::string& framework_id) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  begin_call(w, "TEARDOWN", framework_id);
+  w.EndObject();
+  return finish(buffer);
+}
+
+}  // namespace scale::mesos

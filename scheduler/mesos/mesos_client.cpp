@@ -1,0 +1,113 @@
+#include "scheduler/mesos/mesos_client.h"
+
+#include "scheduler/mesos/call_codec.h"
+
+namespace scale::mesos {
+
+MesosClient::MesosClient(MesosClientOptions options, std::unique_ptr<MasterSource> source,
+                         std::unique_ptr<MesosTransport> transport, ClientStateMachine::Now now)
+    : tick_period_(options.tick_period),
+      source_(std::move(source)),
+      transport_(std::move(transport)),
+      machine_(
+          std::move(options.client), *source_, *transport_,
+          [this](Notification n) {
+            if (callback_) callback_(std::move(n));
+          },
+          std::move(now)) {
+  transport_->set_listener(&machine_);
+}
+
+MesosClient::~MesosClient() {
+  stop();
+}
+
+void MesosClient::start(const std::optional<std::string>& framework_id,
+                        NotificationCallback callback) {
+  {
+    std::lock_guard lock(driver_mu_);
+    if (stopped_ || driver_.joinable()) return;
+    callback_ = std::move(callback);
+    if (tick_period_.count() > 0) driver_ = std::thread([this] { drive(); });
+  }
+  machine_.start(framework_id);
+}
+
+// Order matters: the machine first (Terminated: every later transport callback is dropped), then
+// the transport (waits until no callback runs), then the driver.
+void MesosClient::stop() {
+  {
+    std::lock_guard lock(driver_mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    stopping_ = true;
+  }
+  driver_cv_.notify_all();
+  machine_.stop();
+  transport_->shutdown();
+  if (driver_.joinable()) driver_.join();
+}
+
+void MesosClient::drive() {
+  std::unique_lock lock(driver_mu_);
+  while (!stopping_) {
+    lock.unlock();
+    machine_.tick();
+    lock.lock();
+    driver_cv_.wait_for(lock, tick_period_, [this] { return stopping_; });
+  }
+}
+
+bool MesosClient::accept(const std::vector<std::string>& offer_ids,
+                         const std::vector<TaskLaunch>& tasks,
+                         std::optional<double> refuse_seconds) {
+  return machine_.send_call("ACCEPT", [&](const std::string& framework_id) {
+    return encode_accept(framework_id, offer_ids, tasks, refuse_seconds);
+  });
+}
+
+bool MesosClient::decline(const std::vector<std::string>& offer_ids,
+                          std::optional<double> refuse_seconds) {
+  return machine_.send_call("DECLINE", [&](const std::string& framework_id) {
+    return encode_decline(framework_id, offer_ids, refuse_seconds);
+  });
+}
+
+bool MesosClient::suppress(const std::vector<std::string>& roles) {
+  return machine_.send_call("SUPPRESS", [&](const std::string& framework_id) {
+    return encode_suppress(framework_id, roles);
+  });
+}
+
+bool MesosClient::revive(const std::vector<std::string>& roles) {
+  return machine_.send_call("REVIVE", [&](const std::string& framework_id) {
+    return encode_revive(framework_id, roles);
+  });
+}
+
+bool MesosClient::kill(const std::string& task_id, const std::string& agent_id) {
+  return machine_.send_call("KILL", [&](const std::string& framework_id) {
+    return encode_kill(framework_id, task_id, agent_id);
+  });
+}
+
+bool MesosClient::acknowledge(const TaskStatus& status) {
+  // Updates without a uuid (master-generated, reconciliation answers) must not be acknowledged.
+  if (!status.uuid || status.agent_id.empty()) return false;
+  return machine_.send_call("ACKNOWLEDGE", [&](const std::string& framework_id) {
+    return encode_acknowledge(framework_id, status.agent_id, status.task_id, *status.uuid);
+  });
+}
+
+bool MesosClient::reconcile(const std::vector<TaskToReconcile>& tasks) {
+  return machine_.send_call("RECONCILE", [&](const std::string& framework_id) {
+    return encode_reconcile(framework_id, tasks);
+  });
+}
+
+bool MesosClient::teardown() {
+  return machine_.send_call(
+      "TEARDOWN", [](const std::string& framework_id) { return encode_teardown(framework_id); });
+}
+
+}  // namespace scale::mesos

@@ -1,0 +1,231 @@
+// The real client (cpprest transport) against a scripted fake master over loopback HTTP.
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "scheduler/mesos/http_mesos_connection.h"
+#include "tests/integration/mesos/fake_master.h"
+#include "tests/integration/mesos/notification_log.h"
+
+namespace scale::mesos {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::FakeMaster;
+using testing::HttpReply;
+using testing::HttpRequest;
+using testing::NotificationLog;
+
+constexpr auto kWait = 10s;
+
+std::string record(const std::string& json) {
+  return std::to_string(json.size()) + "\n" + json;
+}
+
+std::string subscribed(const std::string& framework_id, double heartbeat = 15.0) {
+  return record(R"({"type":"SUBSCRIBED","subscribed":{"framework_id":{"value":")" + framework_id +
+                R"("},"heartbeat_interval_seconds":)" + std::to_string(heartbeat) + "}}");
+}
+
+// Answers SUBSCRIBE with a stream (stream ids sid-1, sid-2, ...) and every other call with 202.
+FakeMaster::Handler streaming_master() {
+  auto streams = std::make_shared<std::atomic<int>>(0);
+  return [streams](const HttpRequest& request) {
+    HttpReply reply;
+    if (request.body.find(R"("type":"SUBSCRIBE")") != std::string::npos) {
+      reply.status = 200;
+      reply.stream = true;
+      reply.headers.push_back({"Mesos-Stream-Id", "sid-" + std::to_string(++*streams)});
+    }
+    return reply;
+  };
+}
+
+std::unique_ptr<MesosConnection> make_client(const std::string& master) {
+  HttpMesosConnectionOptions options;
+  options.master = master;
+  options.client.client.framework.user = "svc-sched";
+  options.client.client.framework.name = "scale-test";
+  options.client.client.backoff_initial = 50ms;
+  options.client.client.backoff_max = 500ms;
+  options.client.tick_period = 10ms;
+  options.zk_session_timeout = 4000ms;
+  options.zk_poll_period = 200ms;
+  return make_http_mesos_connection(options);
+}
+
+bool wait_state(MesosConnection& client, ConnectionState state) {
+  auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (client.state() == state) return true;
+    std::this_thread::sleep_for(5ms);  // polling with a deadline
+  }
+  return false;
+}
+
+size_t count_calls(const std::vector<HttpRequest>& requests, const std::string& type) {
+  size_t n = 0;
+  for (const auto& r : requests) n += r.body.find("\"type\":\"" + type + "\"") != std::string::npos;
+  return n;
+}
+
+TEST(MesosClientHttp, SubscribeStreamIsDecodedIncrementallyAcrossChunks) {
+  FakeMaster master(streaming_master());
+  NotificationLog log;
+  auto client = make_client(master.base_url());
+  client->start(std::nullopt, log.callback());
+  auto stream = master.wait_stream(0, kWait);
+  ASSERT_TRUE(stream);
+
+  HttpRequest subscribe = master.requests().at(0);
+  EXPECT_EQ(subscribe.method, "POST");
+  EXPECT_EQ(subscribe.path, "/api/v1/scheduler");
+  EXPECT_EQ(subscribe.header("content-type"), "application/json");
+  EXPECT_EQ(subscribe.header("accept"), "application/json");
+  EXPECT_EQ(subscribe.header("mesos-stream-id"), "");
+  EXPECT_NE(subscribe.body.find(R"("checkpoint":true)"), std::string::npos);
+
+  // SUBSCRIBED cut in three chunks plus the start of the next record: the client must act on it
+  // while the stream (and that record) is still open.
+  std::string first = subscribed("F-1");
+  std::string offers = record(R"({"type":"OFFERS","offers":{"offers":[{"id":{"value":"O-1"},)"
+                              R"("agent_id":{"value":"S1"},"hostname":"a"}]}})");
+  ASSERT_TRUE(stream->send_chunk(first.substr(0, 3)));
+  ASSERT_TRUE(stream->send_chunk(first.substr(3, 20)));
+  ASSERT_TRUE(stream->send_chunk(first.substr(23) + offers.substr(0, 10)));
+  ASSERT_TRUE(log.wait_event(EventType::Subscribed, kWait));
+  EXPECT_EQ(client->state(), ConnectionState::Subscribed);
+  EXPECT_EQ(client->framework_id(), std::optional<std::string>("F-1"));
+  for (size_t i = 10; i < offers.size(); ++i) ASSERT_TRUE(stream->send_chunk(offers.substr(i, 1)));
+  ASSERT_TRUE(log.wait_event(EventType::Offers, kWait));
+  auto events = log.snapshot();
+  EXPECT_EQ(std::get<Event>(events.back()).offers.at(0).id, "O-1");
+  client->stop();
+}
+
+TEST(MesosClientHttp, CallsCarryTheCurrentStreamIdOnTheirOwnConnection) {
+  FakeMaster master(streaming_master());
+  NotificationLog log;
+  auto client = make_client(master.base_url());
+  client->start(std::nullopt, log.callback());
+  auto stream = master.wait_stream(0, kWait);
+  ASSERT_TRUE(stream);
+  ASSERT_TRUE(stream->send_chunk(subscribed("F-1")));
+  ASSERT_TRUE(wait_state(*client, ConnectionState::Subscribed));
+
+  ASSERT_TRUE(client->decline({"O-1"}, 60.0));
+  ASSERT_TRUE(client->reconcile({}));
+  ASSERT_TRUE(
+      master.wait_requests([](auto& r) { return count_calls(r, "RECONCILE") == 1; }, kWait));
+  auto requests = master.requests();
+  for (const auto& r : requests) {
+    if (r.body.find(R"("type":"SUBSCRIBE")") != std::string::npos) continue;
+    EXPECT_EQ(r.header("mesos-stream-id"), "sid-1") << r.body;
+    EXPECT_EQ(r.header("content-type"), "application/json");
+    EXPECT_NE(r.connection, requests[0].connection) << "calls must not use the stream connection";
+  }
+  // Calls go out in the order they were made.
+  EXPECT_NE(requests[1].body.find("DECLINE"), std::string::npos);
+  EXPECT_NE(requests[2].body.find("RECONCILE"), std::string::npos);
+
+  // The stream ends: the client resubscribes with its framework id and uses the new stream id.
+  stream->end();
+  ASSERT_TRUE(log.wait_kind<Disconnected>(kWait));
+  auto second = master.wait_stream(1, kWait);
+  ASSERT_TRUE(second);
+  HttpRequest resubscribe = master.requests().back();
+  EXPECT_NE(resubscribe.body.find(R"("framework_id":{"value":"F-1"})"), std::string::npos);
+  EXPECT_NE(resubscribe.body.find(R"("id":{"value":"F-1"})"), std::string::npos);
+  ASSERT_TRUE(second->send_chunk(subscribed("F-1")));
+  ASSERT_TRUE(wait_state(*client, ConnectionState::Subscribed));
+  ASSERT_TRUE(client->kill("t-1", "S1"));
+  ASSERT_TRUE(master.wait_requests([](auto& r) { return count_calls(r, "KILL") == 1; }, kWait));
+  EXPECT_EQ(master.requests().back().header("mesos-stream-id"), "sid-2");
+  client->stop();
+}
+
+TEST(MesosClientHttp, Follows307ToTheLeader) {
+  FakeMaster leader(streaming_master());
+  std::string location = "//127.0.0.1:" + std::to_string(leader.port()) + "/api/v1/scheduler";
+  FakeMaster follower([location](const HttpRequest&) {
+    HttpReply reply;
+    reply.status = 307;
+    reply.headers.push_back({"Location", location});
+    return reply;
+  });
+  NotificationLog log;
+  auto client = make_client(follower.base_url());
+  client->start(std::nullopt, log.callback());
+  auto stream = leader.wait_stream(0, kWait);
+  ASSERT_TRUE(stream);
+  ASSERT_TRUE(stream->send_chunk(subscribed("F-1")));
+  ASSERT_TRUE(wait_state(*client, ConnectionState::Subscribed));
+  ASSERT_TRUE(client->revive({}));
+  ASSERT_TRUE(leader.wait_requests([](auto& r) { return count_calls(r, "REVIVE") == 1; }, kWait));
+  EXPECT_EQ(follower.requests().size(), 1u);
+  client->stop();
+}
+
+TEST(MesosClientHttp, HeartbeatLossReconnects) {
+  FakeMaster master(streaming_master());
+  NotificationLog log;
+  auto client = make_client(master.base_url());
+  client->start(std::nullopt, log.callback());
+  auto stream = master.wait_stream(0, kWait);
+  ASSERT_TRUE(stream);
+  // 0.1 s heartbeats, then silence with the socket left open (a partition).
+  ASSERT_TRUE(stream->send_chunk(subscribed("F-1", 0.1) + record(R"({"type":"HEARTBEAT"})")));
+  ASSERT_TRUE(log.wait_event(EventType::Heartbeat, kWait));
+  ASSERT_TRUE(log.wait_kind<Disconnected>(kWait));
+  auto second = master.wait_stream(1, kWait);
+  ASSERT_TRUE(second);
+  EXPECT_NE(master.requests().back().body.find(R"("framework_id":{"value":"F-1"})"),
+            std::string::npos);
+  // The client closed the silent connection.
+  auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (!stream->peer_closed() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_TRUE(stream->peer_closed());
+  client->stop();
+}
+
+TEST(MesosClientHttp, FrameworkFailedOverStopsTheClientForGood) {
+  FakeMaster master(streaming_master());
+  NotificationLog log;
+  auto client = make_client(master.base_url());
+  client->start(std::string("F-1"), log.callback());
+  auto stream = master.wait_stream(0, kWait);
+  ASSERT_TRUE(stream);
+  ASSERT_TRUE(stream->send_chunk(subscribed("F-1")));
+  ASSERT_TRUE(stream->send_chunk(
+      record(R"({"type":"ERROR","error":{"message":"Framework failed over"}})")));
+  stream->end();
+  ASSERT_TRUE(log.wait_kind<TerminalError>(kWait));
+  EXPECT_EQ(client->state(), ConnectionState::Terminated);
+  // Several backoff periods pass without another SUBSCRIBE.
+  EXPECT_FALSE(master.wait_requests([](auto& r) { return r.size() > 1; }, 1s));
+  client->stop();
+}
+
+TEST(MesosClientHttp, StopClosesTheStreamAndJoins) {
+  FakeMaster master(streaming_master());
+  NotificationLog log;
+  auto client = make_client(master.base_url());
+  client->start(std::nullopt, log.callback());
+  auto stream = master.wait_stream(0, kWait);
+  ASSERT_TRUE(stream);
+  ASSERT_TRUE(stream->send_chunk(subscribed("F-1")));
+  ASSERT_TRUE(wait_state(*client, ConnectionState::Subscribed));
+  auto started = std::chrono::steady_clock::now();
+  client.reset();  // destructor = stop()
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (!stream->peer_closed() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_TRUE(stream->peer_closed());
+}
+
+}  // namespace
+}  // namespace scale::mesos

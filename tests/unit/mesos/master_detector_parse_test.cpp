@@ -1,0 +1,36 @@
+// The pure parts of cluster/master_detector: which znode leads and what address it holds.
+#include <gtest/gtest.h>
+
+#include "cluster/master_detector.h"
+
+namespace scale::cluster {
+namespace {
+
+TEST(MasterDetectorParse, LowestJsonInfoNodeLeads) {
+  EXPECT_EQ(leading_master_node({"json.info_0000000043", "log_replicas", "json.info_0000000042",
+                                 "info_0000000001", "json.info_", "json.info_12x"}),
+            std::optional<std::string>("json.info_0000000042"));
+  EXPECT_EQ(leading_master_node({"log_replicas", "info_0000000001"}), std::nullopt);
+  EXPECT_EQ(leading_master_node({"json.info_10000000000", "json.info_9999999999"}),
+            std::optional<std::string>("json.info_9999999999"));
+}
+
+TEST(MasterDetectorParse, AddressFromMasterInfo) {
+  auto a = parse_master_info(R"({"id":"x","ip":16777343,"port":5050,"pid":"master@10.0.0.1:5050",
+    "hostname":"m1","version":"1.11.0","address":{"hostname":"m1","ip":"10.0.0.1","port":5050}})");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->host, "10.0.0.1");
+  EXPECT_EQ(a->port, 5050);
+  auto hostname_only = parse_master_info(R"({"address":{"hostname":"m2","port":5051}})");
+  ASSERT_TRUE(hostname_only);
+  EXPECT_EQ(hostname_only->host, "m2");
+  auto legacy = parse_master_info(R"({"hostname":"m3","port":5052})");
+  ASSERT_TRUE(legacy);
+  EXPECT_EQ(legacy->host, "m3");
+  EXPECT_EQ(legacy->port, 5052);
+  EXPECT_FALSE(parse_master_info("not json"));
+  EXPECT_FALSE(parse_master_info(R"({"address":{"ip":"10.0.0.1"}})"));
+}
+
+}  // namespace
+}  // namespace scale::cluster
