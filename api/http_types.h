@@ -13,6 +13,7 @@ struct Request {
   std::string method;  // upper case, as on the wire: "GET", "PATCH", ...
   std::string path;    // without the query string
   std::string body;    // read only for routes that take a body
+  std::string query;   // after '?', still percent-encoded; "" when none
 };
 
 struct Response {

@@ -20,7 +20,9 @@ struct Route {
 
 // The method/path table of the API. Paths match exactly except for a trailing slash, which is
 // optional on both sides ("/ping" and "/ping/", "/v6/status" and "/v6/status/" are one route), so
-// clients that normalise URLs differently reach the same endpoint instead of a 404.
+// clients that normalise URLs differently reach the same endpoint instead of a 404. A route
+// segment "{name}" matches any one non-empty segment; the handler reads it with path_segment()
+// and validates it (e.g. "/v6/jobs/{id}/").
 class Router {
  public:
   enum class Outcome { Found, NotFound, MethodNotAllowed };
@@ -36,5 +38,8 @@ class Router {
  private:
   std::vector<Route> routes_;
 };
+
+// Segment `index` of `path` ("/v6/jobs/7/" has "v6", "jobs", "7"), "" when there is none.
+std::string_view path_segment(std::string_view path, size_t index);
 
 }  // namespace scale::api

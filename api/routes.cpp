@@ -1,11 +1,32 @@
 #include "api/routes.h"
 
+#include "api/job_handler.h"
 #include "api/leader_health_handler.h"
+#include "api/node_handler.h"
+#include "api/queued_resources_handler.h"
 #include "api/scheduler_settings_handler.h"
 #include "api/status_handler.h"
 #include "api/version_handler.h"
 
 namespace scale::api {
+
+namespace {
+
+void add_jobs_and_nodes(Router& router, Context& ctx) {
+  auto route = [&](const char* method, const char* path, bool reads_body,
+                   Response (*handler)(Context&, const Request&)) {
+    router.add(Route{method, path, reads_body,
+                     [&ctx, handler](const Request& request) { return handler(ctx, request); }});
+  };
+  route("POST", "/v6/jobs/", true, submit_job);
+  route("GET", "/v6/jobs/", false, list_jobs);
+  route("GET", "/v6/jobs/{id}/", false, get_job);
+  route("POST", "/v6/jobs/{id}/cancel/", true, cancel_job);  // any body is read and ignored
+  route("GET", "/v6/nodes/", false, list_nodes);
+  route("PATCH", "/v6/nodes/{id}/", true, patch_node);
+}
+
+}  // namespace
 
 Router make_routes(Context& ctx) {
   Router router;
@@ -17,6 +38,9 @@ Router make_routes(Context& ctx) {
   router.add(Route{"PATCH", "/v6/scheduler/", true, [&ctx](const Request& request) {
                      return patch_scheduler_settings(ctx, request);
                    }});
+  get("/v6/scheduler/queued-resources/",
+      [&ctx](const Request&) { return get_queued_resources(ctx); });
+  add_jobs_and_nodes(router, ctx);
   get("/v6/version/", [&ctx](const Request&) { return version_response(ctx.options.version); });
   get("/v6/leader/", [&ctx](const Request&) { return get_leader(ctx); });
   get("/leaderhealth", [&ctx](const Request&) { return get_leaderhealth(ctx); });

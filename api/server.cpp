@@ -161,6 +161,7 @@ void dispatch(const std::shared_ptr<Core>& core, http::http_request request) {
   Request req;
   req.method = request.method();
   req.path = request.request_uri().path();
+  req.query = request.request_uri().query();
   const auto match = core->router.match(req.method, req.path);
   switch (match.outcome) {
     case Router::Outcome::NotFound:

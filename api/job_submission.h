@@ -1,0 +1,24 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "db/job_store.h"
+
+// Validation of POST /v6/jobs/ bodies (pure: no database, no server).
+namespace scale::api {
+
+struct JobSubmissionResult {
+  std::optional<db::NewJob> job;  // set when the body is valid
+  std::string error;              // the 400 detail otherwise
+};
+
+// Accepts {"name": str, "command": str, "resources": {"cpus", "mem", "disk", "gpus": numbers},
+// "priority": int (default 100), "max_tries": int (default 3)}. name, command and resources are
+// required; resource keys are optional (0) but cpus or mem must be > 0. Rejects malformed JSON,
+// non-objects, unknown or repeated keys, wrong types and values out of range
+// (db::job_validation_error).
+JobSubmissionResult parse_job_submission(std::string_view body);
+
+}  // namespace scale::api

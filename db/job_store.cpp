@@ -1,0 +1,195 @@
+#include "db/job_store.h"
+
+#include <array>
+#include <cmath>
+
+#include "db/store_rows.h"
+
+namespace scale::db {
+namespace {
+
+constexpr std::array<std::string_view, 5> kJobStatuses = {"QUEUED", "RUNNING", "COMPLETED",
+                                                          "FAILED", "CANCELED"};
+
+// Columns of `job` in the order job_from_row reads them.
+const std::string& job_columns() {
+  static const std::string columns =
+      "id, name, command, cpus, mem, disk, gpus, priority, status, max_tries, num_exes, " +
+      iso_utc("queued_at") + ", " + iso_utc("started_at") + ", " + iso_utc("ended_at") + ", " +
+      iso_utc("created_at") + ", " + iso_utc("last_modified") + ", error, cancel_requested, epoch";
+  return columns;
+}
+
+const std::string& execution_columns() {
+  static const std::string columns =
+      "id, exe_num, task_id, agent_id, node_id, state, epoch, cpus, mem, disk, gpus, " +
+      iso_utc("launched_at") + ", " + iso_utc("started_at") + ", " + iso_utc("ended_at") + ", " +
+      iso_utc("last_update_at") + ", exit_reason, exit_message";
+  return columns;
+}
+
+Job job_from_row(const Result& r, int row) {
+  Job job;
+  job.id = r.integer(row, 0);
+  job.name = r.text(row, 1);
+  job.command = r.text(row, 2);
+  job.resources = resources_at(r, row, 3);
+  job.priority = static_cast<int>(r.integer(row, 7));
+  job.status = r.text(row, 8);
+  job.max_tries = static_cast<int>(r.integer(row, 9));
+  job.num_exes = static_cast<int>(r.integer(row, 10));
+  job.queued_at = r.get(row, 11);
+  job.started_at = r.get(row, 12);
+  job.ended_at = r.get(row, 13);
+  job.created_at = r.text(row, 14);
+  job.last_modified = r.text(row, 15);
+  job.error = r.get(row, 16);
+  job.cancel_requested = r.boolean(row, 17);
+  job.epoch = optional_integer_at(r, row, 18);
+  return job;
+}
+
+JobExecution execution_from_row(const Result& r, int row) {
+  JobExecution exe;
+  exe.id = r.integer(row, 0);
+  exe.exe_num = static_cast<int>(r.integer(row, 1));
+  exe.task_id = r.text(row, 2);
+  exe.agent_id = r.text(row, 3);
+  exe.node_id = optional_integer_at(r, row, 4);
+  exe.state = r.text(row, 5);
+  exe.epoch = r.integer(row, 6);
+  exe.resources = resources_at(r, row, 7);
+  exe.launched_at = r.text(row, 11);
+  exe.started_at = r.get(row, 12);
+  exe.ended_at = r.get(row, 13);
+  exe.last_update_at = r.get(row, 14);
+  exe.exit_reason = r.get(row, 15);
+  exe.exit_message = r.get(row, 16);
+  return exe;
+}
+
+// A text[] literal of status names. Only names that passed is_job_status get here, so no quoting
+// is needed; the literal still travels as a parameter.
+std::optional<std::string> status_array(const std::vector<std::string>& statuses) {
+  if (statuses.empty()) return std::nullopt;
+  std::string literal = "{";
+  for (const auto& status : statuses) {
+    if (!is_job_status(status)) throw Error("db: not a job status: " + status, "22023");
+    literal += (literal.size() > 1 ? "," : "") + status;
+  }
+  return literal + "}";
+}
+
+std::optional<std::string> resource_error(const Resources& r) {
+  const std::array<std::pair<const char*, double>, 4> values = {
+      {{"cpus", r.cpus}, {"mem", r.mem}, {"disk", r.disk}, {"gpus", r.gpus}}};
+  for (const auto& [name, value] : values) {
+    if (!std::isfinite(value) || value < 0) {
+      return std::string("resources.") + name + " must be a number >= 0";
+    }
+  }
+  if (r.cpus <= 0 && r.mem <= 0) return "resources must ask for cpus > 0 or mem > 0";
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool is_job_status(std::string_view status) {
+  for (auto known : kJobStatuses) {
+    if (known == status) return true;
+  }
+  return false;
+}
+
+std::optional<std::string> job_validation_error(const NewJob& job) {
+  if (job.name.empty()) return "name must not be empty";
+  if (job.name.size() > kMaxJobNameLength) {
+    return "name must be at most " + std::to_string(kMaxJobNameLength) + " bytes";
+  }
+  if (job.command.empty()) return "command must not be empty";
+  if (job.command.size() > kMaxJobCommandLength) {
+    return "command must be at most " + std::to_string(kMaxJobCommandLength) + " bytes";
+  }
+  if (auto error = resource_error(job.resources)) return error;
+  if (job.priority < 0) return "priority must be an integer >= 0";
+  if (job.max_tries < 1 || job.max_tries > kMaxMaxTries) {
+    return "max_tries must be an integer from 1 to " + std::to_string(kMaxMaxTries);
+  }
+  return std::nullopt;
+}
+
+Job JobStore::submit(Connection& conn, const NewJob& job) {
+  if (auto error = job_validation_error(job)) throw Error("db: invalid job: " + *error, "22023");
+  const auto& r = job.resources;
+  Result row = conn.exec(
+      "INSERT INTO job (name, command, cpus, mem, disk, gpus, priority, max_tries) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING " +
+          job_columns(),
+      {job.name, job.command, real_param(r.cpus), real_param(r.mem), real_param(r.disk),
+       real_param(r.gpus), std::to_string(job.priority), std::to_string(job.max_tries)});
+  return job_from_row(row, 0);
+}
+
+JobPage JobStore::list(Connection& conn, const JobListQuery& query) {
+  if (query.page < 1 || query.page_size < 1) throw Error("db: page and page_size start at 1");
+  const Param statuses = status_array(query.statuses);
+  const std::string filter = " FROM job WHERE ($1::text[] IS NULL OR status = ANY($1::text[]))";
+  JobPage page;
+  // One snapshot for the count and the rows, so `count` describes the page it came with.
+  in_snapshot(conn, [&](Connection& c) {
+    page.count = c.exec("SELECT count(*)" + filter, {statuses}).integer(0, 0);
+    const long long offset = (query.page - 1) * query.page_size;
+    Result rows =
+        c.exec("SELECT " + job_columns() + filter + " ORDER BY id DESC LIMIT $2 OFFSET $3",
+               {statuses, std::to_string(query.page_size), std::to_string(offset)});
+    for (int i = 0; i < rows.rows(); ++i) page.jobs.push_back(job_from_row(rows, i));
+  });
+  return page;
+}
+
+std::optional<JobDetail> JobStore::get(Connection& conn, long long id) {
+  std::optional<JobDetail> detail;
+  in_snapshot(conn, [&](Connection& c) {
+    Result row =
+        c.exec("SELECT " + job_columns() + " FROM job WHERE id = $1", {std::to_string(id)});
+    if (row.rows() == 0) return;
+    detail.emplace();
+    detail->job = job_from_row(row, 0);
+    Result exes =
+        c.exec("SELECT " + execution_columns() + " FROM job_exe WHERE job_id = $1 ORDER BY exe_num",
+               {std::to_string(id)});
+    for (int i = 0; i < exes.rows(); ++i) detail->executions.push_back(execution_from_row(exes, i));
+  });
+  return detail;
+}
+
+CancelResult JobStore::cancel(Connection& conn, long long id) {
+  // Under READ COMMITTED a concurrent UPDATE of the same row makes this one wait, then re-check
+  // the WHERE clause on the new row version: of two cancels of a QUEUED job, exactly one matches.
+  Result updated = conn.exec(
+      "UPDATE job SET cancel_requested = true, last_modified = now(),"
+      " status = CASE WHEN status = 'QUEUED' THEN 'CANCELED' ELSE status END,"
+      " ended_at = CASE WHEN status = 'QUEUED' THEN now() ELSE ended_at END"
+      " WHERE id = $1 AND (status = 'QUEUED' OR (status = 'RUNNING' AND NOT cancel_requested))"
+      " RETURNING " +
+          job_columns(),
+      {std::to_string(id)});
+  CancelResult result;
+  if (updated.rows() == 1) {
+    result.job = job_from_row(updated, 0);
+    result.outcome =
+        result.job->status == "CANCELED" ? CancelOutcome::Canceled : CancelOutcome::CancelRequested;
+    return result;
+  }
+  // Nothing changed: unknown, already finished, or a kill already requested (repeating it is
+  // harmless and answers the same as the first time).
+  Result row =
+      conn.exec("SELECT " + job_columns() + " FROM job WHERE id = $1", {std::to_string(id)});
+  if (row.rows() == 0) return result;
+  result.job = job_from_row(row, 0);
+  result.outcome = result.job->status == "RUNNING" ? CancelOutcome::CancelRequested
+                                                   : CancelOutcome::AlreadyFinished;
+  return result;
+}
+
+}  // namespace scale::db

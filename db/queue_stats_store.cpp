@@ -1,0 +1,25 @@
+#include "db/queue_stats_store.h"
+
+#include "db/store_rows.h"
+
+namespace scale::db {
+
+QueuedResources QueueStatsStore::read(Connection& conn) {
+  QueuedResources totals;
+  in_snapshot(conn, [&](Connection& c) {
+    Result cluster = c.exec("SELECT cpus, mem, disk, gpus FROM cluster_resources WHERE id = 1");
+    if (cluster.rows() == 1) totals.cluster = resources_at(cluster, 0, 0);
+    // Only the live states: finished jobs pile up forever and are never read here.
+    Result rows = c.exec(
+        "SELECT status, count(*), coalesce(sum(cpus), 0), coalesce(sum(mem), 0),"
+        " coalesce(sum(disk), 0), coalesce(sum(gpus), 0)"
+        " FROM job WHERE status IN ('QUEUED', 'RUNNING') GROUP BY status");
+    for (int i = 0; i < rows.rows(); ++i) {
+      QueueStateTotals state{rows.integer(i, 1), resources_at(rows, i, 2)};
+      (rows.text(i, 0) == "QUEUED" ? totals.queued : totals.running) = state;
+    }
+  });
+  return totals;
+}
+
+}  // namespace scale::db

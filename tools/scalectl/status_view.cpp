@@ -1,0 +1,93 @@
+// scalectl status and leader: the status document (DESIGN.md section 6) and the leader record,
+// printed for people. Keys the document does not have yet print as "-", so a newer or older
+// leader's document never breaks the command.
+#include <rapidjson/document.h>
+
+#include "tools/scalectl/commands.h"
+#include "tools/scalectl/output.h"
+
+namespace scale::scalectl {
+namespace {
+
+const rapidjson::Value& member(const rapidjson::Value& obj, const char* key) {
+  static const rapidjson::Value null;
+  if (!obj.IsObject()) return null;
+  const auto it = obj.FindMember(key);
+  return it == obj.MemberEnd() ? null : it->value;
+}
+
+void print_resources(const rapidjson::Value& resources, std::ostream& out) {
+  if (!resources.IsObject()) return;
+  Table table({"RESOURCE", "RUNNING", "OFFERED", "FREE", "UNAVAILABLE", "TOTAL"});
+  for (const auto& [name, value] : resources.GetObject()) {
+    table.add({name.GetString(), field(value, "running"), field(value, "offered"),
+               field(value, "free"), field(value, "unavailable"), field(value, "total")});
+  }
+  out << "\n";
+  table.print(out);
+}
+
+void print_nodes(const rapidjson::Value& nodes, std::ostream& out) {
+  if (!nodes.IsArray() || nodes.Empty()) return;
+  Table table({"NODE", "HOSTNAME", "AGENT", "STATE", "ACTIVE", "OFFERS"});
+  for (const auto& node : nodes.GetArray()) {
+    table.add({field(node, "id"), field(node, "hostname"), field(node, "agent_id"),
+               text_of(member(member(node, "state"), "name")), field(node, "is_active"),
+               field(node, "num_offers")});
+  }
+  out << "\n";
+  table.print(out);
+}
+
+void print_warnings(const rapidjson::Value& warnings, std::ostream& out) {
+  if (!warnings.IsArray() || warnings.Empty()) return;
+  out << "\nWarnings:\n";
+  for (const auto& warning : warnings.GetArray()) {
+    out << "  " << field(warning, "name") << ": " << field(warning, "title") << " (since "
+        << field(warning, "started") << ")\n";
+  }
+}
+
+}  // namespace
+
+void show_status(ApiClient& client, const Options& options, std::ostream& out) {
+  const auto answer = client.call("GET", "/v6/status/");
+  if (options.json) {
+    out << answer.body << "\n";
+    return;
+  }
+  const auto doc = parse_answer(answer.body);
+  const auto& scheduler = member(doc, "scheduler");
+  const auto& state = member(scheduler, "state");
+  const auto& mesos = member(scheduler, "mesos");
+  Table table({"FIELD", "VALUE"});
+  table.add({"state", text_of(member(state, "name")) + " (" + field(state, "title") + ")"});
+  table.add({"hostname", field(scheduler, "hostname")});
+  table.add({"framework", field(mesos, "framework_id")});
+  table.add({"master", field(mesos, "master")});
+  table.add({"offers", field(doc, "num_offers")});
+  table.add({"timestamp", field(doc, "timestamp")});
+  const auto& cluster = member(doc, "cluster");
+  if (cluster.IsObject()) {
+    for (const auto& [key, value] : cluster.GetObject()) {
+      table.add({std::string("cluster.") + key.GetString(), text_of(value)});
+    }
+  }
+  table.print(out);
+  print_resources(member(doc, "resources"), out);
+  print_nodes(member(doc, "nodes"), out);
+  print_warnings(member(scheduler, "warnings"), out);
+}
+
+void show_leader(ApiClient& client, const Options& options, std::ostream& out) {
+  const auto answer = client.call("GET", "/v6/leader/");
+  if (options.json) {
+    out << answer.body << "\n";
+    return;
+  }
+  const auto doc = parse_answer(answer.body);
+  out << field(doc, "replica_id") << " at " << field(doc, "api_url") << ", epoch "
+      << field(doc, "epoch") << ", since " << field(doc, "since") << "\n";
+}
+
+}  // namespace scale::scalectl
