@@ -1,0 +1,89 @@
+// Fault injection behind /sim/: heartbeat loss, dropped streams, master failover with agents
+// re-registering over a window, agent removal, offer rescission.
+
+#include <vector>
+
+#include "master.h"
+
+namespace mesos_sim {
+
+void Master::set_heartbeats(const std::string& framework_id, bool enabled) {
+  for (auto& [id, fw] : frameworks_) {
+    if (framework_id.empty() || framework_id == id) fw.heartbeats = enabled;
+  }
+}
+
+void Master::close_streams(const std::string& framework_id, Millis now) {
+  for (auto& [id, fw] : frameworks_) {
+    if (!fw.connected || (!framework_id.empty() && framework_id != id)) continue;
+    sink_.close(fw.stream_id);
+    disconnect(fw, now);  // as when the master sees the connection drop
+  }
+}
+
+void Master::failover(Millis min_ms, Millis window_ms, Millis now) {
+  // A new leading master: no frameworks, offers or completed frameworks; the old connections
+  // die with the old process; agents re-register (with their tasks) over the window.
+  for (auto& [id, fw] : frameworks_) {
+    if (fw.connected) sink_.close(fw.stream_id);
+  }
+  frameworks_.clear();
+  offers_.clear();
+  removed_frameworks_.clear();
+  stream_owner_.clear();
+  info_.id = random_uuid_string();
+  std::uniform_int_distribution<Millis> delay(std::max<Millis>(min_ms, 0),
+                                              std::max<Millis>(window_ms, 0));
+  for (auto& agent : agents_) {
+    agent.offer_id.clear();
+    if (agent.state != AgentState::REGISTERED) continue;
+    agent.state = AgentState::RECOVERING;
+    agent.reregister_at = now + delay(rng_);
+    ++recovering_agents_;
+  }
+}
+
+void Master::reregister_agents(Millis now) {
+  for (auto& agent : agents_) {
+    if (agent.state != AgentState::RECOVERING || agent.reregister_at > now) continue;
+    agent.state = AgentState::REGISTERED;
+    --recovering_agents_;
+    for (uint64_t serial : agent.tasks) {
+      Task* task = task_by_serial_.at(serial);
+      // The agent brings back frameworks the new master did not know (disconnected until they
+      // re-SUBSCRIBE; no failover timer: MESOS-4659).
+      if (!frameworks_.count(task->framework_id)) recover_framework(task->framework_id);
+      deliver_head(*task, now);
+    }
+  }
+}
+
+bool Master::remove_agent(const std::string& agent_id, AgentState how) {
+  int index = agent_index(agent_id);
+  if (index < 0 || agents_[index].state != AgentState::REGISTERED) return false;
+  Agent& agent = agents_[index];
+  if (!agent.offer_id.empty()) remove_offer(agent.offer_id, true);
+  agent.state = how;
+  const char* reason =
+      how == AgentState::GONE ? "REASON_AGENT_REMOVED_BY_OPERATOR" : "REASON_AGENT_REMOVED";
+  std::vector<uint64_t> serials(agent.tasks.begin(), agent.tasks.end());
+  for (uint64_t serial : serials) {
+    Task* task = task_by_serial_.at(serial);
+    const std::string task_id = task->task_id;
+    auto fw = frameworks_.find(task->framework_id);
+    if (fw != frameworks_.end() && !is_terminal(task->state)) {
+      TaskState state = how == AgentState::UNREACHABLE ? TaskState::UNREACHABLE
+                        : how == AgentState::GONE      ? TaskState::GONE_BY_OPERATOR
+                                                       : TaskState::GONE;
+      master_update(fw->second, task_id, agent.id,
+                    fw->second.info.partition_aware ? state : TaskState::LOST, reason,
+                    "Agent " + agent.id + " removed");
+    }
+    erase_task(*task);
+  }
+  agent.used = Resources{};
+  for (auto& [id, fw] : frameworks_) send(fw, failure_event(agent.id));
+  return true;
+}
+
+}  // namespace mesos_sim

@@ -1,0 +1,217 @@
+// Simulated agents and tasks: LAUNCH validation, task progress on timers, the per-task reliable
+// update stream (uuid, redelivery of the unacknowledged head with backoff), ACKNOWLEDGE and KILL.
+
+#include <algorithm>
+
+#include "master.h"
+
+namespace mesos_sim {
+namespace {
+
+constexpr double kMaxRetrySeconds = 600;  // the agent's status update retry cap (10 min)
+
+bool valid_id(const std::string& id) {
+  if (id.empty() || id == "." || id == ".." || id.size() > 255) return false;
+  return std::none_of(id.begin(), id.end(), [](char c) {
+    return c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+}
+
+}  // namespace
+
+Task* Master::task_of(const std::string& framework_id, const std::string& task_id) {
+  auto fw = tasks_.find(framework_id);
+  if (fw == tasks_.end()) return nullptr;
+  auto it = fw->second.find(task_id);
+  return it == fw->second.end() ? nullptr : &it->second;
+}
+
+const Task* Master::find_task(const std::string& framework_id, const std::string& task_id) const {
+  return const_cast<Master*>(this)->task_of(framework_id, task_id);
+}
+
+std::string Master::validate_task(const Framework& fw, const TaskLaunch& task, int agent,
+                                  const Resources& available) const {
+  if (!valid_id(task.task_id)) return "Task ID '" + task.task_id + "' is invalid";
+  if (const Task* existing = find_task(fw.id, task.task_id);
+      existing && !is_terminal(existing->state)) {
+    return "Task has duplicate ID: " + task.task_id;
+  }
+  if (task.has_command == task.has_executor) {
+    return "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
+  }
+  if (task.resource_count == 0) return "Task uses no resources";
+  if (task.agent_id != agents_[agent].id) {
+    return "Task uses agent " + task.agent_id + " but the offers are for agent " +
+           agents_[agent].id;
+  }
+  if (task.unsupported_resource || !available.contains(task.resources)) {
+    return "Task uses more resources than available in the offers";
+  }
+  return "";
+}
+
+void Master::launch_tasks(Framework& fw, const Operation& op, int agent, Resources* available,
+                          Millis now) {
+  if (op.type != "LAUNCH" && op.type != "LAUNCH_GROUP") return;  // no operation feedback here
+  const char* invalid = op.type == "LAUNCH" ? "REASON_TASK_INVALID" : "REASON_TASK_GROUP_INVALID";
+  for (const auto& launch : op.tasks) {
+    std::string error = op.has_id ? "Operation IDs are not supported for LAUNCH operations"
+                                  : validate_task(fw, launch, agent, *available);
+    if (!error.empty()) {
+      master_update(fw, launch.task_id, agents_[agent].id, TaskState::ERROR, invalid, error);
+      continue;
+    }
+    *available -= launch.resources;
+    Agent& a = agents_[agent];
+    a.used += launch.resources;
+    Task& task = tasks_[fw.id][launch.task_id];
+    if (task.serial) {  // an id reused after a terminal state
+      task_by_serial_.erase(task.serial);
+      agents_[task.agent].tasks.erase(task.serial);
+    }
+    task = Task{};
+    task.serial = next_serial_++;
+    task_by_serial_[task.serial] = &task;
+    a.tasks.insert(task.serial);
+    task.framework_id = fw.id;
+    task.task_id = launch.task_id;
+    task.agent = agent;
+    task.resources = launch.resources;
+    uint64_t key_hash = std::hash<std::string>{}(task_key(fw.id, launch.task_id));
+    if (!launched_.insert(key_hash).second) ++duplicate_launches_;
+    journal_.append({0, wall_seconds(), launch.task_id, a.id, fw.id, fw.stream_id});
+    // The executor reports RUNNING at the next tick.
+    timers_.push({now, TimerKind::START, task.serial, 0});
+  }
+}
+
+void Master::push_update(Task& task, TaskState state, const std::string& reason,
+                         const std::string& message, Millis now) {
+  StatusUpdate update;
+  update.state = state;
+  update.uuid.resize(16);
+  for (auto& c : update.uuid) c = static_cast<char>(rng_() & 0xff);
+  update.timestamp = wall_seconds();
+  update.reason = reason;
+  update.message = message;
+  if (is_terminal(state) && !is_terminal(task.state)) {
+    // The master learns the latest state with every forwarded update (latest_state) and
+    // recovers the resources at once, whatever the acknowledgements.
+    agents_[task.agent].used -= task.resources;
+  }
+  task.state = state;
+  task.pending.push_back(std::move(update));
+  if (task.pending.size() == 1) {
+    task.retry_s = config_.update_retry_s;
+    deliver_head(task, now);
+  }
+}
+
+void Master::deliver_head(Task& task, Millis now) {
+  if (task.pending.empty()) return;
+  ++task.head_generation;
+  auto fw = frameworks_.find(task.framework_id);
+  const Agent& agent = agents_[task.agent];
+  if (fw != frameworks_.end() && fw->second.connected && agent.state == AgentState::REGISTERED) {
+    const StatusUpdate& head = task.pending.front();
+    StatusView view;
+    view.task_id = task.task_id;
+    view.agent_id = agent.id;
+    view.state = head.state;
+    view.reason = head.reason;
+    view.message = head.message;
+    view.uuid = head.uuid;
+    view.timestamp = head.timestamp;
+    send(fw->second, update_event(view));
+  }
+  timers_.push({now + static_cast<Millis>(task.retry_s * 1000), TimerKind::RETRY, task.serial,
+                task.head_generation});
+}
+
+void Master::deliver_all_heads(const std::string& framework_id, Millis now) {
+  auto tasks = tasks_.find(framework_id);
+  if (tasks == tasks_.end()) return;
+  for (auto& [id, task] : tasks->second) {
+    if (agents_[task.agent].state == AgentState::REGISTERED) deliver_head(task, now);
+  }
+}
+
+void Master::acknowledge(Framework& fw, const Call& call, Millis now) {
+  Task* task = task_of(fw.id, call.task_id);
+  int agent = agent_index(*call.agent_id);
+  // Unknown or disconnected agent, unknown task or a stale uuid: silently ignored.
+  if (!task || agent != task->agent || agents_[agent].state != AgentState::REGISTERED ||
+      task->pending.empty() || task->pending.front().uuid != call.uuid) {
+    return;
+  }
+  bool terminal = is_terminal(task->pending.front().state);
+  task->pending.erase(task->pending.begin());
+  if (terminal && task->pending.empty()) {
+    erase_task(*task);  // the acked terminal update drops the task from memory
+    return;
+  }
+  task->retry_s = config_.update_retry_s;
+  deliver_head(*task, now);
+}
+
+void Master::erase_task(Task& task) {
+  std::string framework_id = task.framework_id, task_id = task.task_id;
+  task_by_serial_.erase(task.serial);
+  agents_[task.agent].tasks.erase(task.serial);
+  auto tasks = tasks_.find(framework_id);
+  tasks->second.erase(task_id);
+  if (tasks->second.empty()) tasks_.erase(tasks);
+}
+
+void Master::kill(Framework& fw, const Call& call, Millis now) {
+  Task* task = task_of(fw.id, call.task_id);
+  if (!task || agents_[task->agent].state != AgentState::REGISTERED) {
+    reconcile_one(fw, {call.task_id, call.agent_id});  // unknown task: explicit reconciliation
+    return;
+  }
+  if (!is_terminal(task->state)) {
+    if (fw.info.task_killing_state && task->state != TaskState::KILLING) {
+      push_update(*task, TaskState::KILLING, "", "", now);
+    }
+    push_update(*task, TaskState::KILLED, "", "Command terminated with signal Killed", now);
+  }
+}
+
+void Master::master_update(Framework& fw, const std::string& task_id, const std::string& agent_id,
+                           TaskState state, const std::string& reason, const std::string& message) {
+  StatusView view;
+  view.task_id = task_id;
+  view.agent_id = agent_id;
+  view.state = state;
+  view.source = "SOURCE_MASTER";
+  view.reason = reason;
+  view.message = message;
+  view.timestamp = wall_seconds();
+  send(fw, update_event(view));  // not retried: dropped when disconnected
+}
+
+void Master::run_timers(Millis now) {
+  while (!timers_.empty() && timers_.top().at <= now) {
+    Timer timer = timers_.top();
+    timers_.pop();
+    auto found = task_by_serial_.find(timer.serial);
+    if (found == task_by_serial_.end()) continue;
+    Task* task = found->second;
+    if (timer.kind == TimerKind::START && task->state == TaskState::STAGING) {
+      push_update(*task, TaskState::RUNNING, "", "", now);
+      std::uniform_int_distribution<int> duration(config_.task_ms_min, config_.task_ms_max);
+      timers_.push({now + duration(rng_), TimerKind::FINISH, timer.serial, 0});
+    } else if (timer.kind == TimerKind::FINISH && task->state == TaskState::RUNNING) {
+      bool fail = std::uniform_real_distribution<double>(0, 1)(rng_) < config_.fail_ratio;
+      push_update(*task, fail ? TaskState::FAILED : TaskState::FINISHED,
+                  fail ? "REASON_COMMAND_EXECUTOR_FAILED" : "",
+                  fail ? "Command exited with status 1" : "Command exited with status 0", now);
+    } else if (timer.kind == TimerKind::RETRY && timer.generation == task->head_generation) {
+      task->retry_s = std::min(task->retry_s * 2, kMaxRetrySeconds);
+      deliver_head(*task, now);
+    }
+  }
+}
+
+}  // namespace mesos_sim
