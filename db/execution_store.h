@@ -1,0 +1,102 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/connection.h"
+#include "db/resources.h"
+
+// The leader's writes to tables `job`, `job_exe` and `task_update` (DESIGN.md sections 3 and 4).
+// Every write runs in Fence::join_or_run(epoch): inside the caller's Fence::run for that epoch
+// when one is open on conn (one commit per loop turn), else in its own fenced transaction; either
+// way it throws FencedOut once a newer term holds the fence. Each call is ONE statement for the
+// whole batch, so a loop turn costs one round trip per kind of write, whatever the batch size.
+namespace scale::db {
+
+// A QUEUED job as the leader's in-memory queue needs it.
+struct QueueEntry {
+  long long job_id = 0;
+  int priority = 0;
+  long long queued_at_us = 0;  // job.queued_at, microseconds since the Unix epoch
+  Resources resources;
+  bool operator==(const QueueEntry&) const = default;
+};
+
+// One placement the matcher made: job `job_id` on agent `agent_id` with these resources.
+struct Launch {
+  long long job_id = 0;
+  std::string agent_id;
+  Resources resources;
+};
+
+// An execution row written in state LAUNCHING: the caller may now ACCEPT with this task id.
+struct LaunchedExecution {
+  long long job_id = 0;
+  int exe_num = 0;
+  std::string task_id;  // scale_job_<job_id>_<exe_num>
+};
+
+// A Mesos TaskStatus as the leader received it.
+struct TaskStatusUpdate {
+  std::string task_id;
+  std::string state;  // Mesos name, e.g. "TASK_RUNNING"
+  std::optional<std::string> reason;
+  std::optional<std::string> source;
+  std::optional<std::string> message;
+  std::optional<std::string> uuid;  // base64 as received; nullopt for reconciliation answers
+  std::optional<std::string> agent_id;
+  double timestamp = 0;  // seconds since the Unix epoch (Mesos); <= 0 means unknown
+};
+
+enum class JobTransition { None, Requeued, Completed, Failed, Canceled };
+const char* to_string(JobTransition transition);
+
+// What apply_updates did with one update (same order as the input).
+struct UpdateOutcome {
+  std::string task_id;
+  // The execution's state changed. False for a repeated, older or superseded update, for an
+  // execution already terminal, for an unknown task and for a state name this store does not know.
+  bool applied = false;
+  bool unknown_task = false;  // no execution has this task id
+  // Mesos says the task is alive but the database knows no live execution for it (unknown task,
+  // or an execution already finished and maybe rerun): the caller should KILL it.
+  bool kill = false;
+  long long job_id = 0;  // 0 for an unknown task
+  JobTransition transition = JobTransition::None;
+  std::optional<QueueEntry> requeued;  // set when transition == Requeued: the job's new entry
+};
+
+// A RUNNING job the user asked to cancel, and its live execution's task.
+struct KillTarget {
+  long long job_id = 0;
+  std::string task_id;
+  std::string agent_id;
+};
+
+class ExecutionStore {
+ public:
+  // Write-ahead of a launch. For each job still QUEUED and not cancel_requested: num_exes + 1,
+  // RUNNING, started_at if unset, and a LAUNCHING job_exe row (node_id looked up by agent id).
+  // Returns only the executions written; jobs canceled or launched meanwhile are left out and
+  // must not be launched. A job listed twice is launched once (its first entry). Throws Error
+  // (sqlstate 23505) rather than write an execution twice; the whole batch is then rolled back.
+  static std::vector<LaunchedExecution> record_launches(Connection& conn, long long epoch,
+                                                        const std::vector<Launch>& launches);
+
+  // Stores status updates idempotently and finishes executions and jobs; see execution_updates.cpp
+  // for the state order and the requeue rules. One outcome per update, in input order.
+  static std::vector<UpdateOutcome> apply_updates(Connection& conn, long long epoch,
+                                                  const std::vector<TaskStatusUpdate>& updates);
+
+  // QUEUED -> CANCELED (ended_at now). Returns the ids actually canceled; jobs in any other status
+  // are left alone.
+  static std::vector<long long> cancel_queued(Connection& conn, long long epoch,
+                                              const std::vector<long long>& job_ids);
+
+  // RUNNING jobs with cancel_requested whose latest execution is not terminal. A read: fenced
+  // like the writes so a stale term never acts on it.
+  static std::vector<KillTarget> jobs_to_kill(Connection& conn, long long epoch);
+};
+
+}  // namespace scale::db
