@@ -8,7 +8,7 @@ export SCALE_RUN_DIR="$(mktemp -d /tmp/scale-cluster-test.XXXXXX)"
 chmod 755 "$SCALE_RUN_DIR"
 # A base port whose block of 100 ports is free.
 for attempt in $(seq 1 50); do
-  base=$((30000 + (RANDOM % 300) * 100))
+  base=$((20000 + (RANDOM % 120) * 100))  # below the ephemeral range (32768+)
   busy=$(ss -Htln "sport >= :$base and sport < :$((base + 100))" | wc -l)
   [ "$busy" -eq 0 ] && break
 done
