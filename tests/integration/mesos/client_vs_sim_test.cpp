@@ -7,6 +7,7 @@
 #include "cluster/zk_client.h"
 #include "scheduler/mesos/http_mesos_connection.h"
 #include "tests/integration/mesos/notification_log.h"
+#include "tests/support/http_test_client.h"
 #include "tests/support/servers.h"
 
 namespace scale::mesos {
@@ -55,6 +56,12 @@ class ClientVsSimTest : public ::testing::Test {
   }
 
   std::string sim_log() { return test::read_tail(sim_->log_path()); }
+
+  // A fault injected through the emulator's /sim/ endpoints.
+  void inject(const std::string& path, const std::string& body) {
+    auto answer = test::HttpTestClient(port_).call("POST", path, body);
+    ASSERT_LT(answer.status, 300) << path << ": " << answer.body;
+  }
 
   test::ZooKeeperServer zk_;
   test::TempDir dir_{"mesos-client-vs-sim"};
@@ -201,6 +208,55 @@ TEST_F(ClientVsSimTest, FollowsTheRedirectAndRefindsTheMasterAfterFailover) {
   EXPECT_FALSE(redirected->terminal_error());
   redirected->stop();
   detected->stop();
+}
+
+TEST_F(ClientVsSimTest, ResubscribesWithTheSameFrameworkIdAfterTheStreamCloses) {
+  NotificationLog log;
+  auto client = make_client();
+  client->start(std::nullopt, log.callback());
+  ASSERT_TRUE(log.wait_event(EventType::Subscribed, kWait)) << sim_log();
+  const std::string framework_id = *client->framework_id();
+  inject("/sim/close_streams", "{}");
+  ASSERT_TRUE(log.wait_kind<Disconnected>(kWait)) << sim_log();
+  ASSERT_TRUE(log.wait_event(EventType::Subscribed, kWait, 2)) << sim_log();
+  EXPECT_EQ(client->framework_id(), framework_id);
+  EXPECT_EQ(client->state(), ConnectionState::Subscribed);
+  EXPECT_FALSE(client->terminal_error());
+  client->stop();
+}
+
+TEST_F(ClientVsSimTest, HeartbeatLossWithTheStreamOpenIsDetected) {
+  NotificationLog log;
+  auto client = make_client();
+  client->start(std::nullopt, log.callback());
+  ASSERT_TRUE(log.wait_event(EventType::Subscribed, kWait)) << sim_log();
+  inject("/sim/heartbeats", R"({"enabled": false})");
+  // 5 missed intervals of 0.5 s: the watchdog gives up on the silent stream.
+  ASSERT_TRUE(log.wait_kind<Disconnected>(kWait)) << sim_log();
+  inject("/sim/heartbeats", R"({"enabled": true})");
+  ASSERT_TRUE(log.wait_event(EventType::Subscribed, kWait, 2)) << sim_log();
+  client->stop();
+}
+
+TEST_F(ClientVsSimTest, ARemovedFrameworkIsRefusedForGood) {
+  NotificationLog first_log;
+  auto first = make_client();
+  first->start(std::nullopt, first_log.callback());
+  ASSERT_TRUE(first_log.wait_event(EventType::Subscribed, kWait)) << sim_log();
+  const std::string framework_id = *first->framework_id();
+  ASSERT_TRUE(first->teardown());
+  first->stop();
+
+  NotificationLog log;
+  auto again = make_client();
+  again->start(framework_id, log.callback());
+  ASSERT_TRUE(log.wait_kind<TerminalError>(kWait)) << sim_log();
+  EXPECT_NE(again->terminal_error()->message.find("Framework has been removed"), std::string::npos)
+      << again->terminal_error()->message;
+  EXPECT_EQ(again->state(), ConnectionState::Terminated);
+  // Terminal: no retry loop of SUBSCRIBEs follows.
+  EXPECT_FALSE(log.wait_event(EventType::Subscribed, 1s));
+  again->stop();
 }
 
 }  // namespace
