@@ -245,6 +245,15 @@ TEST_F(ClientVsSimTest, ARemovedFrameworkIsRefusedForGood) {
   ASSERT_TRUE(first_log.wait_event(EventType::Subscribed, kWait)) << sim_log();
   const std::string framework_id = *first->framework_id();
   ASSERT_TRUE(first->teardown());
+  // Calls are sent asynchronously: the master closing the stream shows TEARDOWN arrived.
+  ASSERT_TRUE(first_log.wait(
+      [](const auto& l) {
+        return NotificationLog::count_kind<Disconnected>(l) +
+                   NotificationLog::count_kind<TerminalError>(l) >
+               0;
+      },
+      kWait))
+      << sim_log();
   first->stop();
 
   NotificationLog log;
