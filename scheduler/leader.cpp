@@ -5,8 +5,12 @@
 #include "db/connection.h"
 #include "db/fence.h"
 #include "db/framework_store.h"
+#include "db/leader_state_loader.h"
 #include "db/scheduler_settings_store.h"
 #include "db/status_store.h"
+#include "scheduler/db_persistence.h"
+#include "scheduler/log_level.h"
+#include "scheduler/mesos/http_mesos_connection.h"
 #include "scheduler/status_document.h"
 
 namespace scale::scheduler {
@@ -14,6 +18,8 @@ namespace scale::scheduler {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+constexpr auto kIntentRereadPeriod = std::chrono::seconds(10);
 
 long long ms_since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
@@ -31,6 +37,8 @@ const char* to_string(LeaderOutcome outcome) {
       return "promotion refused";
     case LeaderOutcome::Stopped:
       return "stopped";
+    case LeaderOutcome::MesosFailedOver:
+      return "framework failed over to another subscriber";
   }
   return "unknown";
 }
@@ -47,7 +55,22 @@ Leader::Leader(const ReplicaOptions& options, cluster::ZkSession& zk, cluster::T
 }
 
 Leader::~Leader() {
+  stop_scheduling();
   promoted_ = false;
+}
+
+void Leader::stop_scheduling() {
+  // Every Mesos call stops at once; then the term's caches go (a later term reloads them).
+  if (mesos_) mesos_->stop();
+  core_.reset();
+  persistence_.reset();
+  listener_.reset();
+  mesos_.reset();
+}
+
+db::Connection& Leader::connection() {
+  if (!ensure_connection()) throw db::Error("database unavailable", "08006");
+  return *conn_;
 }
 
 bool Leader::ensure_connection() {
@@ -101,6 +124,7 @@ bool Leader::write_status() {
   in.leader_api_url = options_.advertise_url;
   in.epoch = term_.epoch();
   in.term_started = term_started_;
+  if (core_) fill_scheduling_status(in);
   for (const auto& candidate : cluster::list_candidates(zk_, options_.election_path)) {
     in.replicas.push_back({candidate.replica_id, candidate.api_url, candidate.hostname,
                            candidate.pid, candidate.replica_id == options_.replica_id});
@@ -108,7 +132,10 @@ bool Leader::write_status() {
   try {
     db::Fence::run(*conn_, term_.epoch(), [&](db::Connection& conn) {
       in.paused = db::SchedulerSettingsStore::get(conn).is_paused;
-      if (auto framework = db::FrameworkStore::get(conn)) in.framework_id = framework->framework_id;
+      if (in.framework_id.empty()) {
+        if (auto framework = db::FrameworkStore::get(conn))
+          in.framework_id = framework->framework_id;
+      }
       db::StatusStore::write(conn, term_.epoch(), render_status_document(in));
     });
     db_warned_ = false;
@@ -126,24 +153,88 @@ bool Leader::write_status() {
 LeaderOutcome Leader::run(std::stop_token stop) {
   std::stop_callback on_stop(stop, [events = events_] { events->push(Stop{}); });
   LOG(INFO) << "leader: term epoch " << term_.epoch() << " won, promoting";
+  promoted_at_ = Clock::now();
   if (!promote(stop)) {
     if (stopping_ || stop.stop_requested()) return LeaderOutcome::Stopped;
     return term_.ended() ? LeaderOutcome::TermEnded : LeaderOutcome::PromotionRefused;
   }
   term_started_ = std::chrono::system_clock::now();
   promoted_ = true;
+  if (!options_.mesos_master.empty() && !start_scheduling(stop)) {
+    stop_scheduling();
+    return outcome_.value_or(LeaderOutcome::Stopped);
+  }
   auto next_status = Clock::now();
+  auto next_reread = Clock::now() + kIntentRereadPeriod;
   while (true) {
     if (stopping_ || stop.stop_requested()) return LeaderOutcome::Stopped;
     if (term_.ended()) return LeaderOutcome::TermEnded;
+    if (outcome_) return *outcome_;
+    // A suspended leader neither writes nor calls Mesos; the fence would refuse a stale one anyway.
+    if (core_ && term_.acting() && !core_->framework_removed()) {
+      if (core_->turn(Clock::now()) == SchedulingCore::TurnOutcome::FencedOut)
+        return LeaderOutcome::FencedOut;
+      if (core_->failed_over()) return LeaderOutcome::MesosFailedOver;
+      log_milestones();
+    }
+    if (core_ && Clock::now() >= next_reread) {
+      // NOTIFY is the fast path; this slow re-read covers a wake-up lost with a connection.
+      core_->on_settings_changed();
+      core_->on_nodes_changed();
+      next_reread = Clock::now() + kIntentRereadPeriod;
+    }
     if (Clock::now() >= next_status) {
-      // A suspended leader writes nothing; the fence would refuse a stale one anyway.
       if (term_.acting() && !write_status()) return LeaderOutcome::FencedOut;
       next_status = Clock::now() + options_.status_interval;
     }
-    if (auto event = events_->pop_until(next_status)) {
-      if (std::holds_alternative<Stop>(*event)) stopping_ = true;
+    auto deadline = next_status;
+    // Reconciliation retries are due only while subscribed; otherwise the loop would spin.
+    if (core_ && core_->subscribed()) {
+      if (auto due = core_->next_due()) deadline = std::min(deadline, *due);
     }
+    auto event = events_->pop_until(deadline);
+    // One loop turn takes every event already queued: one commit for all of them.
+    for (int taken = 0; event && taken < 10000; ++taken) {
+      handle(std::move(*event));
+      event = events_->pop_until(Clock::now());
+    }
+    if (event) handle(std::move(*event));
+  }
+}
+
+void Leader::handle(Event event) {
+  if (std::holds_alternative<Stop>(event)) {
+    stopping_ = true;
+  } else if (auto* notification = std::get_if<mesos::Notification>(&event)) {
+    if (core_) core_->on_mesos(std::move(*notification), Clock::now());
+  } else if (auto* wake = std::get_if<DbWake>(&event)) {
+    if (!core_) return;
+    if (wake->channel.empty() || wake->channel == "scale_settings") core_->on_settings_changed();
+    if (wake->channel.empty() || wake->channel == "scale_nodes") core_->on_nodes_changed();
+    if (wake->channel.empty()) {
+      if (listener_synced_) core_->on_resync();
+      listener_synced_ = true;
+    }
+    if (wake->channel == "scale_jobs") {
+      try {
+        core_->on_jobs_changed({std::stoll(wake->payload)});
+      } catch (const std::exception&) {
+        LOG(WARNING) << "leader: scale_jobs payload not a job id: " << wake->payload;
+      }
+    }
+  }
+}
+
+void Leader::log_milestones() {
+  if (!logged_subscribed_ && core_->subscribed()) {
+    logged_subscribed_ = true;
+    LOG(INFO) << "promotion: subscribed as framework " << core_->framework_id() << " "
+              << ms_since(promoted_at_) << " ms after winning the term";
+  }
+  if (!logged_ready_ && core_->ready_to_launch()) {
+    logged_ready_ = true;
+    LOG(INFO) << "promotion: reconciled, launching from " << ms_since(promoted_at_)
+              << " ms after winning the term";
   }
 }
 

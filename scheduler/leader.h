@@ -8,22 +8,29 @@
 #include <variant>
 
 #include "cluster/election.h"
+#include "db/connection.h"
 #include "scheduler/event_queue.h"
+#include "scheduler/leader_persistence.h"
+#include "scheduler/mesos/mesos_connection.h"
+#include "scheduler/notify_listener.h"
 #include "scheduler/replica_options.h"
-
-namespace scale::db {
-class Connection;
-}
+#include "scheduler/scheduling_core.h"
+#include "scheduler/status_document.h"
 
 namespace scale::scheduler {
 
 // Why a term of leadership stopped.
-enum class LeaderOutcome { TermEnded, FencedOut, PromotionRefused, Stopped };
+// MesosFailedOver: a newer subscriber took the framework (fence 3 of DESIGN.md section 2).
+enum class LeaderOutcome { TermEnded, FencedOut, PromotionRefused, Stopped, MesosFailedOver };
 const char* to_string(LeaderOutcome outcome);
 
-// The leader's work for one term, on one thread: promote through the PostgreSQL fence, then write
-// the status document every status interval in fenced transactions until the term ends, a write
-// is fenced out, or the replica stops. A suspended term (ZooKeeper connection lost) writes nothing.
+// The leader's work for one term, on one thread: promote through the PostgreSQL fence, LISTEN,
+// load the non-terminal state, subscribe to Mesos (when --mesos_master is set), then run the
+// scheduling loop (SchedulingCore, one fenced commit per turn) and write the status document every
+// status interval, until the term ends, a write is fenced out, Mesos hands the framework to a
+// newer subscriber, or the replica stops. A suspended term (ZooKeeper connection lost) neither
+// writes nor calls Mesos. Threads only at the edges: the Mesos client and the NOTIFY listener push
+// onto the event queue.
 class Leader {
  public:
   Leader(const ReplicaOptions& options, cluster::ZkSession& zk, cluster::Term& term,
@@ -35,12 +42,31 @@ class Leader {
  private:
   struct TermEnded {};
   struct Stop {};
-  using Event = std::variant<TermEnded, Stop>;
+  struct DbWake {  // a NOTIFY; empty channel = re-read everything
+    std::string channel;
+    std::string payload;
+  };
+  using Event = std::variant<TermEnded, Stop, mesos::Notification, DbWake>;
 
   bool promote(std::stop_token stop);
   bool ensure_connection();
-  bool write_status();  // false when fenced out
+  db::Connection& connection();  // throws db::Error when the database is unreachable
+  bool write_status();           // false when fenced out
   void wait_for_retry(std::chrono::milliseconds delay);
+  // Promotion steps after the fence; false when the term cannot go on (outcome_ says why).
+  bool start_scheduling(std::stop_token stop);
+  bool listen_and_load();
+  // Builds the term's core and loads it; returns the stored framework id. Throws db::Error.
+  std::optional<std::string> load_term_state();
+  void start_mesos(const std::optional<std::string>& framework_id);
+  void handle(Event event);
+  void log_milestones();
+  void fill_scheduling_status(StatusInputs& in);
+  static void fill_nodes(StatusInputs& in, const std::vector<AgentView>& agents);
+  void update_warnings(std::chrono::system_clock::time_point now);
+  static std::unique_ptr<mesos::MesosConnection> make_mesos_connection(
+      const ReplicaOptions& options);
+  void stop_scheduling();
 
   const ReplicaOptions& options_;
   cluster::ZkSession& zk_;
@@ -51,6 +77,19 @@ class Leader {
   std::chrono::system_clock::time_point term_started_;
   bool stopping_ = false;
   bool db_warned_ = false;
+  std::optional<LeaderOutcome> outcome_;
+  std::chrono::steady_clock::time_point promoted_at_;
+  bool logged_subscribed_ = false;
+  bool logged_ready_ = false;
+  bool listener_synced_ = false;  // the listener's first resync comes before the load: skip it
+  // Declared in teardown order's reverse: the core goes first, the Mesos client last but one.
+  std::unique_ptr<NotifyListener> listener_;
+  std::unique_ptr<mesos::MesosConnection> mesos_;
+  std::unique_ptr<LeaderPersistence> persistence_;
+  std::unique_ptr<SchedulingCore> core_;
+  SchedulingCounters last_counters_;
+  std::chrono::steady_clock::time_point last_counters_at_;
+  std::vector<StatusWarning> warnings_;
 };
 
 }  // namespace scale::scheduler

@@ -10,7 +10,10 @@
 #include "api/server.h"
 #include "db/connection.h"
 #include "db/migrations.h"
+#include "db/scheduler_settings_store.h"
 #include "scheduler/cluster_viewer.h"
+#include "scheduler/log_level.h"
+#include "scheduler/notify_listener.h"
 #include "scheduler/replica.h"
 #include "scheduler/replica_flags.h"
 
@@ -95,6 +98,18 @@ int main(int argc, char** argv) {
               << options->listen_port << ": " << one_line(e.what()) << std::endl;
     return 1;
   }
+
+  // Every replica, leader or follower, follows the system_logging_level setting live.
+  scale::scheduler::NotifyListener logging_level(
+      options->db, {"scale_settings"},
+      [](scale::db::Connection& conn, const scale::db::Notification&) {
+        try {
+          scale::scheduler::apply_logging_level(
+              scale::db::SchedulerSettingsStore::get(conn).system_logging_level);
+        } catch (const scale::db::Error& e) {
+          LOG(WARNING) << "logging level: cannot read the settings: " << e.what();
+        }
+      });
 
   std::jthread candidate([&](std::stop_token stop) { replica.run(stop); });
   int sig = 0;

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "scheduler/mesos/master_url.h"
+
 namespace scale::scheduler {
 
 std::optional<HostPort> parse_host_port(const std::string& text) {
@@ -58,6 +60,13 @@ std::optional<std::string> finalize(ReplicaOptions& options) {
   }
   if (options.replica_id.empty()) {
     options.replica_id = options.hostname + ":" + std::to_string(options.listen_port);
+  }
+  if (!options.mesos_master.empty()) {
+    // Checked here so a bad value stops the replica at start-up, not at its first promotion.
+    std::string error;
+    if (!mesos::parse_master_spec(options.mesos_master, &error)) {
+      return "--mesos_master must be http://host:port or zk://hosts/path: " + error;
+    }
   }
   return std::nullopt;
 }

@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include <ctime>
+#include <iterator>
 
 namespace scale::scheduler {
 
@@ -66,9 +67,9 @@ void write_scheduler(Writer& w, const StatusInputs& in) {
   w.EndObject();
   w.Key("metrics");
   w.StartObject();
-  for (const char* name : kMetricNames) {
-    w.Key(name);
-    w.Double(0.0);
+  for (size_t i = 0; i < in.metrics.size(); ++i) {
+    w.Key(kMetricNames[i]);
+    w.Double(in.metrics[i]);
   }
   w.EndObject();
   write_state(w, in.paused);
@@ -76,19 +77,59 @@ void write_scheduler(Writer& w, const StatusInputs& in) {
   w.EndObject();
 }
 
-void write_resources(Writer& w) {
-  w.Key("resources");
+void write_resource_lines(Writer& w, const ResourceLines& lines) {
   w.StartObject();
-  for (const char* resource : kResourceNames) {
-    w.Key(resource);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const ResourceLine& line = lines[i];
+    const double values[] = {line.running, line.offered, line.free, line.unavailable, line.total};
+    w.Key(kResourceNames[i]);
     w.StartObject();
-    for (const char* column : kResourceColumns) {
-      w.Key(column);
-      w.Double(0.0);
+    for (size_t c = 0; c < std::size(kResourceColumns); ++c) {
+      w.Key(kResourceColumns[c]);
+      w.Double(values[c]);
     }
     w.EndObject();
   }
   w.EndObject();
+}
+
+void write_nodes(Writer& w, const std::vector<NodeStatus>& nodes) {
+  w.Key("nodes");
+  w.StartArray();
+  for (const auto& node : nodes) {
+    w.StartObject();
+    put(w, "id", node.id);
+    put(w, "hostname", node.hostname);
+    put(w, "agent_id", node.agent_id);
+    w.Key("is_active");
+    w.Bool(node.is_active);
+    w.Key("is_paused");
+    w.Bool(node.is_paused);
+    w.Key("state");
+    w.StartObject();
+    const char* name = !node.is_active ? "INACTIVE" : node.is_paused ? "PAUSED" : "READY";
+    put(w, "name", name);
+    put(w, "title", node.is_paused ? node.pause_reason : std::string(name));
+    w.EndObject();
+    w.Key("errors");
+    w.StartArray();
+    w.EndArray();
+    w.Key("warnings");
+    w.StartArray();
+    w.EndArray();
+    put(w, "num_offers", node.num_offers);
+    w.Key("resources");
+    write_resource_lines(w, node.resources);
+    w.Key("job_executions");
+    w.StartObject();
+    w.Key("running");
+    w.StartObject();
+    put(w, "total", node.running_tasks);
+    w.EndObject();
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
 }
 
 void write_cluster(Writer& w, const StatusInputs& in) {
@@ -140,11 +181,10 @@ std::string render_status_document(const StatusInputs& in) {
   put(w, "timestamp", iso8601_utc(in.now));
   write_scheduler(w, in);
   w.Key("num_offers");
-  w.Int(0);
-  write_resources(w);
-  w.Key("nodes");
-  w.StartArray();
-  w.EndArray();
+  w.Int64(in.num_offers);
+  w.Key("resources");
+  write_resource_lines(w, in.resources);
+  write_nodes(w, in.nodes);
   write_cluster(w, in);
   w.EndObject();
   return buffer.GetString();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -22,6 +23,30 @@ struct StatusWarning {
   std::string last_updated;  // ISO-8601 UTC
 };
 
+// One resource's line of the `resources` section.
+struct ResourceLine {
+  double running = 0;
+  double offered = 0;
+  double free = 0;
+  double unavailable = 0;
+  double total = 0;
+};
+
+// cpus, mem, disk, gpus in that order.
+using ResourceLines = std::array<ResourceLine, 4>;
+
+struct NodeStatus {
+  long long id = 0;
+  std::string hostname;
+  std::string agent_id;
+  bool is_active = true;
+  bool is_paused = false;
+  std::string pause_reason;
+  long long num_offers = 0;
+  long long running_tasks = 0;
+  ResourceLines resources;
+};
+
 // What the leader knows when it writes a status document.
 struct StatusInputs {
   std::chrono::system_clock::time_point now;
@@ -30,6 +55,11 @@ struct StatusInputs {
   std::string framework_id;
   std::string master;
   std::vector<StatusWarning> warnings;
+  // Per-second rates in the order of the metric names (new_offers ... offers_launched).
+  std::array<double, 7> metrics{};
+  long long num_offers = 0;
+  ResourceLines resources;
+  std::vector<NodeStatus> nodes;
   // The `cluster` section Scale never had.
   std::string leader_replica_id;
   std::string leader_api_url;
@@ -38,8 +68,7 @@ struct StatusInputs {
   std::vector<ReplicaSeen> replicas;
 };
 
-// Renders Scale's /v6/status/ document (DESIGN.md section 6). Metrics, resources and nodes stay at
-// zero / empty until the leader talks to Mesos.
+// Renders Scale's /v6/status/ document (DESIGN.md section 6).
 std::string render_status_document(const StatusInputs& inputs);
 
 // 2026-11-25T00:43:41.123Z

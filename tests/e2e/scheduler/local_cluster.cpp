@@ -9,10 +9,35 @@
 
 namespace scale::test {
 
-namespace {}  // namespace
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
 
 LocalCluster::LocalCluster(Options options)
     : options_(options), dir_("scale-e2e"), zk_(3), conninfo_(pg_.create_database("scale")) {
+  if (options_.mesos) {
+    const auto& sim = *options_.mesos;
+    sim_port_ = free_port();
+    sim_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{
+            built_binary("tools/mesos-sim/mesos-sim"),
+            "--listen=127.0.0.1:" + std::to_string(sim_port_),
+            "--agents=" + std::to_string(sim.agents), "--task_ms=" + sim.task_ms,
+            "--fail_ratio=" + std::to_string(sim.fail_ratio),
+            "--heartbeat_interval_s=" + std::to_string(sim.heartbeat_interval_s)},
+        dir_.path() / "mesos-sim.log");
+    if (!wait_until([&] { return sim_call("GET", "/sim/state").status == 200; },
+                    std::chrono::seconds(20))) {
+      throw std::runtime_error("mesos-sim did not start:\n" + sim_log());
+    }
+  }
   replicas_.resize(options_.replicas);
   for (int i = 0; i < options_.replicas; ++i) {
     replicas_[i].port = free_port();
@@ -45,23 +70,38 @@ std::optional<int> LocalCluster::index_of(const std::string& id) const {
 }
 
 std::string LocalCluster::log(int index) const {
-  std::ifstream in(replicas_.at(index).log);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return read_file(replicas_.at(index).log);
+}
+
+std::string LocalCluster::sim_log() const {
+  return read_file(dir_.path() / "mesos-sim.log");
+}
+
+HttpResult LocalCluster::sim_call(const std::string& method, const std::string& path,
+                                  const std::optional<std::string>& body) const {
+  if (sim_port_ == 0) return HttpResult{};
+  try {
+    return HttpTestClient(sim_port_, std::chrono::seconds(5)).call(method, path, body);
+  } catch (const std::exception&) {
+    return HttpResult{};
+  }
 }
 
 void LocalCluster::start(int index) {
   auto& replica = replicas_.at(index);
   replica.process.reset();
+  std::vector<std::string> argv{
+      built_binary("scheduler/scale-scheduler"),
+      "--zk=" + zk_.connect_string(),
+      "--listen=127.0.0.1:" + std::to_string(replica.port),
+      "--replica_id=" + replica_id(index),
+      "--zk_session_timeout_ms=" + std::to_string(options_.session_timeout.count()),
+      "--status_interval_ms=" + std::to_string(options_.status_interval.count()),
+      "--logtostderr"};
+  if (sim_port_ != 0)
+    argv.push_back("--mesos_master=http://127.0.0.1:" + std::to_string(sim_port_));
   replica.process = std::make_unique<ChildProcess>(
-      std::vector<std::string>{
-          built_binary("scheduler/scale-scheduler"), "--zk=" + zk_.connect_string(),
-          "--listen=127.0.0.1:" + std::to_string(replica.port), "--replica_id=" + replica_id(index),
-          "--zk_session_timeout_ms=" + std::to_string(options_.session_timeout.count()),
-          "--status_interval_ms=" + std::to_string(options_.status_interval.count()),
-          "--logtostderr"},
-      replica.log, std::map<std::string, std::string>{{"FLAGS_db", conninfo_}});
+      argv, replica.log, std::map<std::string, std::string>{{"FLAGS_db", conninfo_}});
 }
 
 std::optional<int> LocalCluster::sole_leader() const {

@@ -15,10 +15,19 @@ namespace scale::test {
 // N scale-scheduler replicas, all on free loopback ports, all stopped when this goes away.
 class LocalCluster {
  public:
+  // The Mesos master emulator (tools/mesos-sim) the replicas schedule on.
+  struct MesosSim {
+    int agents = 4;
+    std::string task_ms = "200-500";
+    double fail_ratio = 0;
+    double heartbeat_interval_s = 1;
+  };
+
   struct Options {
     int replicas = 3;
     std::chrono::milliseconds session_timeout{2000};
     std::chrono::milliseconds status_interval{500};
+    std::optional<MesosSim> mesos;  // none: replicas run without --mesos_master
   };
 
   explicit LocalCluster(Options options);
@@ -37,6 +46,11 @@ class LocalCluster {
   std::string log(int index) const;
 
   void start(int index);  // (re)starts replica `index`
+  const std::string& conninfo() const { return conninfo_; }
+  // One request to the emulator; status 0 when nothing answered. Never throws.
+  HttpResult sim_call(const std::string& method, const std::string& path,
+                      const std::optional<std::string>& body = std::nullopt) const;
+  std::string sim_log() const;
   // Index of the replica whose /leaderhealth answers 200 — only if exactly one does.
   std::optional<int> sole_leader() const;
   // Waits for sole_leader(); -1 on timeout.
@@ -54,6 +68,8 @@ class LocalCluster {
   ZooKeeperEnsemble zk_;
   PostgresServer pg_;
   std::string conninfo_;
+  uint16_t sim_port_ = 0;
+  std::unique_ptr<ChildProcess> sim_;
   std::vector<Replica> replicas_;
 };
 

@@ -70,4 +70,17 @@ TEST(Finalize, NamesTheFirstProblem) {
 }
 
 }  // namespace
+TEST(Finalize, ChecksTheMesosMaster) {
+  auto fixed = valid();
+  fixed.mesos_master = "http://127.0.0.1:5050";
+  EXPECT_EQ(finalize(fixed), std::nullopt);
+  auto detected = valid();
+  detected.mesos_master = "zk://127.0.0.1:2181/mesos";
+  EXPECT_EQ(finalize(detected), std::nullopt);
+  auto bad = valid();
+  bad.mesos_master = "ftp://master:5050/x";
+  ASSERT_TRUE(finalize(bad).has_value());
+  EXPECT_NE(finalize(bad)->find("--mesos_master"), std::string::npos);
+}
+
 }  // namespace scale::scheduler

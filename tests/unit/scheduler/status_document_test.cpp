@@ -80,5 +80,35 @@ TEST(StatusDocument, WarningsCarryTimes) {
   EXPECT_STREQ(warning["last_updated"].GetString(), "b");
 }
 
+TEST(StatusDocument, RendersMetricsResourcesAndNodes) {
+  auto in = sample();
+  in.metrics = {1.5, 2, 3, 4, 5, 6, 7};
+  in.num_offers = 3;
+  in.resources[0] = {2, 6, 6, 0, 8};
+  NodeStatus node;
+  node.id = 7;
+  node.hostname = "agent-1.sim";
+  node.agent_id = "S1";
+  node.is_paused = true;
+  node.pause_reason = "maintenance";
+  node.num_offers = 1;
+  node.running_tasks = 4;
+  node.resources[1] = {512, 1024, 0, 0, 2048};
+  in.nodes.push_back(node);
+  auto doc = render(in);
+  EXPECT_DOUBLE_EQ(doc["scheduler"]["metrics"]["new_offers_per_sec"].GetDouble(), 1.5);
+  EXPECT_DOUBLE_EQ(doc["scheduler"]["metrics"]["offers_launched_per_sec"].GetDouble(), 7);
+  EXPECT_EQ(doc["num_offers"].GetInt64(), 3);
+  EXPECT_DOUBLE_EQ(doc["resources"]["cpus"]["running"].GetDouble(), 2);
+  EXPECT_DOUBLE_EQ(doc["resources"]["cpus"]["total"].GetDouble(), 8);
+  ASSERT_EQ(doc["nodes"].Size(), 1u);
+  const auto& n = doc["nodes"][0];
+  EXPECT_EQ(n["id"].GetInt64(), 7);
+  EXPECT_EQ(std::string(n["agent_id"].GetString()), "S1");
+  EXPECT_EQ(std::string(n["state"]["name"].GetString()), "PAUSED");
+  EXPECT_DOUBLE_EQ(n["resources"]["mem"]["offered"].GetDouble(), 1024);
+  EXPECT_EQ(n["job_executions"]["running"]["total"].GetInt64(), 4);
+}
+
 }  // namespace
 }  // namespace scale::scheduler

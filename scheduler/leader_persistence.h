@@ -1,0 +1,69 @@
+#pragma once
+
+// What the leader's scheduling core reads from and writes to PostgreSQL, behind a small interface
+// so the core can be unit tested with a fake. The real implementation (DbPersistence) runs every
+// write of one loop turn in ONE fenced transaction (DESIGN.md section 3: group commit).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/agent_store.h"
+#include "db/execution_store.h"
+#include "db/leader_state_loader.h"
+#include "db/scheduler_settings_store.h"
+
+namespace scale::scheduler {
+
+// Everything one loop turn wants written; empty parts cost nothing.
+struct TurnWrites {
+  std::vector<db::Launch> launches;
+  std::vector<db::TaskStatusUpdate> updates;
+  std::vector<db::AgentSeen> agents;
+  std::vector<long long> cancel_queued;
+  std::optional<std::string> framework_id;  // a new id from SUBSCRIBED
+
+  bool empty() const {
+    return launches.empty() && updates.empty() && agents.empty() && cancel_queued.empty() &&
+           !framework_id;
+  }
+};
+
+// What the job table says about a launched job, for the TaskLaunch.
+struct JobCommand {
+  long long job_id = 0;
+  std::string name;
+  std::string command;
+};
+
+// The committed result of a turn: only what is here may be acted on towards Mesos.
+struct TurnResult {
+  std::vector<db::LaunchedExecution> launched;
+  std::vector<JobCommand> commands;  // one per launched job
+  std::vector<db::UpdateOutcome> outcomes;
+  std::vector<long long> canceled;
+};
+
+// A job row as a NOTIFY on scale_jobs makes the leader look at it.
+struct JobChange {
+  db::QueueEntry entry;
+  std::string status;  // QUEUED, RUNNING, ...
+  bool cancel_requested = false;
+};
+
+class LeaderPersistence {
+ public:
+  virtual ~LeaderPersistence() = default;
+
+  // One fenced transaction; throws db::FencedOut when a newer term holds the fence and db::Error
+  // on any other failure (then nothing was written).
+  virtual TurnResult commit(const TurnWrites& writes) = 0;
+  virtual std::vector<JobChange> jobs(const std::vector<long long>& job_ids) = 0;
+  virtual std::vector<db::KillTarget> jobs_to_kill() = 0;
+  virtual db::SchedulerSettings settings() = 0;
+  virtual std::vector<db::AgentRecord> agents() = 0;
+  // Every QUEUED job: a resync after NOTIFYs may have been lost (listener reconnected).
+  virtual std::vector<db::QueueEntry> queued_jobs() = 0;
+};
+
+}  // namespace scale::scheduler

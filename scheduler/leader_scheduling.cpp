@@ -1,0 +1,212 @@
+// The Leader's promotion steps after the fence (DESIGN.md section 2) and what the scheduling core
+// adds to the status document. Each step is bounded and logged with its duration.
+#include <glog/logging.h>
+
+#include "db/fence.h"
+#include "db/framework_store.h"
+#include "db/leader_state_loader.h"
+#include "db/scheduler_settings_store.h"
+#include "scheduler/db_persistence.h"
+#include "scheduler/leader.h"
+#include "scheduler/mesos/http_mesos_connection.h"
+
+namespace scale::scheduler {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+long long ms_since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+constexpr auto kListenTimeout = std::chrono::seconds(10);
+
+}  // namespace
+
+bool Leader::start_scheduling(std::stop_token stop) {
+  auto delay = std::chrono::milliseconds(100);
+  while (!stopping_ && !stop.stop_requested() && !term_.ended()) {
+    if (term_.acting() && listen_and_load()) return true;
+    if (outcome_) return false;
+    wait_for_retry(delay);
+    delay = std::min(delay * 2, std::chrono::milliseconds(2000));
+  }
+  outcome_ = term_.ended() ? LeaderOutcome::TermEnded : LeaderOutcome::Stopped;
+  return false;
+}
+
+bool Leader::listen_and_load() {
+  const auto step = Clock::now();
+  if (!listener_) {
+    listener_ = std::make_unique<NotifyListener>(
+        options_.db, std::vector<std::string>{"scale_jobs", "scale_nodes", "scale_settings"},
+        [events = events_](db::Connection&, const db::Notification& n) {
+          events->push(DbWake{n.channel, n.payload});
+        });
+  }
+  // LISTEN before the load: a job submitted meanwhile is in the load or announced after it.
+  if (!listener_->wait_listening(kListenTimeout)) {
+    LOG(WARNING) << "promotion: LISTEN not in place after " << ms_since(step) << " ms; retrying";
+    return false;
+  }
+  LOG(INFO) << "promotion: LISTEN in " << ms_since(step) << " ms";
+  std::optional<std::string> framework_id;
+  try {
+    framework_id = load_term_state();
+  } catch (const db::FencedOut&) {
+    outcome_ = LeaderOutcome::FencedOut;
+    return false;
+  } catch (const db::Error& e) {
+    LOG(WARNING) << "promotion: load failed: " << e.what();
+    core_.reset();
+    persistence_.reset();
+    mesos_.reset();
+    return false;
+  }
+  LOG(INFO) << "promotion: subscribing to " << options_.mesos_master
+            << (framework_id ? " as framework " + *framework_id : " as a new framework");
+  mesos_->start(framework_id,
+                [events = events_](mesos::Notification n) { events->push(std::move(n)); });
+  return true;
+}
+
+std::optional<std::string> Leader::load_term_state() {
+  const auto start = Clock::now();
+  db::Connection& conn = connection();
+  mesos_ = make_mesos_connection(options_);
+  persistence_ = std::make_unique<DbPersistence>(
+      [this]() -> db::Connection& { return connection(); }, term_.epoch(), options_.mesos_master);
+  SchedulingCore::Options core_options;
+  core_options.role = options_.role;
+  core_options.master = options_.mesos_master;
+  core_ = std::make_unique<SchedulingCore>(core_options, *mesos_, *persistence_);
+  std::vector<queue::QueuedJob> queued;
+  db::LeaderState state;
+  db::SchedulerSettings settings;
+  std::optional<std::string> framework_id;
+  // One fenced transaction: a term that already lost the fence learns it here.
+  db::Fence::run(conn, term_.epoch(), [&](db::Connection& c) {
+    state = db::LeaderStateLoader::load(c, term_.epoch(), [&](const db::QueueEntry& e) {
+      queued.push_back({e.job_id,
+                        e.priority,
+                        e.queued_at_us,
+                        {e.resources.cpus, e.resources.mem, e.resources.disk, e.resources.gpus}});
+    });
+    settings = db::SchedulerSettingsStore::get(c);
+    if (auto framework = db::FrameworkStore::get(c)) framework_id = framework->framework_id;
+  });
+  core_->queue().load(std::move(queued));
+  core_->load(state, framework_id, settings);
+  last_counters_at_ = Clock::now();
+  LOG(INFO) << "promotion: loaded " << state.queued_jobs << " queued job(s), "
+            << state.executions.size() << " active execution(s), " << state.agents.size()
+            << " agent(s) in " << ms_since(start) << " ms";
+  return framework_id;
+}
+
+std::unique_ptr<mesos::MesosConnection> Leader::make_mesos_connection(
+    const ReplicaOptions& options) {
+  mesos::HttpMesosConnectionOptions mesos_options;
+  mesos_options.master = options.mesos_master;
+  auto& framework = mesos_options.client.client.framework;
+  framework.user = options.framework_user;
+  framework.name = options.framework_name;
+  framework.roles = {options.role};
+  framework.failover_timeout_seconds = static_cast<double>(options.failover_timeout.count());
+  framework.hostname = options.hostname;
+  framework.webui_url = options.advertise_url;
+  mesos_options.zk_session_timeout = options.zk_session_timeout;
+  return mesos::make_http_mesos_connection(mesos_options);
+}
+
+void Leader::fill_scheduling_status(StatusInputs& in) {
+  const auto now = Clock::now();
+  const auto& counters = core_->counters();
+  const double seconds =
+      std::max(0.001, std::chrono::duration<double>(now - last_counters_at_).count());
+  const uint64_t current[] = {counters.new_offers,     counters.task_updates,
+                              counters.tasks_finished, counters.jobs_finished,
+                              counters.jobs_launched,  counters.tasks_launched,
+                              counters.offers_launched};
+  const uint64_t previous[] = {last_counters_.new_offers,     last_counters_.task_updates,
+                               last_counters_.tasks_finished, last_counters_.jobs_finished,
+                               last_counters_.jobs_launched,  last_counters_.tasks_launched,
+                               last_counters_.offers_launched};
+  for (size_t i = 0; i < in.metrics.size(); ++i)
+    in.metrics[i] = static_cast<double>(current[i] - previous[i]) / seconds;
+  last_counters_ = counters;
+  last_counters_at_ = now;
+  in.framework_id = core_->framework_id();
+  in.num_offers = static_cast<long long>(core_->num_offers());
+  in.paused = core_->paused();
+  fill_nodes(in, core_->agents());
+  update_warnings(in.now);
+  in.warnings = warnings_;
+}
+
+void Leader::fill_nodes(StatusInputs& in, const std::vector<AgentView>& agents) {
+  for (const auto& agent : agents) {
+    NodeStatus node;
+    node.id = agent.record.node_id;
+    node.hostname = agent.record.hostname;
+    node.agent_id = agent.record.agent_id;
+    node.is_active = agent.record.is_active;
+    node.is_paused = agent.record.is_paused;
+    node.pause_reason = agent.record.pause_reason.value_or("");
+    node.num_offers = static_cast<long long>(agent.offers);
+    node.running_tasks = static_cast<long long>(agent.running_tasks);
+    const double total[] = {agent.record.resources.cpus, agent.record.resources.mem,
+                            agent.record.resources.disk, agent.record.resources.gpus};
+    const double offered[] = {agent.offered.cpus, agent.offered.mem, agent.offered.disk,
+                              agent.offered.gpus};
+    const double running[] = {agent.running.cpus, agent.running.mem, agent.running.disk,
+                              agent.running.gpus};
+    for (size_t i = 0; i < node.resources.size(); ++i) {
+      ResourceLine& line = node.resources[i];
+      line.total = agent.record.is_active ? total[i] : 0;
+      line.offered = offered[i];
+      line.running = running[i];
+      // What is neither running our tasks nor offered to us: used by others or not yet offered.
+      line.unavailable = std::max(0.0, line.total - line.running - line.offered);
+      line.free = node.is_paused ? 0 : line.offered;
+      ResourceLine& sum = in.resources[i];
+      sum.total += line.total;
+      sum.offered += line.offered;
+      sum.running += line.running;
+      sum.unavailable += line.unavailable;
+      sum.free += line.free;
+    }
+    in.nodes.push_back(std::move(node));
+  }
+}
+
+void Leader::update_warnings(std::chrono::system_clock::time_point now) {
+  struct Wanted {
+    const char* name;
+    const char* title;
+    std::string description;
+  };
+  std::vector<Wanted> wanted;
+  if (core_->framework_removed()) {
+    wanted.push_back({"framework_removed", "Framework removed",
+                      "Mesos removed the framework (" + core_->terminal_error().value_or("") +
+                          "); scheduling has stopped. An operator must intervene."});
+  } else if (!core_->subscribed()) {
+    wanted.push_back({"mesos_not_subscribed", "No Mesos subscription",
+                      "The leader is not subscribed to the Mesos master " + options_.mesos_master +
+                          "; no new jobs can be launched."});
+  }
+  std::vector<StatusWarning> next;
+  for (const auto& want : wanted) {
+    StatusWarning warning{want.name, want.title, want.description, iso8601_utc(now),
+                          iso8601_utc(now)};
+    for (const auto& old : warnings_) {
+      if (old.name == warning.name) warning.started = old.started;  // still the same episode
+    }
+    next.push_back(std::move(warning));
+  }
+  warnings_ = std::move(next);
+}
+
+}  // namespace scale::scheduler

@@ -1,0 +1,409 @@
+#include "scheduler/scheduling_core.h"
+
+#include <glog/logging.h>
+
+#include <algorithm>
+#include <map>
+
+namespace scale::scheduler {
+
+namespace {
+
+queue::Resources to_queue(const db::Resources& r) {
+  return {r.cpus, r.mem, r.disk, r.gpus};
+}
+
+db::Resources to_db(const queue::Resources& r) {
+  return {r.cpus, r.mem, r.disk, r.gpus};
+}
+
+queue::QueuedJob to_queued(const db::QueueEntry& entry) {
+  return {entry.job_id, entry.priority, entry.queued_at_us, to_queue(entry.resources)};
+}
+
+db::TaskStatusUpdate to_update(const mesos::TaskStatus& status) {
+  auto optional = [](const std::string& text) {
+    return text.empty() ? std::nullopt : std::optional<std::string>(text);
+  };
+  db::TaskStatusUpdate update;
+  update.task_id = status.task_id;
+  update.state = status.state;
+  update.reason = optional(status.reason);
+  update.source = optional(status.source);
+  update.message = optional(status.message);
+  update.uuid = status.uuid;
+  update.agent_id = optional(status.agent_id);
+  update.timestamp = status.timestamp;
+  return update;
+}
+
+std::vector<mesos::ScalarResource> launch_resources(const queue::Resources& r,
+                                                    const std::string& role) {
+  std::vector<mesos::ScalarResource> out;
+  const std::pair<const char*, double> all[] = {
+      {"cpus", r.cpus}, {"mem", r.mem}, {"disk", r.disk}, {"gpus", r.gpus}};
+  for (const auto& [name, value] : all) {
+    if (value > 0) out.push_back({name, value, role});
+  }
+  return out;
+}
+
+bool is_finished(db::JobTransition transition) {
+  return transition == db::JobTransition::Completed || transition == db::JobTransition::Failed ||
+         transition == db::JobTransition::Canceled;
+}
+
+}  // namespace
+
+SchedulingCore::SchedulingCore(Options options, mesos::MesosConnection& mesos,
+                               LeaderPersistence& db)
+    : options_(std::move(options)), mesos_(mesos), db_(db), reconciler_(options_.reconciler) {}
+
+void SchedulingCore::load(const db::LeaderState& state,
+                          std::optional<std::string> stored_framework_id,
+                          const db::SchedulerSettings& settings) {
+  framework_id_ = stored_framework_id.value_or("");
+  for (const auto& execution : state.executions) {
+    // Resources are not loaded with the execution; running totals start from new launches.
+    live_tasks_[execution.task_id] = {execution.job_id, execution.agent_id, {}};
+  }
+  for (const auto& agent : state.agents) agents_[agent.agent_id] = agent;
+  for (const auto& target : state.to_kill)
+    pending_kills_.push_back({target.task_id, target.agent_id});
+  apply_settings(settings);
+}
+
+void SchedulingCore::apply_settings(const db::SchedulerSettings& settings) {
+  if (settings_.is_paused && !settings.is_paused) want_revive_ = true;
+  settings_ = settings;
+  queue_.set_mode(settings.queue_mode == "LIFO" ? queue::QueueMode::Lifo : queue::QueueMode::Fifo);
+}
+
+void SchedulingCore::on_mesos(mesos::Notification notification, Clock::time_point now) {
+  if (auto* event = std::get_if<mesos::Event>(&notification)) {
+    on_event(*event, now);
+  } else if (auto* lost = std::get_if<mesos::Disconnected>(&notification)) {
+    LOG(WARNING) << "leader: Mesos subscription lost: " << lost->reason;
+    subscribed_ = false;
+    offers_.clear();  // offers die with the subscription
+  } else if (auto* terminal = std::get_if<mesos::TerminalError>(&notification)) {
+    LOG(ERROR) << "leader: Mesos client stopped: " << terminal->message;
+    terminal_error_ = terminal->message;
+    subscribed_ = false;
+    offers_.clear();
+    if (terminal->message.find("failed over") != std::string::npos) failed_over_ = true;
+    if (terminal->message.find("removed") != std::string::npos) framework_removed_ = true;
+  } else if (auto* rejected = std::get_if<mesos::CallRejected>(&notification)) {
+    LOG(WARNING) << "leader: Mesos rejected " << rejected->call_type << " ("
+                 << rejected->http_status << "): " << rejected->body;
+  }
+}
+
+void SchedulingCore::on_event(const mesos::Event& event, Clock::time_point now) {
+  switch (event.type) {
+    case mesos::EventType::Subscribed:
+      on_subscribed(event.subscribed, now);
+      break;
+    case mesos::EventType::Offers:
+      counters_.new_offers += event.offers.size();
+      offers_.add(event.offers, now);
+      for (const auto& offer : event.offers) note_agent(offer);
+      break;
+    case mesos::EventType::Rescind:
+      offers_.rescind(event.rescinded_offer_id);
+      break;
+    case mesos::EventType::Update:
+      pending_updates_.push_back(to_update(event.status));
+      pending_statuses_.push_back(event.status);
+      break;
+    case mesos::EventType::Error:
+      LOG(WARNING) << "leader: Mesos ERROR: " << event.error_message;
+      break;
+    default:
+      break;
+  }
+}
+
+void SchedulingCore::note_agent(const mesos::Offer& offer) {
+  auto [it, inserted] = agents_.try_emplace(offer.agent_id);
+  db::AgentRecord& agent = it->second;
+  // Offers hold free resources only: the largest seen approximates the agent's total.
+  const auto offered = OfferBook::scalar_resources(offer);
+  const db::Resources total{
+      std::max(agent.resources.cpus, offered.cpus), std::max(agent.resources.mem, offered.mem),
+      std::max(agent.resources.disk, offered.disk), std::max(agent.resources.gpus, offered.gpus)};
+  const bool changed = inserted || !agent.is_active || total.cpus != agent.resources.cpus ||
+                       total.mem != agent.resources.mem || total.disk != agent.resources.disk ||
+                       total.gpus != agent.resources.gpus || agent.hostname != offer.hostname;
+  agent.agent_id = offer.agent_id;
+  agent.hostname = offer.hostname;
+  agent.is_active = true;
+  agent.resources = total;
+  // Written only when something changed: an unchanged agent costs no write per offer.
+  if (changed) agents_to_write_.push_back({offer.agent_id, offer.hostname, total});
+}
+
+void SchedulingCore::on_subscribed(const mesos::SubscribedEvent& subscribed,
+                                   Clock::time_point now) {
+  LOG(INFO) << "leader: subscribed as framework " << subscribed.framework_id << ", reconciling "
+            << live_tasks_.size() << " task(s)";
+  subscribed_ = true;
+  suppressed_ = false;  // a new subscription starts unsuppressed
+  runnable_at_ = now;
+  if (subscribed.framework_id != framework_id_) new_framework_id_ = subscribed.framework_id;
+  framework_id_ = subscribed.framework_id;
+  std::vector<Reconciler::Task> tasks;
+  tasks.reserve(live_tasks_.size());
+  for (const auto& [task_id, task] : live_tasks_) tasks.push_back({task_id, task.agent_id});
+  reconciler_.start(std::move(tasks), now);
+}
+
+void SchedulingCore::on_jobs_changed(const std::vector<long long>& job_ids) {
+  changed_jobs_.insert(job_ids.begin(), job_ids.end());
+}
+
+void SchedulingCore::refresh_intents() {
+  if (settings_dirty_) {
+    apply_settings(db_.settings());
+    settings_dirty_ = false;
+  }
+  if (nodes_dirty_) {
+    for (const auto& record : db_.agents()) {
+      auto [it, inserted] = agents_.try_emplace(record.agent_id, record);
+      if (inserted) continue;
+      auto& agent = it->second;
+      agent.node_id = record.node_id;
+      agent.agent_id = record.agent_id;
+      agent.is_paused = record.is_paused;
+      agent.pause_reason = record.pause_reason;
+      if (agent.hostname.empty()) agent.hostname = record.hostname;
+    }
+    nodes_dirty_ = false;
+  }
+  if (queue_dirty_) {
+    std::vector<queue::QueuedJob> jobs;
+    for (const auto& entry : db_.queued_jobs()) jobs.push_back(to_queued(entry));
+    LOG(INFO) << "leader: queue rebuilt from the database: " << jobs.size() << " job(s)";
+    queue_.load(std::move(jobs));
+    queue_dirty_ = false;
+    want_revive_ = true;
+  }
+  if (changed_jobs_.empty()) return;
+  const auto changes = db_.jobs({changed_jobs_.begin(), changed_jobs_.end()});
+  bool kill_wanted = false;
+  for (const auto& change : changes) {
+    if (change.status == "QUEUED" && !change.cancel_requested) {
+      if (queue_.insert(to_queued(change.entry))) want_revive_ = true;
+    } else {
+      queue_.remove(change.entry.job_id);  // canceled (or launched) meanwhile
+      if (change.status == "RUNNING" && change.cancel_requested) kill_wanted = true;
+    }
+  }
+  if (kill_wanted) {
+    for (const auto& target : db_.jobs_to_kill())
+      pending_kills_.push_back({target.task_id, target.agent_id});
+  }
+  changed_jobs_.clear();
+}
+
+std::vector<queue::AgentOffer> SchedulingCore::matcher_agents() const {
+  std::map<std::string, queue::Resources> offered;
+  for (const auto& agent : offers_.available()) offered[agent.agent_id] = agent.available;
+  std::vector<queue::AgentOffer> out;
+  out.reserve(agents_.size());
+  for (const auto& [agent_id, record] : agents_) {
+    if (!record.is_active) continue;
+    const auto found = offered.find(agent_id);
+    out.push_back({agent_id, found == offered.end() ? queue::Resources{} : found->second,
+                   to_queue(record.resources), record.is_paused});
+  }
+  return out;
+}
+
+void SchedulingCore::plan_launches(TurnWrites& writes) {
+  if (!subscribed_ || !reconciler_.ready_to_launch() || settings_.is_paused) return;
+  if (queue_.empty() || offers_.offers() == 0) return;
+  const auto pass = matcher_.run_pass(queue_, matcher_agents(), false);
+  for (const auto& placement : pass.placements)
+    writes.launches.push_back({placement.job_id, placement.agent_id, to_db(placement.resources)});
+}
+
+SchedulingCore::TurnOutcome SchedulingCore::turn(Clock::time_point now) {
+  try {
+    refresh_intents();
+  } catch (const db::FencedOut&) {
+    return TurnOutcome::FencedOut;
+  } catch (const db::Error& e) {
+    LOG(WARNING) << "leader: reading intents failed: " << e.what();
+  }
+  if (subscribed_) {
+    send_kills();
+    send_reconciliation(now);
+  }
+  TurnWrites writes;
+  writes.updates = std::move(pending_updates_);
+  writes.agents = std::move(agents_to_write_);
+  writes.framework_id = new_framework_id_;
+  pending_updates_.clear();
+  agents_to_write_.clear();
+  plan_launches(writes);
+  TurnResult result;
+  if (!writes.empty()) {
+    try {
+      result = db_.commit(writes);
+    } catch (const db::FencedOut&) {
+      return TurnOutcome::FencedOut;
+    } catch (const db::Error& e) {
+      LOG(WARNING) << "leader: turn commit failed: " << e.what();
+      abandon_turn(writes);
+      decline_rest();
+      return TurnOutcome::Continue;
+    }
+  }
+  act_on_commit(writes, result, now);
+  return TurnOutcome::Continue;
+}
+
+void SchedulingCore::abandon_turn(const TurnWrites& writes) {
+  // Unacknowledged updates come again from Mesos; reconciliation answers are re-asked. Agents and
+  // a new framework id are written on the next turn.
+  pending_statuses_.clear();
+  agents_to_write_.insert(agents_to_write_.end(), writes.agents.begin(), writes.agents.end());
+}
+
+void SchedulingCore::act_on_commit(const TurnWrites& writes, const TurnResult& result,
+                                   Clock::time_point now) {
+  if (writes.framework_id) new_framework_id_.reset();
+  // New agents got node ids (and keep their user's pause flags): pick them up next turn.
+  if (!writes.agents.empty()) nodes_dirty_ = true;
+  send_launches(writes, result);
+  handle_outcomes(result);
+  decline_rest();
+  adjust_suppression(now);
+  send_kills();
+}
+
+void SchedulingCore::send_launches(const TurnWrites& writes, const TurnResult& result) {
+  std::unordered_map<long long, const db::Launch*> launch_of;
+  for (const auto& launch : writes.launches) launch_of.emplace(launch.job_id, &launch);
+  std::unordered_map<long long, const JobCommand*> command_of;
+  for (const auto& command : result.commands) command_of.emplace(command.job_id, &command);
+  std::map<std::string, std::vector<mesos::TaskLaunch>> by_agent;
+  for (const auto& launched : result.launched) {
+    const db::Launch& launch = *launch_of.at(launched.job_id);
+    const auto found = command_of.find(launched.job_id);
+    mesos::TaskLaunch task;
+    task.task_id = launched.task_id;
+    task.agent_id = launch.agent_id;
+    task.name = found == command_of.end() ? launched.task_id : found->second->name;
+    task.command = found == command_of.end() ? "true" : found->second->command;
+    // The role is the offer's; filled in below once the agent's offers are taken.
+    task.resources = launch_resources(to_queue(launch.resources), "");
+    by_agent[launch.agent_id].push_back(std::move(task));
+    live_tasks_[launched.task_id] = {launched.job_id, launch.agent_id, to_queue(launch.resources)};
+  }
+  // Placements left out by record_launches were canceled or launched meanwhile: drop them too.
+  for (const auto& launch : writes.launches) queue_.remove(launch.job_id);
+  for (auto& [agent_id, tasks] : by_agent) {
+    auto held = offers_.take(agent_id);
+    if (!held) continue;  // cannot happen within one turn; reconciliation would requeue them
+    for (auto& task : tasks) {
+      for (auto& resource : task.resources) resource.allocation_role = held->allocation_role;
+    }
+    if (mesos_.accept(held->offer_ids, tasks)) counters_.offers_launched += held->offer_ids.size();
+    counters_.tasks_launched += tasks.size();
+    counters_.jobs_launched += tasks.size();
+  }
+}
+
+void SchedulingCore::handle_outcomes(const TurnResult& result) {
+  const size_t count = std::min(result.outcomes.size(), pending_statuses_.size());
+  for (size_t i = 0; i < count; ++i) {
+    const auto& status = pending_statuses_[i];
+    const auto& outcome = result.outcomes[i];
+    mesos_.acknowledge(status);  // committed: safe to let Mesos forget it
+    reconciler_.answered(status.task_id);
+    ++counters_.task_updates;
+    if (mesos::is_terminal_task_state(status.state)) {
+      ++counters_.tasks_finished;
+      live_tasks_.erase(status.task_id);
+    }
+    if (is_finished(outcome.transition)) ++counters_.jobs_finished;
+    if (outcome.requeued && queue_.insert(to_queued(*outcome.requeued))) want_revive_ = true;
+    if (outcome.kill) {
+      LOG(INFO) << "leader: killing task " << status.task_id << " unknown to the database";
+      pending_kills_.push_back({status.task_id, status.agent_id});
+    }
+  }
+  pending_statuses_.clear();
+}
+
+void SchedulingCore::decline_rest() {
+  const auto rest = offers_.take_all();
+  if (rest.empty()) return;
+  double refuse = 1;  // waiting for reconciliation: ask again soon
+  if (settings_.is_paused) {
+    refuse = options_.refuse_seconds_paused;
+  } else if (reconciler_.ready_to_launch() || queue_.empty()) {
+    refuse = options_.refuse_seconds_idle;
+  }
+  for (const auto& agent : rest) mesos_.decline(agent.offer_ids, refuse);
+}
+
+void SchedulingCore::adjust_suppression(Clock::time_point now) {
+  if (!subscribed_) return;
+  const bool nothing_runnable = settings_.is_paused || queue_.empty();
+  if (nothing_runnable) {
+    want_revive_ = false;
+    if (!suppressed_ && now - runnable_at_ >= options_.suppress_after &&
+        mesos_.suppress({options_.role})) {
+      suppressed_ = true;
+    }
+    return;
+  }
+  runnable_at_ = now;
+  if ((suppressed_ || want_revive_) && mesos_.revive({options_.role})) {
+    suppressed_ = false;
+    want_revive_ = false;
+  }
+}
+
+void SchedulingCore::send_reconciliation(Clock::time_point now) {
+  const auto due = reconciler_.poll(now);
+  if (!due.explicit_tasks.empty()) {
+    std::vector<mesos::TaskToReconcile> tasks;
+    tasks.reserve(due.explicit_tasks.size());
+    for (const auto& task : due.explicit_tasks) tasks.push_back({task.task_id, task.agent_id});
+    LOG(INFO) << "leader: explicit reconciliation of " << tasks.size() << " task(s)";
+    mesos_.reconcile(tasks);
+  }
+  if (due.implicit) {
+    LOG(INFO) << "leader: implicit reconciliation";
+    mesos_.reconcile({});
+  }
+}
+
+void SchedulingCore::send_kills() {
+  if (!subscribed_) return;
+  for (const auto& [task_id, agent_id] : pending_kills_) mesos_.kill(task_id, agent_id);
+  pending_kills_.clear();
+}
+
+std::vector<AgentView> SchedulingCore::agents() const {
+  std::map<std::string, AgentView> views;
+  for (const auto& [agent_id, record] : agents_) views[agent_id].record = record;
+  for (const auto& offer : offers_.available()) views[offer.agent_id].offered = offer.available;
+  for (const auto& [task_id, task] : live_tasks_) {
+    auto& view = views[task.agent_id];
+    view.running += task.resources;
+    ++view.running_tasks;
+  }
+  std::vector<AgentView> out;
+  for (auto& [agent_id, view] : views) {
+    view.record.agent_id = agent_id;
+    out.push_back(std::move(view));
+  }
+  return out;
+}
+
+}  // namespace scale::scheduler

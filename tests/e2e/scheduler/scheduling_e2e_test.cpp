@@ -1,0 +1,308 @@
+// The leader as a real scheduler: 3 replicas over a real ensemble, PostgreSQL and mesos-sim.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <signal.h>
+
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "db/connection.h"
+#include "tests/e2e/scheduler/local_cluster.h"
+
+namespace scale::test {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+LocalCluster::Options cluster_options() {
+  LocalCluster::Options options;
+  options.mesos = LocalCluster::MesosSim{};
+  return options;
+}
+
+long long scalar(db::Connection& conn, const std::string& sql) {
+  return conn.exec(sql).integer(0, 0);
+}
+
+long long jobs_in(db::Connection& conn, const std::string& status) {
+  return conn.exec("SELECT count(*) FROM job WHERE status = $1", {status}).integer(0, 0);
+}
+
+// Submits `count` jobs, round robin over the replicas (any replica takes user intents).
+void submit_jobs(const LocalCluster& cluster, int count, int max_tries = 3) {
+  for (int i = 0; i < count; ++i) {
+    const std::string body =
+        R"({"name":"e2e-)" + std::to_string(i) + R"(","command":"echo )" + std::to_string(i) +
+        R"(","resources":{"cpus":0.5,"mem":64},"max_tries":)" + std::to_string(max_tries) + "}";
+    const auto answer = cluster.call(i % cluster.size(), "POST", "/v6/jobs/", body);
+    ASSERT_TRUE(answer.status == 200 || answer.status == 201) << answer.status << answer.body;
+  }
+}
+
+struct JournalEntry {
+  std::string task_id;
+  std::string stream_id;
+};
+
+std::vector<JournalEntry> journal(const LocalCluster& cluster) {
+  std::vector<JournalEntry> out;
+  long long since = 0;
+  while (true) {
+    const auto answer = cluster.sim_call("GET", "/sim/journal?since=" + std::to_string(since));
+    rapidjson::Document doc;
+    doc.Parse(answer.body.c_str());
+    if (answer.status != 200 || doc.HasParseError()) return out;
+    const auto& launches = doc["launches"].GetArray();
+    for (const auto& launch : launches)
+      out.push_back({launch["task_id"].GetString(), launch["stream_id"].GetString()});
+    const long long next = doc["next"].GetInt64();
+    if (launches.Empty() || next == since) return out;
+    since = next;
+  }
+}
+
+// Every job ran exactly once: no task id launched twice on the emulator, one launched execution
+// per job, FINISHED. With `one_execution`, no job has any other execution either; without it (a
+// leader killed between the write-ahead and its ACCEPT), an extra execution must be one Mesos
+// never launched, which reconciliation finished as lost.
+void expect_exactly_once(const LocalCluster& cluster, db::Connection& conn, long long jobs,
+                         bool one_execution) {
+  EXPECT_EQ(jobs_in(conn, "COMPLETED"), jobs);
+  std::set<std::string> launched;
+  for (const auto& entry : journal(cluster)) {
+    EXPECT_TRUE(launched.insert(entry.task_id).second) << entry.task_id << " launched twice";
+  }
+  EXPECT_EQ(static_cast<long long>(launched.size()), jobs);
+  const auto rows = conn.exec("SELECT job_id, task_id, state FROM job_exe");
+  std::map<long long, int> launched_per_job;
+  for (int i = 0; i < rows.rows(); ++i) {
+    if (launched.count(rows.text(i, 1))) {
+      ++launched_per_job[rows.integer(i, 0)];
+      EXPECT_EQ(rows.text(i, 2), "FINISHED") << rows.text(i, 1);
+    } else {
+      EXPECT_FALSE(one_execution) << rows.text(i, 1) << " never launched";
+      EXPECT_TRUE(rows.text(i, 2) == "LOST" || rows.text(i, 2) == "DROPPED" ||
+                  rows.text(i, 2) == "GONE")
+          << rows.text(i, 1) << " never launched but " << rows.text(i, 2);
+    }
+  }
+  EXPECT_EQ(static_cast<long long>(launched_per_job.size()), jobs);
+  for (const auto& [job, count] : launched_per_job) EXPECT_EQ(count, 1) << "job " << job;
+  if (one_execution) {
+    EXPECT_EQ(scalar(conn, "SELECT count(*) FROM job WHERE num_exes <> 1"), 0);
+  }
+  const auto state = cluster.sim_call("GET", "/sim/state");
+  rapidjson::Document doc;
+  doc.Parse(state.body.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  EXPECT_EQ(doc["duplicate_launches"].GetInt64(), 0);
+}
+
+bool wait_completed(db::Connection& conn, long long jobs, std::chrono::seconds timeout) {
+  return wait_until([&] { return jobs_in(conn, "COMPLETED") == jobs; }, timeout);
+}
+
+TEST(SchedulingE2e, TwoHundredJobsThroughDifferentReplicasCompleteExactlyOnce) {
+  LocalCluster cluster(cluster_options());
+  ASSERT_GE(cluster.wait_sole_leader(30s), 0);
+  db::Connection conn(cluster.conninfo());
+  const auto start = Clock::now();
+  submit_jobs(cluster, 200);
+  // The status document's rates move while the jobs run.
+  double max_launch_rate = 0;
+  const bool done = wait_until(
+      [&] {
+        const int at = cluster.sole_leader().value_or(0);
+        rapidjson::Document status;
+        status.Parse(cluster.get(at, "/v6/status/").body.c_str());
+        if (!status.HasParseError() && status.IsObject() && status.HasMember("scheduler")) {
+          max_launch_rate =
+              std::max(max_launch_rate,
+                       status["scheduler"]["metrics"]["tasks_launched_per_sec"].GetDouble());
+        }
+        return jobs_in(conn, "COMPLETED") == 200;
+      },
+      90s);
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const int leader = cluster.wait_sole_leader(5s);
+  ASSERT_TRUE(done) << jobs_in(conn, "COMPLETED") << " completed\n"
+                    << (leader >= 0 ? cluster.log(leader) : "");
+  std::cout << "[ metric ] 200 jobs submitted and completed in " << seconds << " s ("
+            << 200 / seconds << " jobs/s)" << std::endl;
+  expect_exactly_once(cluster, conn, 200, true);
+  EXPECT_GT(max_launch_rate, 0);
+}
+
+TEST(SchedulingE2e, LeaderKilledMidRunEveryJobStillCompletesExactlyOnce) {
+  LocalCluster cluster(cluster_options());
+  const int leader = cluster.wait_sole_leader(30s);
+  ASSERT_GE(leader, 0);
+  db::Connection conn(cluster.conninfo());
+  submit_jobs(cluster, 200);
+  ASSERT_TRUE(wait_until([&] { return jobs_in(conn, "COMPLETED") >= 40; }, 60s))
+      << cluster.log(leader);
+  const std::string framework_id = conn.exec("SELECT framework_id FROM framework").text(0, 0);
+  const size_t launches_before = journal(cluster).size();
+  const auto killed_at = Clock::now();
+  cluster.process(leader).kill_and_wait();
+
+  // Failover to first launch: the first journal entry written by the new subscription.
+  std::optional<double> first_launch_s;
+  wait_until(
+      [&] {
+        if (journal(cluster).size() > launches_before) {
+          first_launch_s = std::chrono::duration<double>(Clock::now() - killed_at).count();
+          return true;
+        }
+        return jobs_in(conn, "COMPLETED") == 200;
+      },
+      60s);
+  const int next = cluster.wait_sole_leader(30s);
+  ASSERT_GE(next, 0);
+  ASSERT_NE(next, leader);
+  ASSERT_TRUE(wait_completed(conn, 200, 90s)) << jobs_in(conn, "COMPLETED") << " completed\n"
+                                              << cluster.log(next);
+  if (first_launch_s)
+    std::cout << "[ metric ] SIGKILL to first launch by the new leader: " << *first_launch_s << " s"
+              << std::endl;
+  EXPECT_EQ(conn.exec("SELECT framework_id FROM framework").text(0, 0), framework_id);
+  const auto state = cluster.sim_call("GET", "/sim/state");
+  rapidjson::Document doc;
+  doc.Parse(state.body.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  ASSERT_EQ(doc["frameworks"].GetArray().Size(), 1u);  // resubscribed, not a new framework
+  EXPECT_EQ(std::string(doc["frameworks"][0]["id"].GetString()), framework_id);
+  expect_exactly_once(cluster, conn, 200, false);
+}
+
+long long submit_one(const LocalCluster& cluster, int replica, const std::string& name) {
+  const std::string body =
+      R"({"name":")" + name + R"(","command":"sleep 1","resources":{"cpus":1,"mem":64}})";
+  const auto answer = cluster.call(replica, "POST", "/v6/jobs/", body);
+  rapidjson::Document doc;
+  doc.Parse(answer.body.c_str());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("id")) return -1;
+  return doc["id"].GetInt64();
+}
+
+std::string job_status(db::Connection& conn, long long id) {
+  return conn.exec("SELECT status FROM job WHERE id = $1", {std::to_string(id)}).text(0, 0);
+}
+
+TEST(SchedulingE2e, FailedTasksAreRetriedUpToMaxTriesThenTheJobFails) {
+  auto options = cluster_options();
+  options.mesos->fail_ratio = 1;
+  LocalCluster cluster(options);
+  ASSERT_GE(cluster.wait_sole_leader(30s), 0);
+  db::Connection conn(cluster.conninfo());
+  submit_jobs(cluster, 20, 2);
+  ASSERT_TRUE(wait_until([&] { return jobs_in(conn, "FAILED") == 20; }, 60s))
+      << jobs_in(conn, "FAILED") << " failed";
+  EXPECT_EQ(scalar(conn, "SELECT count(*) FROM job WHERE num_exes <> 2"), 0);
+  EXPECT_EQ(scalar(conn, "SELECT count(*) FROM job WHERE error IS NULL OR error = ''"), 0);
+  EXPECT_EQ(scalar(conn, "SELECT count(*) FROM job_exe WHERE state <> 'FAILED'"), 0);
+}
+
+TEST(SchedulingE2e, PauseHoldsNewLaunchesAndCancelKillsARunningJob) {
+  auto options = cluster_options();
+  options.mesos->task_ms = "8000";
+  LocalCluster cluster(options);
+  const int leader = cluster.wait_sole_leader(30s);
+  ASSERT_GE(leader, 0);
+  db::Connection conn(cluster.conninfo());
+
+  // Cancel: a running job's task is killed and the job ends CANCELED long before it would finish.
+  const long long running = submit_one(cluster, 1, "to-cancel");
+  ASSERT_GT(running, 0);
+  ASSERT_TRUE(wait_until(
+      [&] { return scalar(conn, "SELECT count(*) FROM job_exe WHERE state = 'RUNNING'") == 1; },
+      30s))
+      << cluster.log(leader);
+  const auto cancel_at = Clock::now();
+  const auto canceled =
+      cluster.call(2, "POST", "/v6/jobs/" + std::to_string(running) + "/cancel/", "{}");
+  ASSERT_LT(canceled.status, 300) << canceled.body;
+  ASSERT_TRUE(wait_until([&] { return job_status(conn, running) == "CANCELED"; }, 5s))
+      << job_status(conn, running) << "\n"
+      << cluster.log(leader);
+  EXPECT_LT(Clock::now() - cancel_at, 5s);
+  EXPECT_EQ(scalar(conn, "SELECT count(*) FROM job_exe WHERE state = 'KILLED'"), 1);
+
+  // Pause: once the leader reports PAUSED, nothing new launches; resume lets the queue run.
+  ASSERT_EQ(cluster.call(0, "PATCH", "/v6/scheduler/", R"({"is_paused":true})").status, 200);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto status = cluster.get(leader, "/v6/status/");
+        return status.body.find("\"PAUSED\"") != std::string::npos;
+      },
+      5s));
+  const size_t launches_before = journal(cluster).size();
+  for (int i = 0; i < 5; ++i) ASSERT_GT(submit_one(cluster, i % 3, "paused"), 0);
+  // A negative check needs a window: no launch within 3 s of submitting while paused.
+  EXPECT_FALSE(wait_until([&] { return journal(cluster).size() > launches_before; }, 3s));
+  EXPECT_EQ(jobs_in(conn, "QUEUED"), 5);
+  ASSERT_EQ(cluster.call(1, "PATCH", "/v6/scheduler/", R"({"is_paused":false})").status, 200);
+  ASSERT_TRUE(wait_until([&] { return journal(cluster).size() == launches_before + 5; }, 10s))
+      << cluster.log(leader);
+}
+
+TEST(SchedulingE2e, PausedNodesGetNoNewWork) {
+  LocalCluster cluster(cluster_options());
+  const int leader = cluster.wait_sole_leader(30s);
+  ASSERT_GE(leader, 0);
+  db::Connection conn(cluster.conninfo());
+  ASSERT_TRUE(wait_until([&] { return scalar(conn, "SELECT count(*) FROM node") == 4; }, 30s));
+  const auto nodes = conn.exec("SELECT id, agent_id FROM node ORDER BY id");
+  for (int i = 1; i < nodes.rows(); ++i) {
+    const auto answer =
+        cluster.call(i % cluster.size(), "PATCH", "/v6/nodes/" + nodes.text(i, 0) + "/",
+                     R"({"is_paused":true,"pause_reason":"e2e"})");
+    ASSERT_EQ(answer.status, 200) << answer.body;
+  }
+  // The leader hears node pauses by NOTIFY; give it the status interval to show them.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto status = cluster.get(leader, "/v6/status/");
+        size_t paused = 0;
+        for (size_t at = 0; (at = status.body.find("\"is_paused\":true", at)) != std::string::npos;
+             ++at)
+          ++paused;
+        return paused == 3;
+      },
+      10s));
+  submit_jobs(cluster, 20);
+  ASSERT_TRUE(wait_completed(conn, 20, 60s)) << cluster.log(leader);
+  EXPECT_EQ(scalar(conn, "SELECT count(DISTINCT agent_id) FROM job_exe"), 1);
+  EXPECT_EQ(conn.exec("SELECT DISTINCT agent_id FROM job_exe").text(0, 0), nodes.text(0, 1));
+}
+
+TEST(SchedulingE2e, MasterFailoverAndHeartbeatLossLoseAndDuplicateNothing) {
+  LocalCluster cluster(cluster_options());
+  const int leader = cluster.wait_sole_leader(30s);
+  ASSERT_GE(leader, 0);
+  db::Connection conn(cluster.conninfo());
+  submit_jobs(cluster, 200);
+  ASSERT_TRUE(wait_until([&] { return jobs_in(conn, "COMPLETED") >= 40; }, 60s));
+  ASSERT_EQ(cluster.sim_call("POST", "/sim/failover", R"({"window_ms":2000})").status, 200);
+  ASSERT_TRUE(wait_until([&] { return jobs_in(conn, "COMPLETED") >= 120; }, 60s))
+      << cluster.log(leader);
+  // Heartbeats stop without the stream closing: the client's watchdog must notice and resubscribe.
+  ASSERT_EQ(cluster.sim_call("POST", "/sim/heartbeats", R"({"enabled":false})").status, 200);
+  const auto subscriptions = [&] {
+    const auto state = cluster.sim_call("GET", "/sim/state");
+    rapidjson::Document doc;
+    doc.Parse(state.body.c_str());
+    return doc.HasParseError() ? 0 : doc["subscriptions_total"].GetInt64();
+  };
+  const long long before = subscriptions();
+  ASSERT_TRUE(wait_until([&] { return subscriptions() > before; }, 20s)) << cluster.log(leader);
+  ASSERT_EQ(cluster.sim_call("POST", "/sim/heartbeats", R"({"enabled":true})").status, 200);
+  ASSERT_TRUE(wait_completed(conn, 200, 90s)) << jobs_in(conn, "COMPLETED") << " completed\n"
+                                              << cluster.log(leader);
+  expect_exactly_once(cluster, conn, 200, false);
+}
+
+}  // namespace
+}  // namespace scale::test
