@@ -73,6 +73,9 @@ TEST_F(ReplicasTest, ExactlyOneLeaderAndEveryReplicaServesItsStatus) {
   ASSERT_GE(leader, 0);
   ASSERT_TRUE(wait_until([&] { return served_epoch(*cluster_, leader) > 0; }, 10s));
   for (int i = 0; i < cluster_->size(); ++i) {
+    // Each replica learns the leader from its own ZooKeeper view, polled every 200 ms.
+    ASSERT_TRUE(wait_until(
+        [&] { return cluster_->get(i, "/ping").header("X-Scale-Leader") != "none"; }, 10s));
     auto answer = cluster_->get(i, "/v6/status/");
     ASSERT_EQ(answer.status, 200) << answer.body;
     auto doc = parse(answer.body);
