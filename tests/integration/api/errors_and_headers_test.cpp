@@ -59,25 +59,22 @@ TEST_F(ErrorsAndHeaders, TrailingSlashAndQueryStringAreTolerated) {
 }
 
 TEST_F(ErrorsAndHeaders, HostileRequestsDoNotHurtTheServer) {
-  const std::vector<std::string>
-      junk =
-          {
-              std::string("\x00\x01\x02\xff\xfe garbage\r\n\r\n", 17),
-              "GET\r\n\r\n",
-              "GET /ping HTTP/1.1\r\nBroken header line\r\n\r\n",
-              "PATCH /v6/scheduler/ HTTP/1.1\r\nContent-Length: 5\r\nConnection: "
-              "close\r\n\r\n{\"is",  // cut
-              "PATCH /v6/scheduler/ HTTP/1.1\r\nContent-Length: 999999999999\r\nConnection: "
-              "close\r\n\r\n{}",
-              "PATCH /v6/scheduler/ HTTP/1.1\r\nContent-Length: banana\r\nConnection: "
-              "close\r\n\r\n",
-              "GET /" + std::string(20000, 'a') + " HTTP/1.1\r\nConnection: close\r\n\r\n",
-              "GET /%ff%00%2e%2e/ HTTP/1.1\r\nConnection: close\r\n\r\n",
-              std::string(
-                  "PATCH /v6/scheduler/ HTTP/1.1\r\nContent-Length: 4\r\nConnection: close\r\n\r\n"
+  const std::vector<std::string> junk = {
+      std::string("\x00\x01\x02\xff\xfe garbage\r\n\r\n", 17),
+      "GET\r\n\r\n",
+      "GET /ping HTTP/1.1\r\nBroken header line\r\n\r\n",
+      "PATCH /v6/scheduler/ HTTP/1.1\r\nContent-Length: 5\r\nConnection: "
+      "close\r\n\r\n{\"is",  // cut
+      "PATCH /v6/scheduler/ HTTP/1.1\r\nContent-Length: 999999999999\r\nConnection: "
+      "close\r\n\r\n{}",
+      "PATCH /v6/scheduler/ HTTP/1.1\r\nContent-Length: banana\r\nConnection: "
+      "close\r\n\r\n",
+      "GET /" + std::string(20000, 'a') + " HTTP/1.1\r\nConnection: close\r\n\r\n",
+      "GET /%ff%00%2e%2e/ HTTP/1.1\r\nConnection: close\r\n\r\n",
+      std::string("PATCH /v6/scheduler/ HTTP/1.1\r\nContent-Length: 4\r\nConnection: close\r\n\r\n"
                   "\xff\xfe\x00{",
                   75),
-          };
+  };
   for (const auto& request : junk) raw_exchange(options_.port, request, 2s);
   // Deeply nested JSON within the size limit.
   EXPECT_EQ(patch("/v6/scheduler/", std::string(4000, '[')).status, 400);
