@@ -28,10 +28,10 @@ WITH input AS (
   RETURNING j.id AS job_id, j.num_exes AS exe_num, i.agent_id, i.cpus, i.mem, i.disk, i.gpus,
             i.ord
 )
-INSERT INTO job_exe (job_id, exe_num, task_id, agent_id, node_id, state, epoch,
+INSERT INTO job_exe (job_id, exe_num, task_id, agent_id, node_id, state, epoch, launch_epoch,
                      cpus, mem, disk, gpus)
 SELECT l.job_id, l.exe_num, 'scale_job_' || l.job_id || '_' || l.exe_num, l.agent_id, n.id,
-       'LAUNCHING', $1, l.cpus, l.mem, l.disk, l.gpus
+       'LAUNCHING', $1, $1, l.cpus, l.mem, l.disk, l.gpus
 FROM launched l LEFT JOIN node n ON n.agent_id = l.agent_id
 ORDER BY l.ord
 RETURNING job_id, exe_num, task_id

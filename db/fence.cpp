@@ -32,13 +32,16 @@ bool Fence::promote(Connection& conn, const LeaderRecord& me) {
     previous = c.exec("SELECT epoch FROM leadership WHERE id = 1 FOR UPDATE").integer(0, 0);
     const std::string epoch = std::to_string(me.epoch);
     Result updated = c.exec(
-        "UPDATE leadership SET epoch = $1, replica_id = $2, api_url = $3, elected_at = now() "
+        "UPDATE leadership SET epoch = $1, replica_id = $2, api_url = $3,"
+        " elected_at = clock_timestamp() "
         "WHERE id = 1 AND epoch < $1",
         {epoch, me.replica_id, me.api_url});
     if (updated.affected() == 0) return;  // a newer (or the same) term already holds the fence
+    // clock_timestamp(), not now(): taken after FOR UPDATE, so every write of an older term
+    // (stamped with its transaction's now()) is earlier. EpochAudit relies on that order.
     c.exec(
         "INSERT INTO leadership_term (epoch, replica_id, api_url, elected_at) "
-        "VALUES ($1, $2, $3, now())",
+        "VALUES ($1, $2, $3, clock_timestamp())",
         {epoch, me.replica_id, me.api_url});
     promoted = true;
   });

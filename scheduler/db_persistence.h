@@ -24,8 +24,6 @@ class DbPersistence final : public LeaderPersistence {
   std::vector<db::QueueEntry> queued_jobs() override;
 
  private:
-  std::vector<JobCommand> commands(const std::vector<db::LaunchedExecution>& launched);
-
   ConnectionSource connection_;
   long long epoch_;
   std::string master_;

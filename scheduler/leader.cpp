@@ -136,6 +136,7 @@ bool Leader::write_status() {
         if (auto framework = db::FrameworkStore::get(conn))
           in.framework_id = framework->framework_id;
       }
+      add_recent_executions(conn, in);
       db::StatusStore::write(conn, term_.epoch(), render_status_document(in));
     });
     db_warned_ = false;

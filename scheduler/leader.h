@@ -63,7 +63,14 @@ class Leader {
   void log_milestones();
   void fill_scheduling_status(StatusInputs& in);
   static void fill_nodes(StatusInputs& in, const std::vector<AgentView>& agents);
+  struct WantedWarning {
+    std::string name;
+    std::string title;
+    std::string description;
+  };
+  std::vector<WantedWarning> wanted_warnings();
   void update_warnings(std::chrono::system_clock::time_point now);
+  static void add_recent_executions(db::Connection& conn, StatusInputs& in);
   static std::unique_ptr<mesos::MesosConnection> make_mesos_connection(
       const ReplicaOptions& options);
   void stop_scheduling();

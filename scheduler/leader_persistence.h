@@ -10,6 +10,7 @@
 
 #include "db/agent_store.h"
 #include "db/execution_store.h"
+#include "db/job_lookup.h"
 #include "db/leader_state_loader.h"
 #include "db/scheduler_settings_store.h"
 
@@ -20,21 +21,18 @@ struct TurnWrites {
   std::vector<db::Launch> launches;
   std::vector<db::TaskStatusUpdate> updates;
   std::vector<db::AgentSeen> agents;
+  std::vector<std::string> agents_gone;  // removed from the cluster (FAILURE without executor)
+  std::optional<db::Resources> cluster_totals;  // the active agents' totals, when they changed
   std::vector<long long> cancel_queued;
   std::optional<std::string> framework_id;  // a new id from SUBSCRIBED
 
   bool empty() const {
-    return launches.empty() && updates.empty() && agents.empty() && cancel_queued.empty() &&
-           !framework_id;
+    return launches.empty() && updates.empty() && agents.empty() && agents_gone.empty() &&
+           !cluster_totals && cancel_queued.empty() && !framework_id;
   }
 };
 
-// What the job table says about a launched job, for the TaskLaunch.
-struct JobCommand {
-  long long job_id = 0;
-  std::string name;
-  std::string command;
-};
+using JobCommand = db::JobCommand;
 
 // The committed result of a turn: only what is here may be acted on towards Mesos.
 struct TurnResult {
@@ -44,12 +42,7 @@ struct TurnResult {
   std::vector<long long> canceled;
 };
 
-// A job row as a NOTIFY on scale_jobs makes the leader look at it.
-struct JobChange {
-  db::QueueEntry entry;
-  std::string status;  // QUEUED, RUNNING, ...
-  bool cancel_requested = false;
-};
+using JobChange = db::JobIntent;
 
 class LeaderPersistence {
  public:

@@ -2,9 +2,12 @@
 // adds to the status document. Each step is bounded and logged with its duration.
 #include <glog/logging.h>
 
+#include <unordered_map>
+
 #include "db/fence.h"
 #include "db/framework_store.h"
 #include "db/leader_state_loader.h"
+#include "db/node_activity.h"
 #include "db/scheduler_settings_store.h"
 #include "scheduler/db_persistence.h"
 #include "scheduler/leader.h"
@@ -21,6 +24,10 @@ long long ms_since(Clock::time_point start) {
 }
 
 constexpr auto kListenTimeout = std::chrono::seconds(10);
+// A turn's commit this slow holds back launches and acknowledgements noticeably.
+constexpr auto kDatabaseSlow = std::chrono::milliseconds(1000);
+// The window of a node's completed and failed executions in /v6/status/, as in Scale.
+constexpr auto kRecentExecutions = std::chrono::hours(3);
 
 }  // namespace
 
@@ -181,13 +188,20 @@ void Leader::fill_nodes(StatusInputs& in, const std::vector<AgentView>& agents) 
   }
 }
 
-void Leader::update_warnings(std::chrono::system_clock::time_point now) {
-  struct Wanted {
-    const char* name;
-    const char* title;
-    std::string description;
-  };
-  std::vector<Wanted> wanted;
+void Leader::add_recent_executions(db::Connection& conn, StatusInputs& in) {
+  if (in.nodes.empty()) return;
+  std::unordered_map<std::string, NodeStatus*> by_agent;
+  for (auto& node : in.nodes) by_agent[node.agent_id] = &node;
+  for (const auto& counts : db::NodeActivity::recent_finished(conn, kRecentExecutions)) {
+    const auto found = by_agent.find(counts.agent_id);
+    if (found == by_agent.end()) continue;
+    found->second->completed_tasks = counts.completed;
+    found->second->failed_tasks = counts.failed;
+  }
+}
+
+std::vector<Leader::WantedWarning> Leader::wanted_warnings() {
+  std::vector<WantedWarning> wanted;
   if (core_->framework_removed()) {
     wanted.push_back({"framework_removed", "Framework removed",
                       "Mesos removed the framework (" + core_->terminal_error().value_or("") +
@@ -197,8 +211,30 @@ void Leader::update_warnings(std::chrono::system_clock::time_point now) {
                       "The leader is not subscribed to the Mesos master " + options_.mesos_master +
                           "; no new jobs can be launched."});
   }
+  const DbHealth db = core_->take_db_health();
+  if (db.failed_commits > 0) {
+    wanted.push_back({"database_errors", "Database writes failing",
+                      std::to_string(db.failed_commits) + " of " + std::to_string(db.commits) +
+                          " scheduling commits failed since the last status (" + db.last_error +
+                          "); nothing is launched or acknowledged until they succeed."});
+  } else if (db.slowest_commit >= kDatabaseSlow) {
+    wanted.push_back({"database_slow", "Database slow",
+                      "A scheduling commit took " + std::to_string(db.slowest_commit.count()) +
+                          " ms; launches and acknowledgements wait for it."});
+  }
+  if (core_->offers_unusable_since(Clock::now())) {
+    wanted.push_back({"offers_unusable", "Offers unusable",
+                      "Holding " + std::to_string(core_->num_offers()) +
+                          " offer(s) while none of " + std::to_string(core_->queued_jobs()) +
+                          " queued job(s) fits them: compare job resources with the node sizes "
+                          "and check for paused nodes."});
+  }
+  return wanted;
+}
+
+void Leader::update_warnings(std::chrono::system_clock::time_point now) {
   std::vector<StatusWarning> next;
-  for (const auto& want : wanted) {
+  for (const auto& want : wanted_warnings()) {
     StatusWarning warning{want.name, want.title, want.description, iso8601_utc(now),
                           iso8601_utc(now)};
     for (const auto& old : warnings_) {

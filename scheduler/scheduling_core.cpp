@@ -68,6 +68,7 @@ void SchedulingCore::load(const db::LeaderState& state,
     live_tasks_[execution.task_id] = {execution.job_id, execution.agent_id, {}};
   }
   for (const auto& agent : state.agents) agents_[agent.agent_id] = agent;
+  totals_dirty_ = true;  // cluster_resources reflects this term's view from its first commit
   for (const auto& target : state.to_kill)
     pending_kills_.push_back({target.task_id, target.agent_id});
   apply_settings(settings);
@@ -116,6 +117,9 @@ void SchedulingCore::on_event(const mesos::Event& event, Clock::time_point now) 
       pending_updates_.push_back(to_update(event.status));
       pending_statuses_.push_back(event.status);
       break;
+    case mesos::EventType::Failure:
+      on_failure(event.failure);
+      break;
     case mesos::EventType::Error:
       LOG(WARNING) << "leader: Mesos ERROR: " << event.error_message;
       break;
@@ -140,7 +144,36 @@ void SchedulingCore::note_agent(const mesos::Offer& offer) {
   agent.is_active = true;
   agent.resources = total;
   // Written only when something changed: an unchanged agent costs no write per offer.
-  if (changed) agents_to_write_.push_back({offer.agent_id, offer.hostname, total});
+  if (changed) {
+    agents_to_write_.push_back({offer.agent_id, offer.hostname, total});
+    totals_dirty_ = true;
+  }
+}
+
+void SchedulingCore::on_failure(const mesos::FailureEvent& failure) {
+  // With an executor id it is an executor that ended; its tasks' updates follow on their own.
+  // Without one, the agent was removed: its tasks come back as LOST/GONE updates, and it gets no
+  // more placements until it offers again.
+  if (failure.agent_id.empty() || !failure.executor_id.empty()) return;
+  LOG(WARNING) << "leader: agent " << failure.agent_id << " removed from the cluster";
+  offers_.take(failure.agent_id);  // already rescinded by Mesos; never decline them
+  const auto found = agents_.find(failure.agent_id);
+  if (found == agents_.end() || !found->second.is_active) return;
+  found->second.is_active = false;
+  agents_gone_.push_back(failure.agent_id);
+  totals_dirty_ = true;
+}
+
+db::Resources SchedulingCore::active_totals() const {
+  db::Resources sum;
+  for (const auto& [agent_id, agent] : agents_) {
+    if (!agent.is_active) continue;
+    sum.cpus += agent.resources.cpus;
+    sum.mem += agent.resources.mem;
+    sum.disk += agent.resources.disk;
+    sum.gpus += agent.resources.gpus;
+  }
+  return sum;
 }
 
 void SchedulingCore::on_subscribed(const mesos::SubscribedEvent& subscribed,
@@ -220,12 +253,57 @@ std::vector<queue::AgentOffer> SchedulingCore::matcher_agents() const {
   return out;
 }
 
-void SchedulingCore::plan_launches(TurnWrites& writes) {
-  if (!subscribed_ || !reconciler_.ready_to_launch() || settings_.is_paused) return;
-  if (queue_.empty() || offers_.offers() == 0) return;
+void SchedulingCore::plan_launches(TurnWrites& writes, Clock::time_point now) {
+  if (!subscribed_ || !reconciler_.ready_to_launch() || settings_.is_paused || queue_.empty()) {
+    unusable_since_.reset();  // nothing is expected to run: offers are not the problem
+    return;
+  }
+  if (offers_.offers() == 0) return;
   const auto pass = matcher_.run_pass(queue_, matcher_agents(), false);
   for (const auto& placement : pass.placements)
     writes.launches.push_back({placement.job_id, placement.agent_id, to_db(placement.resources)});
+  if (!pass.placements.empty()) {
+    unusable_since_.reset();
+  } else if (!unusable_since_) {
+    unusable_since_ = now;
+  }
+}
+
+std::optional<SchedulingCore::Clock::time_point> SchedulingCore::offers_unusable_since(
+    Clock::time_point now) const {
+  if (!unusable_since_ || now - *unusable_since_ < options_.offers_unusable_after)
+    return std::nullopt;
+  return unusable_since_;
+}
+
+DbHealth SchedulingCore::take_db_health() {
+  DbHealth health = std::move(db_health_);
+  db_health_ = {};
+  return health;
+}
+
+void SchedulingCore::note_commit(Clock::duration took, const db::Error* error) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took);
+  db_health_.slowest_commit = std::max(db_health_.slowest_commit, ms);
+  ++db_health_.commits;
+  if (error) {
+    ++db_health_.failed_commits;
+    db_health_.last_error = error->what();
+  }
+}
+
+TurnWrites SchedulingCore::take_writes() {
+  TurnWrites writes;
+  writes.updates = std::move(pending_updates_);
+  writes.agents = std::move(agents_to_write_);
+  writes.agents_gone = std::move(agents_gone_);
+  writes.framework_id = new_framework_id_;
+  if (totals_dirty_) writes.cluster_totals = active_totals();
+  pending_updates_.clear();
+  agents_to_write_.clear();
+  agents_gone_.clear();
+  totals_dirty_ = false;
+  return writes;
 }
 
 SchedulingCore::TurnOutcome SchedulingCore::turn(Clock::time_point now) {
@@ -240,20 +318,18 @@ SchedulingCore::TurnOutcome SchedulingCore::turn(Clock::time_point now) {
     send_kills();
     send_reconciliation(now);
   }
-  TurnWrites writes;
-  writes.updates = std::move(pending_updates_);
-  writes.agents = std::move(agents_to_write_);
-  writes.framework_id = new_framework_id_;
-  pending_updates_.clear();
-  agents_to_write_.clear();
-  plan_launches(writes);
+  TurnWrites writes = take_writes();
+  plan_launches(writes, now);
   TurnResult result;
   if (!writes.empty()) {
+    const auto started = Clock::now();
     try {
       result = db_.commit(writes);
+      note_commit(Clock::now() - started, nullptr);
     } catch (const db::FencedOut&) {
       return TurnOutcome::FencedOut;
     } catch (const db::Error& e) {
+      note_commit(Clock::now() - started, &e);
       LOG(WARNING) << "leader: turn commit failed: " << e.what();
       abandon_turn(writes);
       decline_rest();
@@ -269,6 +345,8 @@ void SchedulingCore::abandon_turn(const TurnWrites& writes) {
   // a new framework id are written on the next turn.
   pending_statuses_.clear();
   agents_to_write_.insert(agents_to_write_.end(), writes.agents.begin(), writes.agents.end());
+  agents_gone_.insert(agents_gone_.end(), writes.agents_gone.begin(), writes.agents_gone.end());
+  if (writes.cluster_totals) totals_dirty_ = true;
 }
 
 void SchedulingCore::act_on_commit(const TurnWrites& writes, const TurnResult& result,

@@ -33,6 +33,14 @@ struct SchedulingCounters {
   uint64_t offers_launched = 0;
 };
 
+// How the turn commits went since the last take_db_health(), for the status warnings.
+struct DbHealth {
+  std::chrono::milliseconds slowest_commit{0};
+  size_t commits = 0;
+  size_t failed_commits = 0;
+  std::string last_error;
+};
+
 // One agent as the status document shows it.
 struct AgentView {
   db::AgentRecord record;
@@ -55,6 +63,8 @@ class SchedulingCore {
     // runnable work): offers are also how the leader learns the agents, so a subscription that
     // suppressed at once would never hear of the agents not in the first offers.
     std::chrono::milliseconds suppress_after{3000};
+    // Offers held while queued work fits none of them for this long raise a status warning.
+    std::chrono::milliseconds offers_unusable_after{15000};
     Reconciler::Options reconciler;
   };
 
@@ -92,6 +102,12 @@ class SchedulingCore {
   bool ready_to_launch() const { return reconciler_.ready_to_launch(); }
   std::vector<AgentView> agents() const;
   const db::SchedulerSettings& settings() const { return settings_; }
+  size_t queued_jobs() const { return queue_.size(); }
+  // Commit statistics since the previous call.
+  DbHealth take_db_health();
+  // Since when offers have been held, with queued work and nothing placed, for longer than
+  // Options::offers_unusable_after; nullopt otherwise.
+  std::optional<Clock::time_point> offers_unusable_since(Clock::time_point now) const;
 
  private:
   struct LiveTask {
@@ -102,11 +118,15 @@ class SchedulingCore {
 
   void on_event(const mesos::Event& event, Clock::time_point now);
   void note_agent(const mesos::Offer& offer);
+  void on_failure(const mesos::FailureEvent& failure);
+  db::Resources active_totals() const;
+  TurnWrites take_writes();
+  void note_commit(Clock::duration took, const db::Error* error);
   void on_subscribed(const mesos::SubscribedEvent& subscribed, Clock::time_point now);
   void refresh_intents();
   void apply_settings(const db::SchedulerSettings& settings);
   std::vector<queue::AgentOffer> matcher_agents() const;
-  void plan_launches(TurnWrites& writes);
+  void plan_launches(TurnWrites& writes, Clock::time_point now);
   void act_on_commit(const TurnWrites& writes, const TurnResult& result, Clock::time_point now);
   void send_launches(const TurnWrites& writes, const TurnResult& result);
   void handle_outcomes(const TurnResult& result);
@@ -127,6 +147,10 @@ class SchedulingCore {
   std::unordered_map<std::string, db::AgentRecord> agents_;  // by agent id
   std::unordered_map<std::string, LiveTask> live_tasks_;     // task id -> what runs
   std::vector<db::AgentSeen> agents_to_write_;
+  std::vector<std::string> agents_gone_;
+  bool totals_dirty_ = false;  // cluster_resources to be rewritten
+  DbHealth db_health_;
+  std::optional<Clock::time_point> unusable_since_;
   std::vector<db::TaskStatusUpdate> pending_updates_;
   std::vector<mesos::TaskStatus> pending_statuses_;  // same order, for the acks
   std::set<long long> changed_jobs_;

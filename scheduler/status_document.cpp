@@ -122,10 +122,15 @@ void write_nodes(Writer& w, const std::vector<NodeStatus>& nodes) {
     write_resource_lines(w, node.resources);
     w.Key("job_executions");
     w.StartObject();
-    w.Key("running");
-    w.StartObject();
-    put(w, "total", node.running_tasks);
-    w.EndObject();
+    const std::pair<const char*, long long> counts[] = {{"running", node.running_tasks},
+                                                        {"completed", node.completed_tasks},
+                                                        {"failed", node.failed_tasks}};
+    for (const auto& [name, total] : counts) {
+      w.Key(name);
+      w.StartObject();
+      put(w, "total", total);
+      w.EndObject();
+    }
     w.EndObject();
     w.EndObject();
   }

@@ -44,6 +44,8 @@ struct NodeStatus {
   std::string pause_reason;
   long long num_offers = 0;
   long long running_tasks = 0;
+  long long completed_tasks = 0;  // finished within the recent window (Scale: 3 hours)
+  long long failed_tasks = 0;
   ResourceLines resources;
 };
 

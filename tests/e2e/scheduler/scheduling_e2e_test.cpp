@@ -280,6 +280,69 @@ TEST(SchedulingE2e, PausedNodesGetNoNewWork) {
   EXPECT_EQ(conn.exec("SELECT DISTINCT agent_id FROM job_exe").text(0, 0), nodes.text(0, 1));
 }
 
+TEST(SchedulingE2e, RemovedAgentLeavesTheClusterAndItsJobRunsElsewhere) {
+  auto options = cluster_options();
+  options.mesos->task_ms = "3000";
+  LocalCluster cluster(options);
+  const int leader = cluster.wait_sole_leader(30s);
+  ASSERT_GE(leader, 0);
+  db::Connection conn(cluster.conninfo());
+  ASSERT_TRUE(wait_until([&] { return scalar(conn, "SELECT count(*) FROM node") == 4; }, 30s));
+  const auto total_cpus = [&] {
+    return std::stod(conn.exec("SELECT cpus FROM cluster_resources").text(0, 0));
+  };
+  ASSERT_TRUE(wait_until([&] { return total_cpus() > 0; }, 10s));
+  const double cpus_before = total_cpus();
+
+  const long long job = submit_one(cluster, 1, "on-a-doomed-agent");
+  ASSERT_GT(job, 0);
+  ASSERT_TRUE(wait_until(
+      [&] { return scalar(conn, "SELECT count(*) FROM job_exe WHERE state = 'RUNNING'") == 1; },
+      30s));
+  const std::string agent = conn.exec("SELECT agent_id FROM job_exe").text(0, 0);
+  const double agent_cpus =
+      std::stod(conn.exec("SELECT cpus FROM node WHERE agent_id = $1", {agent}).text(0, 0));
+  ASSERT_EQ(
+      cluster.sim_call("POST", "/sim/remove_agent", R"({"agent_id":")" + agent + R"("})").status,
+      200);
+
+  // The node is inactive, the totals shrink, and the job is retried on another agent.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return !conn.exec("SELECT is_active FROM node WHERE agent_id = $1", {agent}).boolean(0, 0);
+      },
+      10s))
+      << cluster.log(leader);
+  ASSERT_TRUE(wait_until([&] { return total_cpus() == cpus_before - agent_cpus; }, 10s))
+      << total_cpus() << " vs " << cpus_before << " - " << agent_cpus;
+  ASSERT_TRUE(wait_until([&] { return job_status(conn, job) == "COMPLETED"; }, 30s))
+      << job_status(conn, job) << "\n"
+      << cluster.log(leader);
+  const auto exes = conn.exec("SELECT agent_id, state FROM job_exe ORDER BY exe_num");
+  ASSERT_EQ(exes.rows(), 2);
+  EXPECT_EQ(exes.text(0, 1), "GONE");
+  EXPECT_NE(exes.text(1, 0), agent);
+
+  // The status document shows the node inactive and counts the executions per node.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        rapidjson::Document doc;
+        doc.Parse(cluster.get(leader, "/v6/status/").body.c_str());
+        if (doc.HasParseError() || !doc.HasMember("nodes")) return false;
+        long long completed = 0, failed = 0;
+        bool removed_inactive = false;
+        for (const auto& node : doc["nodes"].GetArray()) {
+          completed += node["job_executions"]["completed"]["total"].GetInt64();
+          failed += node["job_executions"]["failed"]["total"].GetInt64();
+          if (node["agent_id"].GetString() == agent)
+            removed_inactive = std::string(node["state"]["name"].GetString()) == "INACTIVE";
+        }
+        return completed == 1 && failed == 1 && removed_inactive;
+      },
+      10s))
+      << cluster.get(leader, "/v6/status/").body;
+}
+
 TEST(SchedulingE2e, MasterFailoverAndHeartbeatLossLoseAndDuplicateNothing) {
   LocalCluster cluster(cluster_options());
   const int leader = cluster.wait_sole_leader(30s);

@@ -161,8 +161,8 @@ TEST(JobStore, ExecutionRowsKeepDerivedUniqueTaskIds) {
   const std::string job = std::to_string(id);
   auto insert = [&](const std::string& exe_num, const std::string& task_id) {
     conn.exec(
-        "INSERT INTO job_exe (job_id, exe_num, task_id, agent_id, epoch) VALUES ($1, $2, $3, 'a', "
-        "1)",
+        "INSERT INTO job_exe (job_id, exe_num, task_id, agent_id, epoch, launch_epoch)"
+        " VALUES ($1, $2, $3, 'a', 1, 1)",
         {job, exe_num, task_id});
   };
   EXPECT_THROW(insert("1", "scale_job_" + job + "_1"), Error);  // launched twice

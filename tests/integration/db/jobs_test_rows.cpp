@@ -17,8 +17,8 @@ void add_execution(Connection& conn, long long job_id, int exe_num, const std::s
   const std::string job = std::to_string(job_id);
   const std::string exe = std::to_string(exe_num);
   conn.exec(
-      "INSERT INTO job_exe (job_id, exe_num, task_id, agent_id, state, epoch, cpus, mem)"
-      " VALUES ($1, $2, $3, 'agent-1', $4, 7, 1, 128)",
+      "INSERT INTO job_exe (job_id, exe_num, task_id, agent_id, state, epoch, launch_epoch, cpus,"
+      " mem) VALUES ($1, $2, $3, 'agent-1', $4, 7, 7, 1, 128)",
       {job, exe, "scale_job_" + job + "_" + exe, state});
 }
 

@@ -93,6 +93,8 @@ TEST(StatusDocument, RendersMetricsResourcesAndNodes) {
   node.pause_reason = "maintenance";
   node.num_offers = 1;
   node.running_tasks = 4;
+  node.completed_tasks = 9;
+  node.failed_tasks = 2;
   node.resources[1] = {512, 1024, 0, 0, 2048};
   in.nodes.push_back(node);
   auto doc = render(in);
@@ -108,6 +110,8 @@ TEST(StatusDocument, RendersMetricsResourcesAndNodes) {
   EXPECT_EQ(std::string(n["state"]["name"].GetString()), "PAUSED");
   EXPECT_DOUBLE_EQ(n["resources"]["mem"]["offered"].GetDouble(), 1024);
   EXPECT_EQ(n["job_executions"]["running"]["total"].GetInt64(), 4);
+  EXPECT_EQ(n["job_executions"]["completed"]["total"].GetInt64(), 9);
+  EXPECT_EQ(n["job_executions"]["failed"]["total"].GetInt64(), 2);
 }
 
 }  // namespace
