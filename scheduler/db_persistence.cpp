@@ -54,4 +54,8 @@ std::vector<db::QueueEntry> DbPersistence::queued_jobs() {
   return out;
 }
 
+std::vector<db::ActiveExecution> DbPersistence::active_executions() {
+  return db::LeaderStateLoader::active_executions(connection_());
+}
+
 }  // namespace scale::scheduler

@@ -22,6 +22,7 @@ class DbPersistence final : public LeaderPersistence {
   db::SchedulerSettings settings() override;
   std::vector<db::AgentRecord> agents() override;
   std::vector<db::QueueEntry> queued_jobs() override;
+  std::vector<db::ActiveExecution> active_executions() override;
 
  private:
   ConnectionSource connection_;

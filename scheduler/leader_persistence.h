@@ -57,6 +57,9 @@ class LeaderPersistence {
   virtual std::vector<db::AgentRecord> agents() = 0;
   // Every QUEUED job: a resync after NOTIFYs may have been lost (listener reconnected).
   virtual std::vector<db::QueueEntry> queued_jobs() = 0;
+  // Every execution not yet terminal: after a commit whose outcome is unknown (the connection
+  // broke during COMMIT), write-ahead rows may exist that were never sent to Mesos.
+  virtual std::vector<db::ActiveExecution> active_executions() = 0;
 };
 
 }  // namespace scale::scheduler

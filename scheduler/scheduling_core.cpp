@@ -315,6 +315,7 @@ SchedulingCore::TurnOutcome SchedulingCore::turn(Clock::time_point now) {
     LOG(WARNING) << "leader: reading intents failed: " << e.what();
   }
   if (subscribed_) {
+    if (commit_outcome_unknown_) reconcile_after_failed_commit(now);
     send_kills();
     send_reconciliation(now);
   }
@@ -340,6 +341,31 @@ SchedulingCore::TurnOutcome SchedulingCore::turn(Clock::time_point now) {
   return TurnOutcome::Continue;
 }
 
+void SchedulingCore::reconcile_after_failed_commit(Clock::time_point now) {
+  std::vector<db::ActiveExecution> active;
+  try {
+    active = db_.active_executions();
+  } catch (const db::Error&) {
+    return;  // still unreachable: next turn
+  }
+  commit_outcome_unknown_ = false;
+  size_t found = 0;
+  for (const auto& execution : active) {
+    if (live_tasks_.count(execution.task_id)) continue;
+    live_tasks_[execution.task_id] = {execution.job_id, execution.agent_id, {}};
+    queue_.remove(execution.job_id);
+    ++found;
+  }
+  if (found == 0) return;
+  // Rows the failed commit wrote after all: Mesos never got their ACCEPT, so reconciliation
+  // finishes them (TASK_UNKNOWN/LOST) and the jobs are retried. Launches wait for the answers.
+  LOG(WARNING) << "leader: " << found << " execution(s) written by a commit reported failed;"
+               << " reconciling them";
+  std::vector<Reconciler::Task> tasks;
+  for (const auto& [task_id, task] : live_tasks_) tasks.push_back({task_id, task.agent_id});
+  reconciler_.start(std::move(tasks), now);
+}
+
 void SchedulingCore::abandon_turn(const TurnWrites& writes) {
   // Unacknowledged updates come again from Mesos; reconciliation answers are re-asked. Agents and
   // a new framework id are written on the next turn.
@@ -347,6 +373,7 @@ void SchedulingCore::abandon_turn(const TurnWrites& writes) {
   agents_to_write_.insert(agents_to_write_.end(), writes.agents.begin(), writes.agents.end());
   agents_gone_.insert(agents_gone_.end(), writes.agents_gone.begin(), writes.agents_gone.end());
   if (writes.cluster_totals) totals_dirty_ = true;
+  if (!writes.launches.empty()) commit_outcome_unknown_ = true;
 }
 
 void SchedulingCore::act_on_commit(const TurnWrites& writes, const TurnResult& result,

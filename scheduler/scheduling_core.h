@@ -135,6 +135,7 @@ class SchedulingCore {
   void send_reconciliation(Clock::time_point now);
   void send_kills();
   void abandon_turn(const TurnWrites& writes);
+  void reconcile_after_failed_commit(Clock::time_point now);
 
   Options options_;
   mesos::MesosConnection& mesos_;
@@ -149,6 +150,8 @@ class SchedulingCore {
   std::vector<db::AgentSeen> agents_to_write_;
   std::vector<std::string> agents_gone_;
   bool totals_dirty_ = false;  // cluster_resources to be rewritten
+  // A commit failed: it may have been written anyway, so reread the live executions.
+  bool commit_outcome_unknown_ = false;
   DbHealth db_health_;
   std::optional<Clock::time_point> unusable_since_;
   std::vector<db::TaskStatusUpdate> pending_updates_;

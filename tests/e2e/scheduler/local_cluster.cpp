@@ -23,20 +23,8 @@ std::string read_file(const std::filesystem::path& path) {
 LocalCluster::LocalCluster(Options options)
     : options_(options), dir_("scale-e2e"), zk_(3), conninfo_(pg_.create_database("scale")) {
   if (options_.mesos) {
-    const auto& sim = *options_.mesos;
     sim_port_ = free_port();
-    sim_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{
-            built_binary("tools/mesos-sim/mesos-sim"),
-            "--listen=127.0.0.1:" + std::to_string(sim_port_),
-            "--agents=" + std::to_string(sim.agents), "--task_ms=" + sim.task_ms,
-            "--fail_ratio=" + std::to_string(sim.fail_ratio),
-            "--heartbeat_interval_s=" + std::to_string(sim.heartbeat_interval_s)},
-        dir_.path() / "mesos-sim.log");
-    if (!wait_until([&] { return sim_call("GET", "/sim/state").status == 200; },
-                    std::chrono::seconds(20))) {
-      throw std::runtime_error("mesos-sim did not start:\n" + sim_log());
-    }
+    start_mesos();
   }
   replicas_.resize(options_.replicas);
   for (int i = 0; i < options_.replicas; ++i) {
@@ -71,6 +59,27 @@ std::optional<int> LocalCluster::index_of(const std::string& id) const {
 
 std::string LocalCluster::log(int index) const {
   return read_file(replicas_.at(index).log);
+}
+
+void LocalCluster::start_mesos() {
+  const auto& sim = *options_.mesos;
+  // ChildProcess appends: a restarted emulator's output follows the first one's in the same log.
+  sim_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{
+          built_binary("tools/mesos-sim/mesos-sim"),
+          "--listen=127.0.0.1:" + std::to_string(sim_port_),
+          "--agents=" + std::to_string(sim.agents), "--task_ms=" + sim.task_ms,
+          "--fail_ratio=" + std::to_string(sim.fail_ratio),
+          "--heartbeat_interval_s=" + std::to_string(sim.heartbeat_interval_s)},
+      dir_.path() / "mesos-sim.log");
+  if (!wait_until([&] { return sim_call("GET", "/sim/state").status == 200; },
+                  std::chrono::seconds(20))) {
+    throw std::runtime_error("mesos-sim did not start:\n" + sim_log());
+  }
+}
+
+void LocalCluster::kill_mesos() {
+  if (sim_) sim_->kill_and_wait();
 }
 
 std::string LocalCluster::sim_log() const {

@@ -51,6 +51,11 @@ class LocalCluster {
   HttpResult sim_call(const std::string& method, const std::string& path,
                       const std::optional<std::string>& body = std::nullopt) const;
   std::string sim_log() const;
+  // The emulator gone (SIGKILL: a master crash that loses its state) and back on the same port.
+  void kill_mesos();
+  void start_mesos();
+  ZooKeeperEnsemble& zookeeper() { return zk_; }
+  PostgresServer& postgres() { return pg_; }
   // Index of the replica whose /leaderhealth answers 200 — only if exactly one does.
   std::optional<int> sole_leader() const;
   // Waits for sole_leader(); -1 on timeout.

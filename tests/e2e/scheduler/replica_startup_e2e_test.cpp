@@ -61,6 +61,21 @@ TEST(ReplicaStartup, UnknownFlagExitsNonZero) {
   EXPECT_NE(outcome.output.find("no_such_flag"), std::string::npos) << outcome.output;
 }
 
+TEST(ReplicaStartup, CorruptFlagfileIsOneLineAndExitsNonZero) {
+  TempDir dir("scale-flagfile");
+  const auto flagfile = dir.path() / "replica.flags";
+  std::ofstream(flagfile) << "--zk=127.0.0.1:2181\n--zk_session_timeout_ms=ten seconds\n";
+  auto outcome = run_replica({"--flagfile=" + flagfile.string()});
+  EXPECT_NE(outcome.exit_code, 0);
+  EXPECT_NE(outcome.output.find("zk_session_timeout_ms"), std::string::npos) << outcome.output;
+  EXPECT_EQ(lines(outcome.output), 1u) << outcome.output;
+
+  outcome = run_replica({"--flagfile=" + (dir.path() / "missing.flags").string()});
+  EXPECT_NE(outcome.exit_code, 0);
+  EXPECT_NE(outcome.output.find("missing.flags"), std::string::npos) << outcome.output;
+  EXPECT_EQ(lines(outcome.output), 1u) << outcome.output;
+}
+
 TEST(ReplicaStartup, UnreachableDatabaseIsOneLineAndExit1WithoutThePassword) {
   const uint16_t nothing_listens = free_port();
   auto outcome =

@@ -113,6 +113,7 @@ class FakePersistence final : public LeaderPersistence {
   db::SchedulerSettings settings() override { return settings_row; }
   std::vector<db::AgentRecord> agents() override { return {}; }
   std::vector<db::QueueEntry> queued_jobs() override { return queued; }
+  std::vector<db::ActiveExecution> active_executions() override { return active; }
 
   static db::QueueEntry entry(long long id) { return {id, 100, id, {1, 128, 0, 0}}; }
 
@@ -123,6 +124,7 @@ class FakePersistence final : public LeaderPersistence {
   db::SchedulerSettings settings_row;
   std::vector<TurnWrites> committed;
   std::vector<db::QueueEntry> queued;
+  std::vector<db::ActiveExecution> active;
 
  private:
   Log& log_;

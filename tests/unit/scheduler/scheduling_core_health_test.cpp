@@ -96,6 +96,23 @@ TEST_F(SchedulingCoreClusterTest, AgentRemovalIsWrittenAfterTheDatabaseReturns) 
   EXPECT_DOUBLE_EQ(last_totals()->cpus, 0);
 }
 
+TEST_F(SchedulingCoreClusterTest, LaunchWrittenByACommitReportedFailedIsReconciledNotRelaunched) {
+  promote({1});
+  core->on_mesos(offers({offer("o1", "a1")}), now);
+  db.fail_next = true;  // COMMIT reached the server, but its answer was lost
+  core->turn(now);
+  EXPECT_TRUE(mesos.accepts.empty());
+  db.active.push_back({1, 1, "scale_job_1_1", "a1", "LAUNCHING", 1});
+
+  log.clear();
+  core->on_mesos(offers({offer("o2", "a1")}), now);
+  core->turn(now);
+  EXPECT_TRUE(contains("reconcile explicit"));
+  EXPECT_TRUE(mesos.accepts.empty());  // the job is not launched a second time
+  EXPECT_EQ(core->queued_jobs(), 0u);
+  EXPECT_FALSE(core->ready_to_launch());
+}
+
 TEST_F(SchedulingCoreClusterTest, DatabaseHealthCountsFailedCommits) {
   promote({});
   core->on_mesos(offers({offer("o1", "a1")}), now);
