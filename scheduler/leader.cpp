@@ -44,11 +44,12 @@ const char* to_string(LeaderOutcome outcome) {
 }
 
 Leader::Leader(const ReplicaOptions& options, cluster::ZkSession& zk, cluster::Term& term,
-               std::atomic<bool>& promoted)
+               std::atomic<bool>& promoted, ReplicaMetrics* metrics)
     : options_(options),
       zk_(zk),
       term_(term),
       promoted_(promoted),
+      metrics_(metrics),
       events_(std::make_shared<EventQueue<Event>>()) {
   // The queue is shared so a callback firing after this Leader is gone pushes into a live queue.
   term_.on_end([events = events_](cluster::TermEndReason) { events->push(TermEnded{}); });
@@ -152,6 +153,22 @@ bool Leader::write_status() {
 }
 
 LeaderOutcome Leader::run(std::stop_token stop) {
+  const LeaderOutcome outcome = lead(stop);
+  publish_counters();
+  if (metrics_) {
+    metrics_->set_leader(false, term_.epoch());
+    if (outcome == LeaderOutcome::FencedOut) metrics_->fenced_out_write();
+  }
+  return outcome;
+}
+
+void Leader::publish_counters() {
+  if (!metrics_ || !core_) return;
+  metrics_->add(core_->counters(), published_);
+  published_ = core_->counters();
+}
+
+LeaderOutcome Leader::lead(std::stop_token stop) {
   std::stop_callback on_stop(stop, [events = events_] { events->push(Stop{}); });
   LOG(INFO) << "leader: term epoch " << term_.epoch() << " won, promoting";
   promoted_at_ = Clock::now();
@@ -161,6 +178,10 @@ LeaderOutcome Leader::run(std::stop_token stop) {
   }
   term_started_ = std::chrono::system_clock::now();
   promoted_ = true;
+  if (metrics_) {
+    metrics_->term_started();
+    metrics_->set_leader(true, term_.epoch());
+  }
   if (!options_.mesos_master.empty() && !start_scheduling(stop)) {
     stop_scheduling();
     return outcome_.value_or(LeaderOutcome::Stopped);
@@ -177,6 +198,7 @@ LeaderOutcome Leader::run(std::stop_token stop) {
         return LeaderOutcome::FencedOut;
       if (core_->failed_over()) return LeaderOutcome::MesosFailedOver;
       log_milestones();
+      publish_counters();
     }
     if (core_ && Clock::now() >= next_reread) {
       // NOTIFY is the fast path; this slow re-read covers a wake-up lost with a connection.

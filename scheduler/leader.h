@@ -13,6 +13,7 @@
 #include "scheduler/leader_persistence.h"
 #include "scheduler/mesos/mesos_connection.h"
 #include "scheduler/notify_listener.h"
+#include "scheduler/replica_metrics.h"
 #include "scheduler/replica_options.h"
 #include "scheduler/scheduling_core.h"
 #include "scheduler/status_document.h"
@@ -33,8 +34,9 @@ const char* to_string(LeaderOutcome outcome);
 // onto the event queue.
 class Leader {
  public:
+  // `metrics`, when given, hears of the term and its counters; it must outlive the Leader.
   Leader(const ReplicaOptions& options, cluster::ZkSession& zk, cluster::Term& term,
-         std::atomic<bool>& promoted);
+         std::atomic<bool>& promoted, ReplicaMetrics* metrics = nullptr);
   ~Leader();
 
   LeaderOutcome run(std::stop_token stop);
@@ -48,6 +50,8 @@ class Leader {
   };
   using Event = std::variant<TermEnded, Stop, mesos::Notification, DbWake>;
 
+  LeaderOutcome lead(std::stop_token stop);
+  void publish_counters();  // what the core counted since the last call, into metrics_
   bool promote(std::stop_token stop);
   bool ensure_connection();
   db::Connection& connection();  // throws db::Error when the database is unreachable
@@ -79,6 +83,8 @@ class Leader {
   cluster::ZkSession& zk_;
   cluster::Term& term_;
   std::atomic<bool>& promoted_;
+  ReplicaMetrics* metrics_;
+  SchedulingCounters published_;
   std::shared_ptr<EventQueue<Event>> events_;
   std::unique_ptr<db::Connection> conn_;
   std::chrono::system_clock::time_point term_started_;

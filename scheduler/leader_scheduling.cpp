@@ -88,6 +88,7 @@ std::optional<std::string> Leader::load_term_state() {
   core_options.role = options_.role;
   core_options.master = options_.mesos_master;
   core_ = std::make_unique<SchedulingCore>(core_options, *mesos_, *persistence_);
+  published_ = {};  // a new core counts from zero
   std::vector<queue::QueuedJob> queued;
   db::LeaderState state;
   db::SchedulerSettings settings;

@@ -426,7 +426,8 @@ void SchedulingCore::handle_outcomes(const TurnResult& result) {
   for (size_t i = 0; i < count; ++i) {
     const auto& status = pending_statuses_[i];
     const auto& outcome = result.outcomes[i];
-    mesos_.acknowledge(status);  // committed: safe to let Mesos forget it
+    // Committed: safe to let Mesos forget it.
+    if (mesos_.acknowledge(status)) ++counters_.acknowledgements;
     reconciler_.answered(status.task_id);
     ++counters_.task_updates;
     if (mesos::is_terminal_task_state(status.state)) {
@@ -481,10 +482,12 @@ void SchedulingCore::send_reconciliation(Clock::time_point now) {
     for (const auto& task : due.explicit_tasks) tasks.push_back({task.task_id, task.agent_id});
     LOG(INFO) << "leader: explicit reconciliation of " << tasks.size() << " task(s)";
     mesos_.reconcile(tasks);
+    ++counters_.reconciliation_rounds;
   }
   if (due.implicit) {
     LOG(INFO) << "leader: implicit reconciliation";
     mesos_.reconcile({});
+    ++counters_.reconciliation_rounds;
   }
 }
 

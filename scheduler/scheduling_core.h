@@ -31,6 +31,8 @@ struct SchedulingCounters {
   uint64_t jobs_launched = 0;
   uint64_t tasks_launched = 0;
   uint64_t offers_launched = 0;
+  uint64_t acknowledgements = 0;
+  uint64_t reconciliation_rounds = 0;  // explicit and implicit requests sent
 };
 
 // How the turn commits went since the last take_db_health(), for the status warnings.

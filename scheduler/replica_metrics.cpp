@@ -1,0 +1,63 @@
+#include "scheduler/replica_metrics.h"
+
+#include <sstream>
+
+namespace scale::scheduler {
+
+namespace {
+
+void family(std::ostringstream& out, const char* name, const char* type, const char* help,
+            double value) {
+  out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
+      << name << ' ' << value << '\n';
+}
+
+}  // namespace
+
+void ReplicaMetrics::set_leader(bool leader, long long epoch) {
+  leader_.store(leader, std::memory_order_relaxed);
+  if (leader) epoch_.store(epoch, std::memory_order_relaxed);
+}
+
+void ReplicaMetrics::add(const SchedulingCounters& now, const SchedulingCounters& previous) {
+  const auto gained = [](uint64_t a, uint64_t b) { return a >= b ? a - b : 0; };
+  offers_.fetch_add(gained(now.new_offers, previous.new_offers), std::memory_order_relaxed);
+  launches_.fetch_add(gained(now.tasks_launched, previous.tasks_launched),
+                      std::memory_order_relaxed);
+  updates_.fetch_add(gained(now.task_updates, previous.task_updates), std::memory_order_relaxed);
+  acknowledgements_.fetch_add(gained(now.acknowledgements, previous.acknowledgements),
+                              std::memory_order_relaxed);
+  reconciliation_rounds_.fetch_add(
+      gained(now.reconciliation_rounds, previous.reconciliation_rounds), std::memory_order_relaxed);
+  jobs_finished_.fetch_add(gained(now.jobs_finished, previous.jobs_finished),
+                           std::memory_order_relaxed);
+}
+
+std::string ReplicaMetrics::render() const {
+  std::ostringstream out;
+  const auto value = [](const auto& atomic) {
+    return static_cast<double>(atomic.load(std::memory_order_relaxed));
+  };
+  family(out, "scale_leader", "gauge", "1 while this replica holds an acting term of leadership.",
+         leader_.load(std::memory_order_relaxed) ? 1 : 0);
+  family(out, "scale_leader_epoch", "gauge", "Epoch of the last term this replica led.",
+         value(epoch_));
+  family(out, "scale_terms_started_total", "counter", "Terms of leadership this replica won.",
+         value(terms_started_));
+  family(out, "scale_fenced_out_writes_total", "counter",
+         "Writes refused because a newer term holds the fence.", value(fenced_out_writes_));
+  family(out, "scale_offers_total", "counter", "Mesos offers received.", value(offers_));
+  family(out, "scale_launches_total", "counter", "Tasks launched (ACCEPTed after write-ahead).",
+         value(launches_));
+  family(out, "scale_task_updates_total", "counter", "Task status updates stored.",
+         value(updates_));
+  family(out, "scale_acknowledgements_total", "counter",
+         "Task status updates acknowledged to Mesos after commit.", value(acknowledgements_));
+  family(out, "scale_reconciliation_rounds_total", "counter",
+         "Explicit and implicit reconciliation requests sent.", value(reconciliation_rounds_));
+  family(out, "scale_jobs_finished_total", "counter",
+         "Jobs that reached COMPLETED, FAILED or CANCELED.", value(jobs_finished_));
+  return out.str();
+}
+
+}  // namespace scale::scheduler

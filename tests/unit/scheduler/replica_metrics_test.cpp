@@ -1,0 +1,54 @@
+#include "scheduler/replica_metrics.h"
+
+#include <gtest/gtest.h>
+
+namespace scale::scheduler {
+namespace {
+
+bool has_line(const std::string& text, const std::string& line) {
+  return text.find("\n" + line + "\n") != std::string::npos || text.rfind(line + "\n", 0) == 0;
+}
+
+TEST(ReplicaMetrics, RendersEveryFamilyWithHelpAndType) {
+  ReplicaMetrics metrics;
+  const std::string text = metrics.render();
+  for (const char* name :
+       {"scale_leader", "scale_leader_epoch", "scale_terms_started_total",
+        "scale_fenced_out_writes_total", "scale_offers_total", "scale_launches_total",
+        "scale_task_updates_total", "scale_acknowledgements_total",
+        "scale_reconciliation_rounds_total", "scale_jobs_finished_total"}) {
+    EXPECT_NE(text.find(std::string("# HELP ") + name + " "), std::string::npos) << name;
+    EXPECT_NE(text.find(std::string("# TYPE ") + name + " "), std::string::npos) << name;
+    EXPECT_TRUE(has_line(text, std::string(name) + " 0")) << name << "\n" << text;
+  }
+}
+
+TEST(ReplicaMetrics, CountersAccumulateAcrossTermsAndNeverGoBack) {
+  ReplicaMetrics metrics;
+  metrics.term_started();
+  metrics.set_leader(true, 7);
+  SchedulingCounters first;
+  first.tasks_launched = 5;
+  first.acknowledgements = 3;
+  metrics.add(first, {});
+  SchedulingCounters later = first;
+  later.tasks_launched = 8;
+  metrics.add(later, first);
+  metrics.set_leader(false, 7);
+  metrics.fenced_out_write();
+  // A new term's core counts from zero again.
+  metrics.term_started();
+  SchedulingCounters second;
+  second.tasks_launched = 2;
+  metrics.add(second, {});
+  const std::string text = metrics.render();
+  EXPECT_TRUE(has_line(text, "scale_launches_total 10")) << text;
+  EXPECT_TRUE(has_line(text, "scale_acknowledgements_total 3")) << text;
+  EXPECT_TRUE(has_line(text, "scale_terms_started_total 2")) << text;
+  EXPECT_TRUE(has_line(text, "scale_fenced_out_writes_total 1")) << text;
+  EXPECT_TRUE(has_line(text, "scale_leader 0")) << text;
+  EXPECT_TRUE(has_line(text, "scale_leader_epoch 7")) << text;
+}
+
+}  // namespace
+}  // namespace scale::scheduler
