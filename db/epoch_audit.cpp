@@ -9,7 +9,7 @@ constexpr const char* kStaleWrites = R"SQL(
 WITH rows AS (
   SELECT 'task_update' AS tbl, id, epoch, received_at AS written_at FROM task_update
   UNION ALL
-  SELECT 'job_exe', id, launch_epoch, launched_at FROM job_exe
+  SELECT 'job_exe', id, COALESCE(launch_epoch, epoch), launched_at FROM job_exe
 )
 SELECT r.tbl, r.id, r.epoch,
        to_char(r.written_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),

@@ -20,10 +20,32 @@ class FenceScope {
 
 }  // namespace
 
-bool Fence::promote(Connection& conn, const LeaderRecord& me) {
+namespace {
+
+// How long a promotion waits for fenced writes in flight before it ends them.
+constexpr const char* kPromotionLockTimeout = "2s";
+
+// Ends the sessions holding the fence row's lock for an older term (a leader frozen inside a
+// fenced transaction, e.g. SIGSTOPped, would otherwise block the promotion until it resumed).
+// Their transactions roll back, which the fence would have made them do anyway. Only sessions of
+// the same role can be ended without privileges: that is the replicas' role.
+void end_stale_fence_holders(Connection& conn, long long epoch) {
+  Result ended = conn.exec(
+      "SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l"
+      " WHERE l.locktype = 'relation' AND l.relation = 'leadership'::regclass AND l.granted"
+      " AND l.pid <> pg_backend_pid()"
+      " AND (SELECT epoch FROM leadership WHERE id = 1) < $1",
+      {std::to_string(epoch)});
+  LOG(WARNING) << "db: promotion to epoch " << epoch << " waited " << kPromotionLockTimeout
+               << " for the fence; ended " << ended.integer(0, 0) << " stale session(s)";
+}
+
+}  // namespace
+
+bool Fence::raise(Connection& conn, const LeaderRecord& me, long long& previous) {
   bool promoted = false;
-  long long previous = 0;
   conn.transaction([&](Connection& c) {
+    c.exec(std::string("SET LOCAL lock_timeout = '") + kPromotionLockTimeout + "'");
     c.exec(
         "INSERT INTO leadership (id, epoch, replica_id, api_url, elected_at) "
         "VALUES (1, 0, '', '', now()) ON CONFLICT (id) DO NOTHING");
@@ -45,6 +67,21 @@ bool Fence::promote(Connection& conn, const LeaderRecord& me) {
         {epoch, me.replica_id, me.api_url});
     promoted = true;
   });
+  return promoted;
+}
+
+bool Fence::promote(Connection& conn, const LeaderRecord& me) {
+  bool promoted = false;
+  long long previous = 0;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      promoted = raise(conn, me, previous);
+      break;
+    } catch (const Error& e) {
+      if (e.sqlstate() != "55P03" || attempt >= 2) throw;  // 55P03: lock_timeout
+      end_stale_fence_holders(conn, me.epoch);
+    }
+  }
   if (promoted) {
     LOG(INFO) << "db: fence raised to epoch " << me.epoch << " (was " << previous << ") for "
               << me.replica_id;

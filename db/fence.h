@@ -20,7 +20,9 @@ struct LeaderRecord {
 class Fence {
  public:
   // In one transaction: lock the row, raise the epoch to `me.epoch` only if it is higher than the
-  // stored one, record the replica. True when this replica now holds the fence.
+  // stored one, record the replica. True when this replica now holds the fence. A fenced write
+  // of an older term that holds the row for more than 2 s (its process frozen mid-transaction)
+  // has its session ended, so a zombie cannot hold up the new term.
   static bool promote(Connection& conn, const LeaderRecord& me);
 
   // Runs fn in a transaction that first reads the stored epoch FOR SHARE and throws FencedOut
@@ -36,6 +38,9 @@ class Fence {
                           const std::function<void(Connection&)>& fn);
 
   static std::optional<LeaderRecord> current(Connection& conn);
+
+ private:
+  static bool raise(Connection& conn, const LeaderRecord& me, long long& previous);
 };
 
 }  // namespace scale::db

@@ -153,6 +153,40 @@ TEST(Fence, InFlightWriteFinishesBeforePromotionThenTheOldTermIsFencedOut) {
   EXPECT_EQ(FrameworkStore::get(admin)->framework_id, "fw-5");
 }
 
+// A leader frozen inside a fenced transaction (SIGSTOP) must not hold up the next term: after a
+// short wait the promotion ends the frozen session, whose write is then lost, never committed.
+TEST(Fence, FrozenOldTermIsEndedAndThePromotionProceeds) {
+  const std::string db = migrated_database();
+  Connection old_leader(db);
+  Connection new_leader(db);
+  Connection admin(db);
+  ASSERT_TRUE(Fence::promote(admin, replica(5)));
+
+  std::promise<void> first_statement_done;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  auto writer = std::async(std::launch::async, [&] {
+    Fence::run(old_leader, 5, [&](Connection& c) {
+      StatusStore::write(c, 5, R"({"frozen": true})");
+      first_statement_done.set_value();
+      released.wait_for(seconds(20));
+      FrameworkStore::set(c, 5, {"fw-frozen", "m"});
+    });
+  });
+  ASSERT_TRUE(ready_within(first_statement_done.get_future(), seconds(5)));
+
+  auto promoter =
+      std::async(std::launch::async, [&] { return Fence::promote(new_leader, replica(7)); });
+  ASSERT_TRUE(ready_within(promoter, seconds(8))) << "the frozen term blocked the promotion";
+  EXPECT_TRUE(promoter.get());
+  release.set_value();
+  ASSERT_TRUE(ready_within(writer, seconds(5)));
+  EXPECT_THROW(writer.get(), Error);  // its session was ended: nothing of it committed
+  EXPECT_EQ(Fence::current(admin)->epoch, 7);
+  EXPECT_FALSE(StatusStore::read(admin));
+  EXPECT_FALSE(FrameworkStore::get(admin));
+}
+
 // The other interleaving: a term-5 write that starts while the promotion to 7 holds the row waits
 // for it, then sees epoch 7 and is refused without running.
 TEST(Fence, WriteStartedDuringPromotionWaitsAndIsFencedOut) {
