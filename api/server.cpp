@@ -10,11 +10,13 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "api/bearer_auth.h"
 #include "api/context.h"
 #include "api/json_response.h"
 #include "api/response_headers.h"
 #include "api/router.h"
 #include "api/routes.h"
+#include "api/tls_identity.h"
 
 namespace scale::api {
 namespace {
@@ -60,9 +62,12 @@ class InFlight {
 // Everything a request needs, shared with body-reading continuations so it outlives them.
 struct Core {
   Core(ServerOptions options, db::Pool& pool, std::function<LocalView()> view)
-      : context(std::move(options), pool, std::move(view)), router(make_routes(context)) {}
+      : context(std::move(options), pool, std::move(view)),
+        router(make_routes(context)),
+        auth(context.options.api_token, context.options.api_token_reads) {}
   Context context;
   Router router;  // its handlers refer to `context`, so Core never moves
+  const BearerAuth auth;
   InFlight in_flight;
 };
 
@@ -156,12 +161,24 @@ void read_body_then_handle(std::shared_ptr<Core> core, http::http_request reques
   });
 }
 
+std::optional<std::string> authorization_of(const http::http_request& request) {
+  const auto& headers = request.headers();
+  const auto it = headers.find(http::header_names::authorization);
+  if (it == headers.end()) return std::nullopt;
+  return it->second;
+}
+
 void dispatch(const std::shared_ptr<Core>& core, http::http_request request) {
   auto token = std::make_shared<InFlight::Token>(core->in_flight);
   Request req;
   req.method = request.method();
   req.path = request.request_uri().path();
   req.query = request.request_uri().query();
+  // Before routing and before any body is read: an unauthenticated client learns nothing about
+  // the routes and cannot make the server take in a body.
+  if (auto refused = core->auth.check(req.method, req.path, authorization_of(request))) {
+    return send(*core, request, std::move(*refused));
+  }
   const auto match = core->router.match(req.method, req.path);
   switch (match.outcome) {
     case Router::Outcome::NotFound:
@@ -186,10 +203,30 @@ void dispatch(const std::shared_ptr<Core>& core, http::http_request request) {
   read_body_then_handle(core, std::move(request), route, std::move(req), std::move(token));
 }
 
+bool tls_enabled(const ServerOptions& options) {
+  return !options.tls_cert_file.empty() || !options.tls_key_file.empty();
+}
+
 std::string listen_uri(const ServerOptions& options) {
   const bool ipv6 = options.listen_host.find(':') != std::string::npos;
   const auto host = ipv6 ? "[" + options.listen_host + "]" : options.listen_host;
-  return "http://" + host + ":" + std::to_string(options.port);
+  return (tls_enabled(options) ? "https://" : "http://") + host + ":" +
+         std::to_string(options.port);
+}
+
+// cpprestsdk calls the callback for every accepted connection, on its io thread: it must not
+// throw. A context left without a certificate fails that one handshake, not the server.
+http::experimental::listener::http_listener_config listener_config(const ServerOptions& options) {
+  http::experimental::listener::http_listener_config config;
+  if (!tls_enabled(options)) return config;
+  std::shared_ptr<const TlsIdentity> identity =
+      TlsIdentity::load(options.tls_cert_file, options.tls_key_file);
+  config.set_ssl_context_callback([identity](boost::asio::ssl::context& ctx) {
+    if (!identity->install(ctx.native_handle())) {
+      LOG_EVERY_N(ERROR, 100) << "api: cannot install the TLS certificate in a connection";
+    }
+  });
+  return config;
 }
 
 }  // namespace
@@ -213,9 +250,11 @@ void Server::start() {
   const auto& options = impl_->core->context.options;
   if (options.port == 0) throw std::runtime_error("api: port 0 is not allowed; pick a port");
   const auto uri = listen_uri(options);
+  // Before anything starts, so unusable TLS files fail start() with nothing to undo.
+  auto config = listener_config(options);
   impl_->core->context.cache.start();
   try {
-    auto listener = std::make_unique<http_listener>(uri);
+    auto listener = std::make_unique<http_listener>(uri, std::move(config));
     listener->support(
         [core = impl_->core](http::http_request request) { dispatch(core, std::move(request)); });
     listener->open().wait();
@@ -224,7 +263,11 @@ void Server::start() {
     impl_->core->context.cache.stop();
     throw std::runtime_error("api: cannot listen on " + uri + ": " + e.what());
   }
-  LOG(INFO) << "api: listening on " << uri << " as replica " << options.replica_id;
+  LOG(INFO) << "api: listening on " << uri << " as replica " << options.replica_id
+            << (impl_->core->auth.enabled()
+                    ? (options.api_token_reads ? ", token required for every call but health checks"
+                                               : ", token required for writes")
+                    : "");
 }
 
 void Server::stop() {

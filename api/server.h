@@ -30,6 +30,12 @@ struct ServerOptions {
   size_t max_body_bytes = 1 << 20;               // larger bodies get 413
   std::chrono::seconds status_max_age{12};       // older status documents get 503
   std::chrono::milliseconds cache_refresh{250};  // how often the in-memory copies refresh
+  // The bearer token of --api_token_file; nullopt: no authentication. Never logged or echoed.
+  std::optional<std::string> api_token;
+  bool api_token_reads = false;  // reads need the token too (not /ping, /healthz, /leaderhealth)
+  // Both set: serve https:// with this PEM certificate (chain) and key; both empty: http://.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 // The REST server every replica runs (DESIGN.md section 6). Reads come from PostgreSQL through an
@@ -45,7 +51,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  void start();  // throws std::runtime_error when the port cannot be bound
+  // Throws std::runtime_error when the port cannot be bound or the TLS files cannot be used.
+  void start();
   // Idempotent; closes the listener, waits for requests in handlers, joins the cache thread.
   // Call it from a thread of the caller's, never from a cpprestsdk pool thread (it waits on one).
   void stop();

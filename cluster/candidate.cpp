@@ -20,6 +20,13 @@ namespace {
 // usually follows within milliseconds and wakes the candidate earlier).
 constexpr std::chrono::milliseconds kRetryDelay{100};
 
+// An ACL refusal is a configuration error, not a transient one: retrying would spin forever.
+[[noreturn]] void access_denied(const std::string& path, const char* operation) {
+  throw ElectionAccessDenied("election: the ZooKeeper ACL of " + path + " refuses to let this " +
+                             "replica " + operation +
+                             " (no --zk_auth_file credential, or not the one the ACL names)");
+}
+
 std::string hex_id(long long id) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(id));
@@ -83,6 +90,7 @@ class Candidate {
   Step evaluate(std::unique_ptr<Term>* term);
   Step claim(std::unique_ptr<Term>* term);
   Step watch_predecessor(const std::string& predecessor);
+  void restrict_acl();
   void withdraw();
   std::string path_of(const std::string& child) const { return join_path(election_path_, child); }
 
@@ -136,8 +144,10 @@ Step Candidate::attempt(std::unique_ptr<Term>* term) {
 
 Step Candidate::prepare() {
   ZkError error = ensure_path(*zk_, election_path_);
+  if (error == ZkError::NoAuth) access_denied(election_path_, "create it or join under it");
   std::vector<std::string> children;
   if (error == ZkError::Ok) error = zk_->get_children(election_path_, &children);
+  if (error == ZkError::NoAuth) access_denied(election_path_, "list the candidates");
   if (error != ZkError::Ok) {
     LOG(WARNING) << "election: cannot prepare " << election_path_ << ": " << to_string(error);
     return Step::Retry;
@@ -154,13 +164,29 @@ Step Candidate::prepare() {
       zk_->remove(path_of(node.name));
     }
   }
+  restrict_acl();
   prepared_ = true;
   return Step::Done;
+}
+
+void Candidate::restrict_acl() {
+  bool changed = false;
+  const ZkError error = zk_->restrict_acl(election_path_, &changed);
+  if (changed) {
+    LOG(WARNING) << "election: " << election_path_ << " was writable without the credential "
+                 << "(created before --zk_auth_file was set); its ACL now allows only the "
+                 << "credential's holders to join (READ stays open)";
+  } else if (error != ZkError::Ok) {
+    // Not fatal: the path stays as protected as it was; the next candidacy tries again.
+    LOG(WARNING) << "election: cannot restrict the ACL of " << election_path_ << ": "
+                 << to_string(error);
+  }
 }
 
 Step Candidate::join() {
   std::vector<std::string> children;
   ZkError error = zk_->get_children(election_path_, &children);
+  if (error == ZkError::NoAuth) access_denied(election_path_, "list the candidates");
   if (error == ZkError::NoNode) prepared_ = false;
   if (error != ZkError::Ok) return error == ZkError::NoNode ? Step::Again : Step::Retry;
   // A create whose reply was lost may have succeeded: adopt the node instead of adding another.
@@ -180,6 +206,7 @@ Step Candidate::join() {
               << ")";
     return Step::Done;
   }
+  if (error == ZkError::NoAuth) access_denied(election_path_, "join under it");
   if (error == ZkError::NoNode) prepared_ = false;
   LOG(WARNING) << "election: create under " << election_path_ << " failed: " << to_string(error);
   return error == ZkError::NoNode ? Step::Again : Step::Retry;

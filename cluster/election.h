@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -50,11 +51,21 @@ class Term {
   virtual void resign() = 0;
 };
 
+// Thrown by wait_for_leader when the ZooKeeper ACL of the election path refuses this session (it
+// has no digest credential, or not the one the ACL names): retrying cannot help, an operator must
+// give the replica the right --zk_auth_file. what() is one line naming the path; never a secret.
+class ElectionAccessDenied : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Runs for leadership under election_path (created if missing) and blocks until this replica
 // leads. Returns nullptr when stop is requested or the session expires/closes first (the caller
 // then opens a new session and calls again). An empty hostname or a zero pid in `me` is filled
 // in from this process. One candidacy per session at a time; a node an earlier candidacy of the
-// same session left behind is removed. `zk` must come from ZkSession::open. See
+// same session left behind is removed. `zk` must come from ZkSession::open; with a digest
+// credential, an election path that predates it (writable by anyone) gets the credential's ACL.
+// Throws ElectionAccessDenied when the ACL refuses to let this session join. See
 // cluster/election_hooks.h for an overload with test hooks.
 std::unique_ptr<Term> wait_for_leader(ZkSession& zk, const std::string& election_path,
                                       const CandidateInfo& me, std::stop_token stop);

@@ -20,6 +20,8 @@ const char* to_string(ZkError error) {
       return "SessionExpired";
     case ZkError::Closed:
       return "Closed";
+    case ZkError::NoAuth:
+      return "NoAuth";
     case ZkError::Other:
       return "Other";
   }

@@ -19,6 +19,7 @@ namespace scale::cluster {
 //   ConnectionLoss: the request may or may not have been applied (session maybe alive).
 //   SessionExpired: the session is gone for good (also: auth failed, session moved).
 //   Closed: the handle was closed by its owner.
+//   NoAuth: the node's ACL refuses this session (no credential, or not the one in the ACL).
 enum class ZkError {
   Ok,
   NoNode,
@@ -27,6 +28,7 @@ enum class ZkError {
   ConnectionLoss,
   SessionExpired,
   Closed,
+  NoAuth,
   Other
 };
 const char* to_string(ZkError error);
@@ -96,6 +98,14 @@ class ZkClient {
   // watch is registered only when the result is Ok or NoNode.
   virtual ZkError exists(const std::string& path, ZkStat* stat, WatchCallback watch = nullptr,
                          Subscription* watch_subscription = nullptr) = 0;
+  // Only for a client with a digest credential (see zk_auth.h), a no-op returning Ok otherwise:
+  // when `path`'s ACL lets a client without the credential change it (the node predates the
+  // credential), replaces it by the ACL this client gives the nodes it creates; *changed tells.
+  virtual ZkError restrict_acl(const std::string& path, bool* changed) {
+    (void)path;
+    if (changed != nullptr) *changed = false;
+    return ZkError::Ok;
+  }
 };
 
 // Implemented by ZkSession implementations whose client the election can use. The shared_ptr

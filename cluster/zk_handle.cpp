@@ -27,6 +27,8 @@ ZkError from_zk_code(int rc) {
       return ZkError::NodeExists;
     case ZNOTEMPTY:
       return ZkError::NotEmpty;
+    case ZNOAUTH:
+      return ZkError::NoAuth;
     case ZCONNECTIONLOSS:
     case ZOPERATIONTIMEOUT:
       return ZkError::ConnectionLoss;
@@ -77,10 +79,19 @@ void log_transition(SessionState previous, SessionState next, long long session_
 
 }  // namespace
 
-ZkHandle::ZkHandle(std::string connect_string, std::chrono::milliseconds session_timeout)
+ZkHandle::ZkHandle(std::string connect_string, std::chrono::milliseconds session_timeout,
+                   std::optional<ZkAuth> auth)
     : connect_string_(std::move(connect_string)),
       requested_timeout_(session_timeout),
-      negotiated_timeout_(session_timeout) {}
+      auth_(std::move(auth)),
+      negotiated_timeout_(session_timeout) {
+  if (!auth_) return;
+  digest_id_ = digest_acl_id(*auth_);
+  // READ for anyone: operators and monitoring (and every replica's leader view) list the
+  // candidates without the credential; only its holders may join, leave or change anything.
+  acl_entries_ = {ACL{ZOO_PERM_ALL, Id{digest_scheme_.data(), digest_id_.data()}},
+                  ACL{ZOO_PERM_READ, Id{world_scheme_.data(), anyone_id_.data()}}};
+}
 
 ZkHandle::~ZkHandle() {
   close();
@@ -106,8 +117,36 @@ void ZkHandle::open(const Credentials* resume) {
     throw std::runtime_error("zookeeper: cannot create a client for '" + connect_string_ +
                              "' (malformed, or a host does not resolve): " + std::strerror(error));
   }
+  if (auth_) {
+    // Registered once per handle, before the first connection: the C client keeps it and sends
+    // it ahead of any other request on the connect and on every reconnect, so no request of this
+    // session ever runs unauthenticated. A new session is a new handle, which registers again.
+    const std::string credential = auth_->user + ":" + auth_->password;
+    const int rc =
+        zoo_add_auth(zh, "digest", credential.data(), static_cast<int>(credential.size()),
+                     &ZkHandle::on_auth_reply, this);
+    if (rc != ZOK) {
+      zookeeper_close(zh);
+      throw std::runtime_error(std::string("zookeeper: cannot register the digest credential: ") +
+                               zerror(rc));
+    }
+  }
   std::unique_lock lock(handle_mutex_);
   zh_ = zh;
+}
+
+void ZkHandle::on_auth_reply(int rc, const void* context) {
+  // Digest credentials are accepted by any server; a refusal means a server-side auth setup
+  // (e.g. a required SASL login) this replica does not speak. The session then ends as Expired.
+  if (rc != ZOK) {
+    LOG(ERROR) << "zookeeper: the server refused the digest credential (" << zerror(rc) << ")";
+  }
+  (void)context;
+}
+
+ACL_vector ZkHandle::create_acl() {
+  if (!auth_) return ZOO_OPEN_ACL_UNSAFE;
+  return ACL_vector{static_cast<int32_t>(acl_entries_.size()), acl_entries_.data()};
 }
 
 void ZkHandle::close() {
@@ -275,9 +314,10 @@ ZkError ZkHandle::create(const std::string& path, const std::string& data, Creat
   std::vector<char> buffer(path.size() + kSequenceSuffixRoom, '\0');
   const int flags =
       mode == CreateMode::EphemeralSequential ? ZOO_EPHEMERAL_SEQUENTIAL : ZOO_PERSISTENT;
+  const ACL_vector acl = create_acl();
   const ZkError error = call([&](zhandle_t* zh) {
-    return zoo_create(zh, path.c_str(), data.data(), static_cast<int>(data.size()),
-                      &ZOO_OPEN_ACL_UNSAFE, flags, buffer.data(), static_cast<int>(buffer.size()));
+    return zoo_create(zh, path.c_str(), data.data(), static_cast<int>(data.size()), &acl, flags,
+                      buffer.data(), static_cast<int>(buffer.size()));
   });
   if (error == ZkError::Ok && created_path != nullptr) *created_path = buffer.data();
   return error;
@@ -329,6 +369,30 @@ ZkError ZkHandle::exists(const std::string& path, ZkStat* stat, WatchCallback wa
       if (auto self = weak.lock()) self->remove_watch(path, id);
     });
   }
+  return error;
+}
+
+ZkError ZkHandle::restrict_acl(const std::string& path, bool* changed) {
+  if (changed != nullptr) *changed = false;
+  if (!auth_) return ZkError::Ok;
+  ACL_vector current{};
+  Stat stat{};
+  ZkError error =
+      call([&](zhandle_t* zh) { return zoo_get_acl(zh, path.c_str(), &current, &stat); });
+  bool open_to_world = false;
+  for (int32_t i = 0; error == ZkError::Ok && i < current.count; ++i) {
+    const ACL& entry = current.data[i];
+    open_to_world = open_to_world || (std::strcmp(entry.id.scheme, "world") == 0 &&
+                                      std::strcmp(entry.id.id, "anyone") == 0 &&
+                                      (entry.perms & ~ZOO_PERM_READ) != 0);
+  }
+  deallocate_ACL_vector(&current);
+  if (error != ZkError::Ok || !open_to_world) return error;
+  // The ACL version makes a concurrent change by someone else fail instead of being overwritten.
+  const ACL_vector wanted = create_acl();
+  error =
+      call([&](zhandle_t* zh) { return zoo_set_acl(zh, path.c_str(), stat.aversion, &wanted); });
+  if (error == ZkError::Ok && changed != nullptr) *changed = true;
   return error;
 }
 

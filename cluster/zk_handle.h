@@ -10,9 +10,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
+#include <vector>
 
+#include "cluster/zk_auth.h"
 #include "cluster/zk_client.h"
 
 namespace scale::cluster {
@@ -30,7 +33,10 @@ class ZkHandle final : public ZkClient, public std::enable_shared_from_this<ZkHa
     std::string password;
   };
 
-  ZkHandle(std::string connect_string, std::chrono::milliseconds session_timeout);
+  // With `auth`, every session of this handle authenticates with that digest credential and
+  // every node it creates gets the ACL "ALL for that identity, READ for anyone".
+  ZkHandle(std::string connect_string, std::chrono::milliseconds session_timeout,
+           std::optional<ZkAuth> auth = std::nullopt);
   ~ZkHandle() override;
   ZkHandle(const ZkHandle&) = delete;
   ZkHandle& operator=(const ZkHandle&) = delete;
@@ -58,8 +64,12 @@ class ZkHandle final : public ZkClient, public std::enable_shared_from_this<ZkHa
   ZkError get(const std::string& path, std::string* data, ZkStat* stat) override;
   ZkError exists(const std::string& path, ZkStat* stat, WatchCallback watch,
                  Subscription* watch_subscription) override;
+  ZkError restrict_acl(const std::string& path, bool* changed) override;
 
  private:
+  static void on_auth_reply(int rc, const void* context);
+  // The ACL of the nodes this handle creates: open without a credential.
+  ACL_vector create_acl();
   static void on_event(zhandle_t* zh, int type, int state, const char* path, void* context);
   void on_session_event(zhandle_t* zh, int zk_state);
   void on_node_event(int type, const std::string& path);
@@ -73,6 +83,13 @@ class ZkHandle final : public ZkClient, public std::enable_shared_from_this<ZkHa
 
   const std::string connect_string_;
   const std::chrono::milliseconds requested_timeout_;
+  const std::optional<ZkAuth> auth_;
+  // Strings the C client's ACL entries point into (it wants char*, and never writes them).
+  std::string digest_scheme_ = "digest";
+  std::string digest_id_;  // user:base64(sha1(user:password)); empty without a credential
+  std::string world_scheme_ = "world";
+  std::string anyone_id_ = "anyone";
+  std::vector<ACL> acl_entries_;
 
   // Held shared for the duration of an operation and exclusively to take the handle for close,
   // so no operation ever starts on a closed zhandle_t.

@@ -5,8 +5,9 @@
 namespace scale::cluster {
 
 std::unique_ptr<ZkSession> ZkSession::open(const std::string& connect_string,
-                                           std::chrono::milliseconds session_timeout) {
-  return std::make_unique<ZooKeeperSession>(connect_string, session_timeout);
+                                           std::chrono::milliseconds session_timeout,
+                                           const std::optional<ZkAuth>& auth) {
+  return std::make_unique<ZooKeeperSession>(connect_string, session_timeout, nullptr, auth);
 }
 
 const char* to_string(SessionState state) {

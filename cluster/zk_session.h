@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "cluster/zk_auth.h"
+
 namespace scale::cluster {
 
 // What a ZooKeeper session looks like to its owner.
@@ -25,9 +27,12 @@ class ZkSession {
  public:
   // connect_string: "host:port,host:port[/chroot]". Does not block for the connection;
   // use wait_connected(). Throws std::runtime_error when the ZooKeeper client refuses the
-  // string (empty, malformed, host not resolvable).
+  // string (empty, malformed, host not resolvable). With `auth` (--zk_auth_file), the session
+  // authenticates with that digest credential (also after every reconnect) and the election
+  // nodes it creates are writable only by that identity (READ stays open to anyone).
   static std::unique_ptr<ZkSession> open(const std::string& connect_string,
-                                         std::chrono::milliseconds session_timeout);
+                                         std::chrono::milliseconds session_timeout,
+                                         const std::optional<ZkAuth>& auth = std::nullopt);
   virtual ~ZkSession() = default;
 
   virtual SessionState state() const = 0;

@@ -6,8 +6,8 @@ namespace scale::cluster {
 
 ZooKeeperSession::ZooKeeperSession(const std::string& connect_string,
                                    std::chrono::milliseconds session_timeout,
-                                   const Credentials* resume)
-    : handle_(std::make_shared<ZkHandle>(connect_string, session_timeout)) {
+                                   const Credentials* resume, const std::optional<ZkAuth>& auth)
+    : handle_(std::make_shared<ZkHandle>(connect_string, session_timeout, auth)) {
   handle_->open(resume);
 }
 

@@ -23,10 +23,11 @@ class ZooKeeperSession final : public ZkSession, public ZkClientProvider {
   using Credentials = ZkHandle::Credentials;
 
   // With `resume`, attaches to an existing session instead of creating one (tests use this to
-  // force an expiry: attach, wait connected, destroy). Throws std::runtime_error when the C
-  // client cannot be created.
+  // force an expiry: attach, wait connected, destroy). With `auth`, see ZkSession::open.
+  // Throws std::runtime_error when the C client cannot be created.
   ZooKeeperSession(const std::string& connect_string, std::chrono::milliseconds session_timeout,
-                   const Credentials* resume = nullptr);
+                   const Credentials* resume = nullptr,
+                   const std::optional<ZkAuth>& auth = std::nullopt);
   ~ZooKeeperSession() override;
 
   SessionState state() const override;

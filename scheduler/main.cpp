@@ -50,6 +50,30 @@ bool migrate_database(const scale::scheduler::ReplicaOptions& options) {
   return false;
 }
 
+scale::api::ServerOptions api_options(const scale::scheduler::ReplicaOptions& options) {
+  scale::api::ServerOptions api;
+  api.listen_host = options.listen_host;
+  api.port = options.listen_port;
+  api.replica_id = options.replica_id;
+  api.version = kVersion;
+  api.api_token = options.api_token;
+  api.api_token_reads = options.api_token_reads;
+  api.tls_cert_file = options.tls_cert_file;
+  api.tls_key_file = options.tls_key_file;
+  return api;
+}
+
+// What is protected, never with what: no secret reaches the log.
+void log_security(const scale::scheduler::ReplicaOptions& options) {
+  LOG(INFO) << "security: API token "
+            << (!options.api_token ? "off"
+                                   : (options.api_token_reads ? "required for every call but "
+                                                                "/ping, /healthz, /leaderhealth"
+                                                              : "required for writes"))
+            << "; TLS " << (options.tls() ? "on" : "off") << "; ZooKeeper digest ACL "
+            << (options.zk_auth ? "on" : "off");
+}
+
 scale::api::LocalView local_view(const scale::scheduler::Replica& replica,
                                  const scale::scheduler::ClusterViewer& viewer) {
   scale::api::LocalView view;
@@ -60,6 +84,59 @@ scale::api::LocalView local_view(const scale::scheduler::Replica& replica,
     view.role = scale::api::Role::Follower;
   }
   return view;
+}
+
+// Runs the candidate loop until SIGTERM/SIGINT or a fatal election error, then resigns and stops
+// the API. Returns the exit status: 0, or 1 with the reason in *fatal.
+int run_until_signal(scale::scheduler::Replica& replica, scale::api::Server& server,
+                     const sigset_t& signals, std::string* fatal) {
+  std::jthread candidate([&](std::stop_token stop) {
+    replica.run(stop);
+    // A fatal error ends run() early: wake the main thread's sigwait so the process exits.
+    if (!stop.stop_requested()) kill(getpid(), SIGTERM);
+  });
+  int sig = 0;
+  sigwait(&signals, &sig);
+  const auto error = replica.fatal_error();
+  if (!error) LOG(INFO) << "signal " << sig << ": resigning and exiting";
+  candidate.request_stop();
+  candidate.join();
+  server.stop();
+  if (!error) return 0;
+  *fatal = *error;
+  return 1;
+}
+
+// Serves as a replica until a signal or a fatal error. Every object it makes is gone when it
+// returns, so the caller's one-line error is the last thing on stderr (their destructors log).
+int serve(const scale::scheduler::ReplicaOptions& options, const sigset_t& signals,
+          std::string* fatal) {
+  scale::db::Pool pool(options.db, 4);
+  scale::scheduler::ClusterViewer viewer(options, std::chrono::milliseconds(200));
+  scale::scheduler::Replica replica(options);
+
+  scale::api::Server server(api_options(options), pool,
+                            [&] { return local_view(replica, viewer); });
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    *fatal = "cannot serve the API on " + options.listen_host + ":" +
+             std::to_string(options.listen_port) + ": " + one_line(e.what());
+    return 1;
+  }
+
+  // Every replica, leader or follower, follows the system_logging_level setting live.
+  scale::scheduler::NotifyListener logging_level(
+      options.db, {"scale_settings"},
+      [](scale::db::Connection& conn, const scale::db::Notification&) {
+        try {
+          scale::scheduler::apply_logging_level(
+              scale::db::SchedulerSettingsStore::get(conn).system_logging_level);
+        } catch (const scale::db::Error& e) {
+          LOG(WARNING) << "logging level: cannot read the settings: " << e.what();
+        }
+      });
+  return run_until_signal(replica, server, signals, fatal);
 }
 
 }  // namespace
@@ -80,44 +157,14 @@ int main(int argc, char** argv) {
 
   if (!migrate_database(*options)) return 1;
   LOG(INFO) << "replica " << options->replica_id << " starting, api " << options->advertise_url;
+  log_security(*options);
 
-  scale::db::Pool pool(options->db, 4);
-  scale::scheduler::ClusterViewer viewer(*options, std::chrono::milliseconds(200));
-  scale::scheduler::Replica replica(*options);
-
-  scale::api::ServerOptions api_options;
-  api_options.listen_host = options->listen_host;
-  api_options.port = options->listen_port;
-  api_options.replica_id = options->replica_id;
-  api_options.version = kVersion;
-  scale::api::Server server(api_options, pool, [&] { return local_view(replica, viewer); });
-  try {
-    server.start();
-  } catch (const std::exception& e) {
-    std::cerr << "scale-scheduler: cannot serve the API on " << options->listen_host << ":"
-              << options->listen_port << ": " << one_line(e.what()) << std::endl;
-    return 1;
+  std::string fatal;
+  const int status = serve(*options, signals, &fatal);
+  if (status != 0) {
+    std::cerr << "scale-scheduler: " << fatal << std::endl;
+    return status;
   }
-
-  // Every replica, leader or follower, follows the system_logging_level setting live.
-  scale::scheduler::NotifyListener logging_level(
-      options->db, {"scale_settings"},
-      [](scale::db::Connection& conn, const scale::db::Notification&) {
-        try {
-          scale::scheduler::apply_logging_level(
-              scale::db::SchedulerSettingsStore::get(conn).system_logging_level);
-        } catch (const scale::db::Error& e) {
-          LOG(WARNING) << "logging level: cannot read the settings: " << e.what();
-        }
-      });
-
-  std::jthread candidate([&](std::stop_token stop) { replica.run(stop); });
-  int sig = 0;
-  sigwait(&signals, &sig);
-  LOG(INFO) << "signal " << sig << ": resigning and exiting";
-  candidate.request_stop();
-  candidate.join();
-  server.stop();
   LOG(INFO) << "replica " << options->replica_id << " stopped";
   return 0;
 }

@@ -25,7 +25,7 @@ bool Replica::ensure_session(std::stop_token stop) {
   }
   zk_.reset();
   try {
-    zk_ = cluster::ZkSession::open(options_.zk, options_.zk_session_timeout);
+    zk_ = cluster::ZkSession::open(options_.zk, options_.zk_session_timeout, options_.zk_auth);
   } catch (const std::exception& e) {
     // A host that does not resolve right now (DNS hiccup) is retried, not fatal.
     LOG(WARNING) << "zookeeper: cannot open a session: " << e.what();
@@ -62,13 +62,25 @@ void Replica::lead(std::unique_ptr<cluster::Term> term, std::stop_token stop) {
   term->resign();
 }
 
+std::optional<std::string> Replica::fatal_error() const {
+  std::lock_guard lock(term_mutex_);
+  return fatal_error_;
+}
+
 void Replica::run(std::stop_token stop) {
   const cluster::CandidateInfo me{options_.replica_id, options_.advertise_url, options_.hostname,
                                   static_cast<long long>(getpid())};
   while (!stop.stop_requested()) {
     std::unique_ptr<cluster::Term> term;
-    if (ensure_session(stop))
-      term = cluster::wait_for_leader(*zk_, options_.election_path, me, stop);
+    try {
+      if (ensure_session(stop))
+        term = cluster::wait_for_leader(*zk_, options_.election_path, me, stop);
+    } catch (const cluster::ElectionAccessDenied& e) {
+      LOG(ERROR) << e.what();
+      std::lock_guard lock(term_mutex_);
+      fatal_error_ = e.what();
+      return;
+    }
     if (term) {
       lead(std::move(term), stop);
     } else if (!stop.stop_requested()) {

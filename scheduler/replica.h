@@ -3,7 +3,9 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
+#include <string>
 
 #include "cluster/election.h"
 #include "scheduler/replica_options.h"
@@ -17,10 +19,15 @@ class Replica {
   explicit Replica(const ReplicaOptions& options);
   ~Replica();
 
+  // Returns when stop is requested, or early after a fatal error (see fatal_error()).
   void run(std::stop_token stop);
 
   // True while this replica holds a promoted term that is acting (not suspended).
   bool leading() const;
+
+  // Set when run() gave up because retrying cannot help (the ZooKeeper ACL of the election path
+  // refuses this replica): one line for the operator, no secret in it.
+  std::optional<std::string> fatal_error() const;
 
  private:
   void lead(std::unique_ptr<cluster::Term> term, std::stop_token stop);
@@ -30,7 +37,8 @@ class Replica {
   std::unique_ptr<cluster::ZkSession> zk_;
   std::atomic<bool> promoted_{false};
   mutable std::mutex term_mutex_;
-  cluster::Term* term_ = nullptr;  // the term being led, guarded by term_mutex_
+  cluster::Term* term_ = nullptr;           // the term being led, guarded by term_mutex_
+  std::optional<std::string> fatal_error_;  // guarded by term_mutex_
 };
 
 }  // namespace scale::scheduler

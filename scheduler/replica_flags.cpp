@@ -6,6 +6,8 @@
 #include <iostream>
 #include <vector>
 
+#include "api/tls_identity.h"
+
 DEFINE_string(zk, "", "ZooKeeper connect string: host:port[,host:port][/chroot]");
 DEFINE_int32(zk_session_timeout_ms, 10000,
              "ZooKeeper session timeout (failover time vs false failovers)");
@@ -23,7 +25,15 @@ DEFINE_string(advertise_url, "",
 DEFINE_string(replica_id, "", "Name of this replica (default hostname:port)");
 DEFINE_int32(status_interval_ms, 2000, "How often the leader writes the status document");
 DEFINE_int32(startup_timeout_s, 15, "How long to wait for the database at start-up");
-DEFINE_string(api_token_file, "", "File holding the bearer token mutating API calls need");
+DEFINE_string(api_token_file, "",
+              "File holding the bearer token mutating API calls need (Authorization: Bearer)");
+DEFINE_bool(api_token_reads, false,
+            "Reads need the token too, except /ping, /healthz and /leaderhealth");
+DEFINE_string(tls_cert, "", "PEM certificate (chain) of the API; with --tls_key it serves https");
+DEFINE_string(tls_key, "", "PEM private key (unencrypted) of --tls_cert");
+DEFINE_string(zk_auth_file, "",
+              "File holding user:password: ZooKeeper digest credential; the election nodes get an "
+              "ACL writable only with it");
 
 namespace scale::scheduler {
 
@@ -32,7 +42,7 @@ namespace {
 constexpr const char* kFlagNames =
     "zk,zk_session_timeout_ms,election_path,db,mesos_master,framework_name,framework_user,role,"
     "failover_timeout_s,listen,advertise_url,replica_id,status_interval_ms,startup_timeout_s,"
-    "api_token_file";
+    "api_token_file,api_token_reads,tls_cert,tls_key,zk_auth_file";
 
 std::string local_hostname() {
   char name[256] = {};
@@ -40,9 +50,8 @@ std::string local_hostname() {
   return name;
 }
 
-}  // namespace
-
-std::optional<ReplicaOptions> parse_replica_flags(int argc, char** argv) {
+// Parses argv and the environment into the FLAGS_ variables; false after printing the problem.
+bool parse_command_line(int argc, char** argv) {
   gflags::SetUsageMessage("scale-scheduler --zk=HOSTS --db=CONNINFO [--listen=HOST:PORT] ...");
   gflags::SetVersionString("0.1.0");
   // Every flag may come from FLAGS_<name> in the environment; the command line still wins
@@ -56,9 +65,12 @@ std::optional<ReplicaOptions> parse_replica_flags(int argc, char** argv) {
   gflags::ParseCommandLineFlags(&count, &with_env, true);
   if (count > 1) {
     std::cerr << "scale-scheduler: unexpected argument '" << with_env[1] << "'" << std::endl;
-    return std::nullopt;
+    return false;
   }
+  return true;
+}
 
+ReplicaOptions options_from_flags() {
   ReplicaOptions options;
   options.zk = FLAGS_zk;
   options.zk_session_timeout = std::chrono::milliseconds(FLAGS_zk_session_timeout_ms);
@@ -75,14 +87,38 @@ std::optional<ReplicaOptions> parse_replica_flags(int argc, char** argv) {
   options.status_interval = std::chrono::milliseconds(FLAGS_status_interval_ms);
   options.startup_timeout = std::chrono::seconds(FLAGS_startup_timeout_s);
   options.api_token_file = FLAGS_api_token_file;
+  options.api_token_reads = FLAGS_api_token_reads;
+  options.tls_cert_file = FLAGS_tls_cert;
+  options.tls_key_file = FLAGS_tls_key;
+  options.zk_auth_file = FLAGS_zk_auth_file;
+  return options;
+}
+
+// Checks the options and loads the files they name; the first problem as one line.
+std::optional<std::string> complete(ReplicaOptions& options) {
   auto listen = parse_host_port(FLAGS_listen);
-  if (!listen) {
-    std::cerr << "scale-scheduler: --listen='" << FLAGS_listen << "' is not host:port" << std::endl;
-    return std::nullopt;
-  }
+  if (!listen) return "--listen='" + FLAGS_listen + "' is not host:port";
   options.listen_host = listen->host;
   options.listen_port = listen->port;
-  if (auto problem = finalize(options)) {
+  if (auto problem = finalize(options)) return problem;
+  if (auto problem = load_secrets(options)) return problem;
+  if (options.tls()) {
+    // Loaded here only to fail fast with exit 2; the API server loads its own copy at start.
+    try {
+      api::TlsIdentity::load(options.tls_cert_file, options.tls_key_file);
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ReplicaOptions> parse_replica_flags(int argc, char** argv) {
+  if (!parse_command_line(argc, argv)) return std::nullopt;
+  ReplicaOptions options = options_from_flags();
+  if (auto problem = complete(options)) {
     std::cerr << "scale-scheduler: " << *problem << std::endl;
     return std::nullopt;
   }

@@ -1,6 +1,9 @@
 #include "scheduler/replica_options.h"
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <fstream>
 
 #include "scheduler/mesos/master_url.h"
 
@@ -34,7 +37,91 @@ std::optional<std::string> check_zk(const std::string& zk) {
   return std::nullopt;
 }
 
+std::optional<std::string> check_security(const ReplicaOptions& options) {
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return "--tls_cert and --tls_key go together: give both PEM files or neither";
+  }
+  if (options.api_token_reads && options.api_token_file.empty()) {
+    return "--api_token_reads needs --api_token_file";
+  }
+  return std::nullopt;
+}
+
+// Secret files are a line or two; a bound keeps a wrong path (a device, a log) from being read
+// whole into memory.
+constexpr std::streamsize kMaxSecretBytes = 64 * 1024;
+
+std::optional<std::string> read_secret(const std::string& path, const char* flag,
+                                       std::string* problem) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    *problem = std::string(flag) + ": cannot read " + path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  std::string text(kMaxSecretBytes + 1, '\0');
+  file.read(text.data(), kMaxSecretBytes + 1);
+  if (file.bad()) {
+    *problem = std::string(flag) + ": cannot read " + path;
+    return std::nullopt;
+  }
+  text.resize(static_cast<size_t>(file.gcount()));
+  if (static_cast<std::streamsize>(text.size()) > kMaxSecretBytes) {
+    *problem = std::string(flag) + ": " + path + " is larger than 64 KiB; is it the right file?";
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::string trim_whitespace(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// The rule api::bearer_token applies to the header (scheduler/ does not depend on api/): a token
+// with a space or a control character could never be presented.
+bool valid_token(const std::string& token) {
+  for (const char c : token) {
+    if (c <= ' ' || c > '~') return false;
+  }
+  return !token.empty();
+}
+
+std::optional<std::string> load_api_token(ReplicaOptions& options) {
+  std::string problem;
+  const auto text = read_secret(options.api_token_file, "--api_token_file", &problem);
+  if (!text) return problem;
+  std::string token = trim_whitespace(*text);
+  if (token.empty()) return "--api_token_file: " + options.api_token_file + " is empty";
+  if (!valid_token(token)) {
+    return "--api_token_file: the token in " + options.api_token_file +
+           " must be one word of printable ASCII (no spaces or control characters)";
+  }
+  options.api_token = std::move(token);
+  return std::nullopt;
+}
+
+std::optional<std::string> load_zk_auth(ReplicaOptions& options) {
+  std::string problem;
+  const auto text = read_secret(options.zk_auth_file, "--zk_auth_file", &problem);
+  if (!text) return problem;
+  auto auth = cluster::parse_zk_auth(*text, &problem);
+  if (!auth) return "--zk_auth_file: " + options.zk_auth_file + " " + problem;
+  options.zk_auth = std::move(auth);
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<std::string> load_secrets(ReplicaOptions& options) {
+  if (!options.api_token_file.empty()) {
+    if (auto problem = load_api_token(options)) return problem;
+  }
+  if (!options.zk_auth_file.empty()) {
+    if (auto problem = load_zk_auth(options)) return problem;
+  }
+  return std::nullopt;
+}
 
 std::optional<std::string> finalize(ReplicaOptions& options) {
   if (auto problem = check_zk(options.zk)) return problem;
@@ -50,13 +137,17 @@ std::optional<std::string> finalize(ReplicaOptions& options) {
     return "--status_interval_ms must be at least 100";
   }
   if (options.listen_port == 0) return "--listen must name a port";
+  if (auto problem = check_security(options)) return problem;
   if (options.advertise_url.empty()) {
-    options.advertise_url =
-        "http://" + options.listen_host + ":" + std::to_string(options.listen_port);
+    options.advertise_url = (options.tls() ? "https://" : "http://") + options.listen_host + ":" +
+                            std::to_string(options.listen_port);
   }
   if (options.advertise_url.rfind("http://", 0) != 0 &&
       options.advertise_url.rfind("https://", 0) != 0) {
     return "--advertise_url must start with http:// or https://";
+  }
+  if (options.tls() && options.advertise_url.rfind("https://", 0) != 0) {
+    return "--advertise_url must start with https:// when the API serves TLS (--tls_cert)";
   }
   if (options.replica_id.empty()) {
     options.replica_id = options.hostname + ":" + std::to_string(options.listen_port);

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "cluster/zk_auth.h"
+
 namespace scale::scheduler {
 
 // Everything a replica is told at start-up (DESIGN.md section 5), already parsed.
@@ -26,6 +28,14 @@ struct ReplicaOptions {
   std::string role = "*";
   std::chrono::seconds failover_timeout{7 * 24 * 3600};
   std::string api_token_file;
+  std::optional<std::string> api_token;    // its content (load_secrets); never logged or echoed
+  bool api_token_reads = false;            // reads need the token too, health checks excepted
+  std::string tls_cert_file;               // PEM certificate (chain); with tls_key_file: https
+  std::string tls_key_file;                // PEM private key, unencrypted
+  std::string zk_auth_file;                // "user:password" for ZooKeeper's digest scheme
+  std::optional<cluster::ZkAuth> zk_auth;  // its content (load_secrets); never logged
+
+  bool tls() const { return !tls_cert_file.empty(); }
 };
 
 struct HostPort {
@@ -39,5 +49,11 @@ std::optional<HostPort> parse_host_port(const std::string& text);
 // Fills defaults that depend on other options (advertise_url, replica_id) and checks every value.
 // Returns a one-line description of the first problem, or nullopt when the options are usable.
 std::optional<std::string> finalize(ReplicaOptions& options);
+
+// Reads the secret files named by the options (api_token_file into api_token, zk_auth_file into
+// zk_auth). Surrounding whitespace and the final newline are dropped. Returns a one-line problem
+// naming the flag and the file, never its content, when one is missing, unreadable, empty or
+// malformed; nullopt when every named file was loaded.
+std::optional<std::string> load_secrets(ReplicaOptions& options);
 
 }  // namespace scale::scheduler

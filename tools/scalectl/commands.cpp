@@ -13,7 +13,8 @@
 namespace scale::scalectl {
 
 const char* const kUsage =
-    "usage: scalectl [--url URL] [--token-file FILE] [--json] COMMAND\n"
+    "usage: scalectl [--url URL] [--token-file FILE] [--ca-file FILE | --insecure] [--json] "
+    "COMMAND\n"
     "  status                    the leader's status document\n"
     "  leader                    which replica leads\n"
     "  pause | resume            stop or restart launching new tasks\n"

@@ -15,6 +15,10 @@ DEFINE_string(url, "http://127.0.0.1:21080",
               "API base URL: the HAProxy read frontend of tools/cluster by default; any replica "
               "accepts writes");
 DEFINE_string(token_file, "", "file holding the API token, sent as Authorization: Bearer");
+DEFINE_string(ca_file, "",
+              "https: PEM file of the CA (or self-signed certificate) to trust besides the "
+              "system's");
+DEFINE_bool(insecure, false, "https: do not verify the server's certificate (testing only)");
 DEFINE_bool(json, false, "print the server's JSON answer instead of a table");
 DEFINE_int32(timeout_ms, 10000, "how long to wait for an answer");
 DEFINE_string(name, "", "submit: job name");
@@ -81,7 +85,11 @@ int run(int argc, char** argv) {
   }
   const Options options = options_from_flags();
   if (FLAGS_timeout_ms <= 0) throw CliError(kExitUsage, "--timeout_ms must be > 0");
-  ApiClient client(FLAGS_url, read_token(), std::chrono::milliseconds(FLAGS_timeout_ms));
+  if (FLAGS_insecure && !FLAGS_ca_file.empty()) {
+    throw CliError(kExitUsage, "--ca-file and --insecure exclude each other");
+  }
+  ApiClient client(FLAGS_url, read_token(), std::chrono::milliseconds(FLAGS_timeout_ms),
+                   TlsChoice{FLAGS_ca_file, FLAGS_insecure});
   run_command(args, options, client, std::cout);
   return kExitOk;
 }

@@ -13,6 +13,7 @@
 #include "api_test_fixture.h"
 #include "db/job_store.h"
 #include "db/scheduler_settings_store.h"
+#include "self_signed_cert.h"
 #include "tests/integration/db/jobs_test_rows.h"
 #include "tests/support/built_binary.h"
 #include "tests/support/loopback.h"
@@ -35,7 +36,7 @@ class Scalectl : public ApiTest {
  protected:
   void SetUp() override { start(); }
 
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(options_.port); }
+  std::string url() const { return scheme_ + "://127.0.0.1:" + std::to_string(options_.port); }
 
   // Runs scalectl with `args` (after --url of this test's server unless `url` is given).
   CliResult run(std::vector<std::string> args, std::optional<std::string> base = std::nullopt) {
@@ -80,6 +81,7 @@ class Scalectl : public ApiTest {
 
   scale::test::TempDir dir_{"scalectl-test"};
   int runs_ = 0;
+  std::string scheme_ = "http";  // of this test's server
 };
 
 bool contains(const std::string& text, const std::string& part) {
@@ -283,6 +285,65 @@ TEST_F(Scalectl, TokenIsSentAsBearerAndNeverPrinted) {
                  "cannot read --token-file");
   std::ofstream(dir_.path() / "empty") << "  \n";
   expect_failure({"--token-file", (dir_.path() / "empty").string(), "jobs"}, 2, "is empty");
+}
+
+// Against a server that enforces a token (and, in the second test, serves https with a
+// self-signed certificate made here).
+class ScalectlSecured : public Scalectl {
+ protected:
+  void SetUp() override {}
+  void start_secured(bool tls) {
+    if (tls) {
+      cert_ = make_self_signed_cert(dir_.path());
+      scheme_ = "https";
+    }
+    start([&](ServerOptions& o) {
+      o.api_token = "the-right-token";
+      if (!tls) return;
+      o.tls_cert_file = cert_.cert.string();
+      o.tls_key_file = cert_.key.string();
+    });
+    std::ofstream(token_file_) << "the-right-token\n";
+    std::ofstream(wrong_token_file_) << "not-the-token\n";
+  }
+  const std::string token_file_ = (dir_.path() / "token").string();
+  const std::string wrong_token_file_ = (dir_.path() / "wrong-token").string();
+  SelfSignedCert cert_;
+};
+
+TEST_F(ScalectlSecured, RefusedTokensSayWhatToDo) {
+  start_secured(false);
+  expect_failure({"pause"}, 1, "HTTP 401: authentication required");
+  expect_failure({"pause"}, 1, "pass --token-file FILE");
+  expect_failure({"--token-file", wrong_token_file_, "pause"}, 1, "HTTP 403: invalid token");
+  const auto wrong = run({"--token-file", wrong_token_file_, "pause"});
+  EXPECT_TRUE(contains(wrong.err, "the token in --token-file is not this API's token"))
+      << wrong.err;
+  EXPECT_FALSE(contains(wrong.out + wrong.err, "not-the-token")) << wrong.err;
+  EXPECT_FALSE(contains(wrong.out + wrong.err, "the-right-token")) << wrong.err;
+
+  EXPECT_EQ(run({"jobs"}).exit_code, 0);  // reads stay open
+  const auto paused = run({"--token-file", token_file_, "pause"});
+  EXPECT_EQ(paused.exit_code, 0) << paused.err;
+  EXPECT_TRUE(db::SchedulerSettingsStore::get(sql()).is_paused);
+}
+
+TEST_F(ScalectlSecured, SpeaksHttpsTrustingACaFileOrWhenToldNotToVerify) {
+  start_secured(true);
+  const auto trusted =
+      run({"--ca-file", cert_.cert.string(), "--token-file", token_file_, "pause"});
+  EXPECT_EQ(trusted.exit_code, 0) << trusted.err;
+  EXPECT_TRUE(db::SchedulerSettingsStore::get(sql()).is_paused);
+  const auto insecure = run({"--insecure", "--token-file", token_file_, "resume"});
+  EXPECT_EQ(insecure.exit_code, 0) << insecure.err;
+  EXPECT_FALSE(db::SchedulerSettingsStore::get(sql()).is_paused);
+
+  // The self-signed certificate is not trusted by default; the message says what to do.
+  expect_failure({"--token-file", token_file_, "pause"}, 3, "pass --ca-file FILE, or --insecure");
+  expect_failure({"--ca-file", (dir_.path() / "nope.pem").string(), "jobs"}, 2, "--ca-file");
+  expect_failure({"--ca-file", cert_.key.string(), "jobs"}, 2, "no usable PEM certificate");
+  expect_failure({"--ca-file", cert_.cert.string(), "--insecure", "jobs"}, 2, "exclude each other");
+  expect_failure({"--ca-file", cert_.cert.string(), "pause"}, 1, "HTTP 401");
 }
 
 }  // namespace

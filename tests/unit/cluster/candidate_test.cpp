@@ -209,5 +209,32 @@ TEST_F(CandidateTest, JoinsAgainWhenItsNodeVanishes) {
   EXPECT_EQ(children().size(), 1u);
 }
 
+// An ACL refusal cannot be retried away: the candidacy ends at once with an error naming the
+// path, instead of spinning on Retry.
+TEST_F(CandidateTest, AnAclRefusalToJoinEndsTheCandidacyWithAClearError) {
+  add_rival(2);  // the path exists; only creating a child is refused
+  zk->before_op = [](const std::string& op, const std::string& path) -> std::optional<ZkError> {
+    if (op == "create" && path.starts_with(kPath + "/")) return ZkError::NoAuth;
+    return std::nullopt;
+  };
+  try {
+    run_for_leader(zk, kPath, kMe, std::stop_token{});
+    FAIL() << "no ElectionAccessDenied";
+  } catch (const ElectionAccessDenied& e) {
+    EXPECT_NE(std::string(e.what()).find(kPath), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("--zk_auth_file"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(children().size(), 1u);
+}
+
+TEST_F(CandidateTest, AnAclRefusalToCreateTheParentsEndsTheCandidacy) {
+  zk->before_op = [](const std::string& op, const std::string&) -> std::optional<ZkError> {
+    if (op == "create") return ZkError::NoAuth;
+    return std::nullopt;
+  };
+  EXPECT_THROW(run_for_leader(zk, kPath, kMe, std::stop_token{}), ElectionAccessDenied);
+  EXPECT_EQ(zk->operation_count("create"), 1);
+}
+
 }  // namespace
 }  // namespace scale::cluster
