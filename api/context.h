@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "api/http_metrics.h"
 #include "api/read_cache.h"
 #include "api/server.h"
 
@@ -21,6 +22,7 @@ struct Context {
   const ServerOptions options;
   db::Pool& pool;
   ReadCache cache;
+  HttpMetrics http_metrics;
 
  private:
   const std::function<LocalView()> view_;

@@ -18,7 +18,8 @@ struct Request {
 
 struct Response {
   int status = 200;
-  std::string body;                                          // always JSON
+  std::string body;  // JSON, except GET /metrics (Prometheus text)
+  std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
 
   // Value of the first header named `name` (case-insensitive), "" when absent.

@@ -2,6 +2,7 @@
 
 #include "api/job_handler.h"
 #include "api/leader_health_handler.h"
+#include "api/metrics_handler.h"
 #include "api/node_handler.h"
 #include "api/queued_resources_handler.h"
 #include "api/scheduler_settings_handler.h"
@@ -46,6 +47,7 @@ Router make_routes(Context& ctx) {
   get("/leaderhealth", [&ctx](const Request&) { return get_leaderhealth(ctx); });
   get("/ping", [](const Request&) { return ping_response(); });
   get("/healthz", [&ctx](const Request&) { return get_healthz(ctx); });
+  get("/metrics", [&ctx](const Request&) { return get_metrics(ctx); });
   return router;
 }
 

@@ -73,13 +73,19 @@ struct Core {
 
 using TokenPtr = std::shared_ptr<InFlight::Token>;
 
-void send(const Core& core, const http::http_request& request, Response response) {
+// The /metrics label of requests answered before a route matched (401/403, 404, 405).
+const std::string kUnrouted = "unrouted";
+
+// `route` labels the request in /metrics: the matched pattern, never the raw path.
+void send(Core& core, const http::http_request& request, Response response,
+          const std::string& route) {
+  core.context.http_metrics.count(route, request.method(), response.status);
   add_replica_headers(response, core.context.view(), core.context.options.replica_id);
   http::http_response reply(static_cast<http::status_code>(response.status));
   for (const auto& [name, value] : response.headers) reply.headers().add(name, value);
   // A byte vector, not a std::string: cpprest reads a string body through a streambuf<char>
   // reinterpreted as streambuf<uint8_t>, which UBSan's vptr check rightly reports.
-  reply.headers().set_content_type("application/json");
+  reply.headers().set_content_type(response.content_type);
   reply.set_body(std::vector<unsigned char>(response.body.begin(), response.body.end()));
   try {
     // The reply task fails when the client is gone or the listener is closing; observe it, since
@@ -153,7 +159,7 @@ void read_body_then_handle(std::shared_ptr<Core> core, http::http_request reques
         VLOG(1) << "api: reading a request body: " << e.what();
         response = error_response(400, "request body could not be read completely");
       }
-      send(*core, request, std::move(response));
+      send(*core, request, std::move(response), route.path);
     } catch (...) {
       LOG(ERROR) << "api: unexpected failure answering " << req.method << " " << req.path;
     }
@@ -177,28 +183,29 @@ void dispatch(const std::shared_ptr<Core>& core, http::http_request request) {
   // Before routing and before any body is read: an unauthenticated client learns nothing about
   // the routes and cannot make the server take in a body.
   if (auto refused = core->auth.check(req.method, req.path, authorization_of(request))) {
-    return send(*core, request, std::move(*refused));
+    return send(*core, request, std::move(*refused), kUnrouted);
   }
   const auto match = core->router.match(req.method, req.path);
   switch (match.outcome) {
     case Router::Outcome::NotFound:
-      return send(*core, request, error_response(404, "not found: " + sanitize(req.path)));
+      return send(*core, request, error_response(404, "not found: " + sanitize(req.path)),
+                  kUnrouted);
     case Router::Outcome::MethodNotAllowed: {
       auto response = error_response(
           405, "method " + sanitize(req.method, 20) + " not allowed; allowed: " + match.allow);
       response.headers.emplace_back("Allow", match.allow);
-      return send(*core, request, std::move(response));
+      return send(*core, request, std::move(response), kUnrouted);
     }
     case Router::Outcome::Found:
       break;
   }
   const Route& route = *match.route;
-  if (!route.reads_body) return send(*core, request, run_handler(route, req));
+  if (!route.reads_body) return send(*core, request, run_handler(route, req), route.path);
   // Refuse early what the client announces as too large; the actual size is checked too, since
   // chunked bodies announce nothing.
   const auto length = declared_length(request);
   if (length && *length > core->context.options.max_body_bytes) {
-    return send(*core, request, too_large(core->context.options.max_body_bytes));
+    return send(*core, request, too_large(core->context.options.max_body_bytes), route.path);
   }
   read_body_then_handle(core, std::move(request), route, std::move(req), std::move(token));
 }

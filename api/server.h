@@ -36,6 +36,9 @@ struct ServerOptions {
   // Both set: serve https:// with this PEM certificate (chain) and key; both empty: http://.
   std::string tls_cert_file;
   std::string tls_key_file;
+  // What the replica process counts, in the Prometheus text format, for GET /metrics; called on
+  // cpprestsdk pool threads, so it must be thread-safe. Empty: only the API's own families.
+  std::function<std::string()> replica_metrics;
 };
 
 // The REST server every replica runs (DESIGN.md section 6). Reads come from PostgreSQL through an

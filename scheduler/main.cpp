@@ -113,10 +113,12 @@ int serve(const scale::scheduler::ReplicaOptions& options, const sigset_t& signa
           std::string* fatal) {
   scale::db::Pool pool(options.db, 4);
   scale::scheduler::ClusterViewer viewer(options, std::chrono::milliseconds(200));
-  scale::scheduler::Replica replica(options);
+  scale::scheduler::ReplicaMetrics metrics;
+  scale::scheduler::Replica replica(options, &metrics);
 
-  scale::api::Server server(api_options(options), pool,
-                            [&] { return local_view(replica, viewer); });
+  auto api = api_options(options);
+  api.replica_metrics = [&metrics] { return metrics.render(); };
+  scale::api::Server server(std::move(api), pool, [&] { return local_view(replica, viewer); });
   try {
     server.start();
   } catch (const std::exception& e) {

@@ -9,7 +9,8 @@
 
 namespace scale::scheduler {
 
-Replica::Replica(const ReplicaOptions& options) : options_(options) {}
+Replica::Replica(const ReplicaOptions& options, ReplicaMetrics* metrics)
+    : options_(options), metrics_(metrics) {}
 
 Replica::~Replica() = default;
 
@@ -49,7 +50,7 @@ void Replica::lead(std::unique_ptr<cluster::Term> term, std::stop_token stop) {
   }
   LeaderOutcome outcome;
   {
-    Leader leader(options_, *zk_, *term, promoted_);
+    Leader leader(options_, *zk_, *term, promoted_, metrics_);
     outcome = leader.run(stop);
   }
   {

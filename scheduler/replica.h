@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cluster/election.h"
+#include "scheduler/replica_metrics.h"
 #include "scheduler/replica_options.h"
 
 namespace scale::scheduler {
@@ -16,7 +17,8 @@ namespace scale::scheduler {
 // follower — forever, until stop. Opens a fresh ZooKeeper session whenever the old one expired.
 class Replica {
  public:
-  explicit Replica(const ReplicaOptions& options);
+  // `metrics` (optional) hears of every term this replica leads; it must outlive the Replica.
+  explicit Replica(const ReplicaOptions& options, ReplicaMetrics* metrics = nullptr);
   ~Replica();
 
   // Returns when stop is requested, or early after a fatal error (see fatal_error()).
@@ -34,6 +36,7 @@ class Replica {
   bool ensure_session(std::stop_token stop);
 
   const ReplicaOptions& options_;
+  ReplicaMetrics* metrics_;
   std::unique_ptr<cluster::ZkSession> zk_;
   std::atomic<bool> promoted_{false};
   mutable std::mutex term_mutex_;

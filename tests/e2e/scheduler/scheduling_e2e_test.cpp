@@ -246,6 +246,14 @@ TEST(SchedulingE2e, RemovedAgentLeavesTheClusterAndItsJobRunsElsewhere) {
       },
       10s))
       << cluster.get(leader, "/v6/status/").body;
+
+  // /metrics on every replica: only the leader counts the term and its two launches.
+  const auto metrics = cluster.get(leader, "/metrics").body;
+  EXPECT_NE(metrics.find("\nscale_leader 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\nscale_launches_total 2\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\nscale_terms_started_total 1\n"), std::string::npos) << metrics;
+  const auto follower = cluster.get((leader + 1) % cluster.size(), "/metrics").body;
+  EXPECT_NE(follower.find("\nscale_leader 0\n"), std::string::npos) << follower;
 }
 
 TEST(SchedulingE2e, MasterFailoverAndHeartbeatLossLoseAndDuplicateNothing) {

@@ -1,0 +1,51 @@
+#include "api/metrics_handler.h"
+
+#include <glog/logging.h>
+
+#include <sstream>
+
+#include "db/connection.h"
+#include "db/queue_stats_store.h"
+
+namespace scale::api {
+
+namespace {
+
+constexpr std::chrono::milliseconds kLeaseTimeout{1000};
+
+// Jobs by state, or scale_database_up 0 when PostgreSQL does not answer: a scrape still succeeds
+// and says why the queue figures are missing.
+void write_queue(Context& ctx, std::ostringstream& out) {
+  bool up = false;
+  db::QueuedResources totals;
+  try {
+    auto lease = ctx.pool.acquire(kLeaseTimeout);
+    totals = db::QueueStatsStore::read(*lease);
+    up = true;
+  } catch (const std::exception& e) {
+    LOG(WARNING) << "api: /metrics could not read the queue: " << e.what();
+  }
+  out << "# HELP scale_database_up 1 when this replica's last query to PostgreSQL succeeded.\n"
+      << "# TYPE scale_database_up gauge\nscale_database_up " << (up ? 1 : 0) << '\n';
+  if (!up) return;
+  out << "# HELP scale_jobs Jobs by state (Scale's queue_lengths).\n# TYPE scale_jobs gauge\n"
+      << "scale_jobs{state=\"PENDING\"} " << totals.pending.count << '\n'
+      << "scale_jobs{state=\"QUEUED\"} " << totals.queued.count << '\n'
+      << "scale_jobs{state=\"RUNNING\"} " << totals.running.count << '\n';
+}
+
+}  // namespace
+
+Response get_metrics(Context& ctx) {
+  std::ostringstream out;
+  if (ctx.options.replica_metrics) out << ctx.options.replica_metrics();
+  write_queue(ctx, out);
+  out << ctx.http_metrics.render();
+  Response response;
+  response.status = 200;
+  response.body = out.str();
+  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  return response;
+}
+
+}  // namespace scale::api
