@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api/server.h"
+#include "cluster/zk_session.h"
 #include "db/connection.h"
 #include "db/migrations.h"
 #include "db/scheduler_settings_store.h"
@@ -141,6 +142,22 @@ int serve(const scale::scheduler::ReplicaOptions& options, const sigset_t& signa
   return run_until_signal(replica, server, signals, fatal);
 }
 
+// A typo in --zk must not leave a replica serving as a follower forever: at start-up the ensemble
+// must answer within the start-up timeout (later outages are ridden out, not fatal).
+bool reach_zookeeper(const scale::scheduler::ReplicaOptions& options) {
+  std::string problem;
+  try {
+    auto probe = scale::cluster::ZkSession::open(options.zk, options.zk_session_timeout);
+    if (probe->wait_connected(options.startup_timeout)) return true;
+    problem = "no server of " + options.zk + " answered";
+  } catch (const std::exception& e) {
+    problem = one_line(e.what());
+  }
+  std::cerr << "scale-scheduler: ZooKeeper unreachable after " << options.startup_timeout.count()
+            << " s: " << problem << std::endl;
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -157,7 +174,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  if (!migrate_database(*options)) return 1;
+  if (!migrate_database(*options) || !reach_zookeeper(*options)) return 1;
   LOG(INFO) << "replica " << options->replica_id << " starting, api " << options->advertise_url;
   log_security(*options);
 

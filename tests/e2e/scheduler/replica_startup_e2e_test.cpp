@@ -89,5 +89,20 @@ TEST(ReplicaStartup, UnreachableDatabaseIsOneLineAndExit1WithoutThePassword) {
   EXPECT_EQ(lines(outcome.output), 1u) << outcome.output;
 }
 
+TEST(ReplicaStartup, UnreachableZooKeeperFailsFastWithOneClearLastLine) {
+  PostgresServer postgres;
+  const uint16_t nothing_listens = free_port();
+  auto outcome = run_replica({"--zk=127.0.0.1:" + std::to_string(nothing_listens),
+                              "--startup_timeout_s=2", "--db=" + postgres.conninfo(),
+                              "--listen=127.0.0.1:" + std::to_string(free_port())});
+  EXPECT_EQ(outcome.exit_code, 1);
+  // The ZooKeeper client may have logged its connection attempts; the verdict is the last line.
+  std::string text = outcome.output;
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  const std::string last = text.substr(text.rfind('\n') + 1);
+  EXPECT_EQ(last.rfind("scale-scheduler: ZooKeeper unreachable after 2 s", 0), 0u)
+      << outcome.output;
+}
+
 }  // namespace
 }  // namespace scale::test
