@@ -104,6 +104,39 @@ TEST(Fence, EveryWriteOfAnOldTermFailsAfterPromotion) {
   EXPECT_EQ(StatusStore::read(conn)->epoch, 7);
 }
 
+// A term-5 fenced transaction that writes the status document, then holds the fence row until
+// released (or `hold` passes), then writes the framework row and commits.
+class HeldFencedWrite {
+ public:
+  HeldFencedWrite(Connection& conn, const std::string& document, const std::string& framework_id,
+                  std::chrono::seconds hold) {
+    result_ = std::async(std::launch::async, [&conn, document, framework_id, hold, this] {
+      Fence::run(conn, 5, [&](Connection& c) {
+        StatusStore::write(c, 5, document);
+        first_statement_done_.set_value();
+        released_.wait_for(hold);
+        FrameworkStore::set(c, 5, {framework_id, "master-5"});
+      });
+    });
+  }
+  ~HeldFencedWrite() { release(); }
+  bool started_within(std::chrono::seconds timeout) {
+    return ready_within(first_statement_done_.get_future(), timeout);
+  }
+  void release() {
+    if (!released_set_) release_.set_value();
+    released_set_ = true;
+  }
+  std::future<void>& result() { return result_; }
+
+ private:
+  std::promise<void> first_statement_done_;
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
+  bool released_set_ = false;
+  std::future<void> result_;
+};
+
 // The heart of fence 2: a write of term 5 already in flight when term 7 promotes. The promotion
 // must wait for it, so it lands wholly before term 7 began; from then on term 5 cannot write.
 TEST(Fence, InFlightWriteFinishesBeforePromotionThenTheOldTermIsFencedOut) {
@@ -113,20 +146,8 @@ TEST(Fence, InFlightWriteFinishesBeforePromotionThenTheOldTermIsFencedOut) {
   Connection admin(db);
   ASSERT_TRUE(Fence::promote(admin, replica(5)));
 
-  std::promise<void> first_statement_done;
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  auto writer = std::async(std::launch::async, [&] {
-    Fence::run(old_leader, 5, [&](Connection& c) {
-      StatusStore::write(c, 5, R"({"term": 5})");
-      first_statement_done.set_value();
-      if (released.wait_for(seconds(10)) != std::future_status::ready) {
-        throw std::runtime_error("test never released the in-flight write");
-      }
-      FrameworkStore::set(c, 5, {"fw-5", "master-5"});
-    });
-  });
-  ASSERT_TRUE(ready_within(first_statement_done.get_future(), seconds(5)));
+  HeldFencedWrite writer(old_leader, R"({"term": 5})", "fw-5", seconds(10));
+  ASSERT_TRUE(writer.started_within(seconds(5)));
 
   const int promoter_pid = new_leader.backend_pid();
   auto promoter =
@@ -135,9 +156,9 @@ TEST(Fence, InFlightWriteFinishesBeforePromotionThenTheOldTermIsFencedOut) {
       scale::test::wait_until([&] { return waiting_on_lock(admin, promoter_pid); }, seconds(5)));
   EXPECT_FALSE(ready_within(promoter, milliseconds(0))) << "promotion did not wait";
 
-  release.set_value();
-  ASSERT_TRUE(ready_within(writer, seconds(5)));
-  EXPECT_NO_THROW(writer.get());  // committed: it finished before term 7 began
+  writer.release();
+  ASSERT_TRUE(ready_within(writer.result(), seconds(5)));
+  EXPECT_NO_THROW(writer.result().get());  // committed: it finished before term 7 began
   ASSERT_TRUE(ready_within(promoter, seconds(5)));
   EXPECT_TRUE(promoter.get());  // and the promotion still succeeded after it
 
@@ -162,26 +183,16 @@ TEST(Fence, FrozenOldTermIsEndedAndThePromotionProceeds) {
   Connection admin(db);
   ASSERT_TRUE(Fence::promote(admin, replica(5)));
 
-  std::promise<void> first_statement_done;
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  auto writer = std::async(std::launch::async, [&] {
-    Fence::run(old_leader, 5, [&](Connection& c) {
-      StatusStore::write(c, 5, R"({"frozen": true})");
-      first_statement_done.set_value();
-      released.wait_for(seconds(20));
-      FrameworkStore::set(c, 5, {"fw-frozen", "m"});
-    });
-  });
-  ASSERT_TRUE(ready_within(first_statement_done.get_future(), seconds(5)));
+  HeldFencedWrite writer(old_leader, R"({"frozen": true})", "fw-frozen", seconds(20));
+  ASSERT_TRUE(writer.started_within(seconds(5)));
 
   auto promoter =
       std::async(std::launch::async, [&] { return Fence::promote(new_leader, replica(7)); });
   ASSERT_TRUE(ready_within(promoter, seconds(8))) << "the frozen term blocked the promotion";
   EXPECT_TRUE(promoter.get());
-  release.set_value();
-  ASSERT_TRUE(ready_within(writer, seconds(5)));
-  EXPECT_THROW(writer.get(), Error);  // its session was ended: nothing of it committed
+  writer.release();
+  ASSERT_TRUE(ready_within(writer.result(), seconds(5)));
+  EXPECT_THROW(writer.result().get(), Error);  // its session was ended: nothing of it committed
   EXPECT_EQ(Fence::current(admin)->epoch, 7);
   EXPECT_FALSE(StatusStore::read(admin));
   EXPECT_FALSE(FrameworkStore::get(admin));
