@@ -18,9 +18,12 @@ bool apply_field(std::string_view key, const rapidjson::Value& value, db::NodePa
     return true;
   }
   if (key == "pause_reason") {
-    if (!value.IsString() || value.GetStringLength() > db::kMaxPauseReasonLength) {
+    // No NUL: libpq sends text parameters as C strings and would cut the reason there.
+    if (!value.IsString() || value.GetStringLength() > db::kMaxPauseReasonLength ||
+        std::string_view(value.GetString(), value.GetStringLength()).find('\0') !=
+            std::string_view::npos) {
       error = "pause_reason must be a string of at most " +
-              std::to_string(db::kMaxPauseReasonLength) + " bytes";
+              std::to_string(db::kMaxPauseReasonLength) + " bytes, without NUL characters";
       return false;
     }
     patch.pause_reason = std::string(value.GetString(), value.GetStringLength());

@@ -103,6 +103,10 @@ bool is_job_status(std::string_view status) {
 
 std::optional<std::string> job_validation_error(const NewJob& job) {
   if (job.name.empty()) return "name must not be empty";
+  // libpq sends text parameters as C strings: a NUL would cut the value where it stands
+  // ("\u0000x" would be stored as an empty name).
+  if (job.name.find('\0') != std::string::npos) return "name must not contain NUL characters";
+  if (job.command.find('\0') != std::string::npos) return "command must not contain NUL characters";
   if (job.name.size() > kMaxJobNameLength) {
     return "name must be at most " + std::to_string(kMaxJobNameLength) + " bytes";
   }

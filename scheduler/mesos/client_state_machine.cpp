@@ -256,8 +256,12 @@ void ClientStateMachine::handle_record(const std::string& record) {
 void ClientStateMachine::handle_first_event(Event event) {
   if (event.type == EventType::Subscribed) {
     framework_id_ = event.subscribed.framework_id;
-    heartbeat_seconds_ = event.subscribed.heartbeat_interval_seconds > 0
-                             ? event.subscribed.heartbeat_interval_seconds
+    // The master always advertises 15 s (spec A.6). Past a day the value is garbage, and past
+    // ~58 years five intervals overflow the watchdog's nanoseconds (undefined behaviour).
+    constexpr double kMaxHeartbeatSeconds = 24 * 3600;
+    const double advertised = event.subscribed.heartbeat_interval_seconds;
+    heartbeat_seconds_ = advertised > 0 && advertised <= kMaxHeartbeatSeconds
+                             ? advertised
                              : options_.default_heartbeat_seconds;
     enter(ConnectionState::Subscribed, "framework " + *framework_id_ + ", stream " + stream_id_);
     pending_.push_back(std::move(event));

@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <cmath>
 #include <cstring>
 #include <utility>
 
@@ -30,7 +31,17 @@ std::string id_of(const Value& object, const char* key) {
 
 double number_of(const Value& object, const char* key, double fallback = 0) {
   const Value* v = member(object, key);
-  return v && v->IsNumber() ? v->GetDouble() : fallback;
+  // RapidJSON 1.1 reads an out-of-range number ("1.5e309") as infinity without an error; an
+  // infinite heartbeat or resource must not reach the watchdog or the matcher.
+  return v && v->IsNumber() && std::isfinite(v->GetDouble()) ? v->GetDouble() : fallback;
+}
+
+// An integer field read as a number, or 0 when it is absent or outside [lo, hi]: casting a double
+// the target type cannot hold (-1 to uint64_t, 1e12 to int) is undefined behaviour.
+template <typename Int>
+Int integer_of(const Value& object, const char* key, double lo, double hi) {
+  const double value = number_of(object, key);
+  return value >= lo && value <= hi ? static_cast<Int>(value) : Int{0};
 }
 
 Resource decode_resource(const Value& v) {
@@ -42,8 +53,10 @@ Resource decode_resource(const Value& v) {
     const Value* list = member(*ranges, "range");
     if (list && list->IsArray()) {
       for (const auto& range : list->GetArray()) {
-        r.ranges.emplace_back(static_cast<uint64_t>(number_of(range, "begin")),
-                              static_cast<uint64_t>(number_of(range, "end")));
+        // 2^64 itself is a double but not a uint64_t, hence the bound just below it.
+        constexpr double kBelow2To64 = 18446744073709549568.0;
+        r.ranges.emplace_back(integer_of<uint64_t>(range, "begin", 0, kBelow2To64),
+                              integer_of<uint64_t>(range, "end", 0, kBelow2To64));
       }
     }
   }
@@ -108,10 +121,10 @@ bool decode_master_address(const Value& info, MasterAddress* address) {
   if (nested) {
     address->hostname = string_of(*nested, "hostname");
     address->ip = string_of(*nested, "ip");
-    address->port = static_cast<int>(number_of(*nested, "port"));
+    address->port = integer_of<int>(*nested, "port", 0, 65535);
   }
   if (address->hostname.empty()) address->hostname = string_of(info, "hostname");
-  if (address->port == 0) address->port = static_cast<int>(number_of(info, "port"));
+  if (address->port == 0) address->port = integer_of<int>(info, "port", 0, 65535);
   return (!address->hostname.empty() || !address->ip.empty()) && address->port > 0;
 }
 
@@ -241,7 +254,9 @@ bool is_terminal_task_state(const std::string& state) {
 
 bool decode_event(std::string_view json, Event* event, std::string* error) {
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
+  // Iterative: a record of 60,000 '[' (records may be 64 MiB) must not overflow the stream
+  // reader's stack.
+  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) {
     *error = "event is not a JSON object";
     return false;

@@ -76,5 +76,17 @@ TEST(JobSubmission, RejectsValuesOutOfRange) {
                "from 1 to 100");
 }
 
+// Found by the fuzzer (tests/fuzz): libpq sends text as C strings, so a NUL would cut the stored
+// value; a lone surrogate escape decodes to bytes that are not UTF-8.
+TEST(JobSubmission, RejectsNulCharactersAndLoneSurrogates) {
+  expect_error(R"({"name": "\u0000x", "command": "c", "resources": {"cpus": 1}})", "NUL");
+  expect_error(R"({"name": "n", "command": "a\u0000b", "resources": {"cpus": 1}})", "NUL");
+  expect_error(R"({"name": "\udc00", "command": "c", "resources": {"cpus": 1}})", "surrogate");
+  expect_error(R"({"name": "\ud800", "command": "c", "resources": {"cpus": 1}})", "surrogate");
+  const auto pair =
+      parse_job_submission(R"({"name": "\ud83d\ude00", "command": "c", "resources": {"cpus": 1}})");
+  EXPECT_TRUE(pair.job) << pair.error;  // a valid surrogate pair is one character
+}
+
 }  // namespace
 }  // namespace scale::api

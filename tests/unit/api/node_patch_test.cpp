@@ -38,5 +38,11 @@ TEST(NodePatch, RejectsInvalidBodies) {
   }
 }
 
+TEST(NodePatch, RejectsNulInThePauseReason) {
+  const auto result = parse_node_patch(R"({"is_paused": true, "pause_reason": "a\u0000b"})");
+  EXPECT_FALSE(result.patch);
+  EXPECT_NE(result.error.find("NUL"), std::string::npos) << result.error;
+}
+
 }  // namespace
 }  // namespace scale::api

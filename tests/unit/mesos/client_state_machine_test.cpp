@@ -199,6 +199,16 @@ TEST_F(ClientStateMachineTest, SubscribedToDisconnectedOnStreamEofThenResubscrib
   EXPECT_NE(body.find(R"("id":{"value":"F-1"})"), std::string::npos) << body;
 }
 
+// Found by the fuzzer (tests/fuzz): an absurd interval would overflow the watchdog's clock maths
+// and never fire. The default (15 s) is used instead.
+TEST_F(ClientStateMachineTest, AbsurdHeartbeatIntervalFallsBackToTheDefault) {
+  subscribe(std::nullopt, 1e10);
+  advance(74s);
+  EXPECT_EQ(machine_.state(), ConnectionState::Subscribed);
+  advance(2s);
+  EXPECT_EQ(machine_.state(), ConnectionState::Disconnected);
+}
+
 TEST_F(ClientStateMachineTest, SubscribedToDisconnectedAfterFiveSilentHeartbeats) {
   subscribe(std::nullopt, 1.0);
   advance(4900ms);

@@ -148,5 +148,21 @@ TEST(EventCodec, TerminalStatesMatchMesos) {
   }
 }
 
+// Found by the fuzzer (tests/fuzz): deep nesting, infinite and out-of-range numbers.
+TEST(EventCodec, DeepNestingIsAnErrorNotAStackOverflow) {
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  Event event;
+  std::string error;
+  EXPECT_FALSE(decode_event(deep, &event, &error));
+}
+
+TEST(EventCodec, InfiniteAndOutOfRangeNumbersFallBack) {
+  Event e = decode_ok(R"({"type":"SUBSCRIBED","subscribed":{"framework_id":{"value":"F"},
+    "heartbeat_interval_seconds":15.01e308,
+    "master_info":{"id":"m","ip":1,"port":1e12,"hostname":"m1"}}})");
+  EXPECT_DOUBLE_EQ(e.subscribed.heartbeat_interval_seconds, 0);
+  EXPECT_FALSE(e.subscribed.master.has_value());  // no usable port
+}
+
 }  // namespace
 }  // namespace scale::mesos
