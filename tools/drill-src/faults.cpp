@@ -1,0 +1,495 @@
+#include "faults.h"
+
+#include <rapidjson/document.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <thread>
+
+namespace scale::drill {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Undoes a fault when the scope ends, also on an early return or an interrupted drill, so the
+// cluster is never left with a frozen replica, a cut link or a stopped ZooKeeper server.
+class Restore {
+ public:
+  explicit Restore(std::function<void()> fn) : fn_(std::move(fn)) {}
+  ~Restore() { now(); }
+  Restore(const Restore&) = delete;
+  Restore& operator=(const Restore&) = delete;
+  void now() {
+    if (fn_) std::exchange(fn_, nullptr)();
+  }
+
+ private:
+  std::function<void()> fn_;
+};
+
+// The process behind a pid file is the one tools/cluster started only if its command line says
+// so: a stale pid file must never make the drill signal an unrelated process.
+bool command_line_has(pid_t pid, const std::string& needle) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+  std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+  return cmdline.find(needle) != std::string::npos;
+}
+
+double ms_between(double from, double to) {
+  return (to - from) * 1000.0;
+}
+
+}  // namespace
+
+FaultRunner::FaultRunner(const Cluster& cluster, const Options& options, Violations& violations,
+                         const std::vector<std::unique_ptr<ReplicaWatch>>& replicas, SimWatch& sim,
+                         const std::atomic<bool>& interrupted)
+    : cluster_(cluster),
+      options_(options),
+      violations_(violations),
+      replicas_(replicas),
+      sim_(sim),
+      interrupted_(interrupted),
+      sim_api_(cluster.sim_url(), 5000ms) {
+  for (const auto& r : cluster.replicas()) {
+    api_.push_back(std::make_unique<HttpClient>(r.url, 1000ms));
+  }
+}
+
+template <typename Pred>
+bool FaultRunner::wait_until(double deadline, Pred pred) {
+  for (;;) {
+    if (pred()) return true;
+    if (interrupted_ || wall_now() >= deadline) return false;
+    std::this_thread::sleep_for(50ms);
+  }
+}
+
+std::optional<FaultRunner::Leader> FaultRunner::confirm_leader(int index) {
+  const HttpAnswer a = api_[index - 1]->get("/v6/leader/");
+  if (a.status != 200) return std::nullopt;
+  rapidjson::Document doc;
+  doc.Parse(a.body.c_str(), a.body.size());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("replica_id") ||
+      !doc["replica_id"].IsString() || !doc.HasMember("epoch") || !doc["epoch"].IsInt64()) {
+    return std::nullopt;
+  }
+  // The replica's own answer must name itself: a zombie that still says 200 on /leaderhealth
+  // names the leader the database and ZooKeeper agree on.
+  const std::string& name = cluster_.replica(index).name;
+  if (doc["replica_id"].GetString() != name) return std::nullopt;
+  return Leader{index, name, doc["epoch"].GetInt64()};
+}
+
+std::optional<FaultRunner::Leader> FaultRunner::find_leader() {
+  const double now = wall_now();
+  for (const auto& w : replicas_) {
+    auto [role, at] = w->last_role();
+    if (role == Role::Leader && now - at < 1.0) {
+      if (auto leader = confirm_leader(w->replica().index)) return leader;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string FaultRunner::wait_for_leader() {
+  const bool ok =
+      wait_until(wall_now() + options_.recover_s, [&] { return find_leader().has_value(); });
+  if (ok) return "";
+  return interrupted_ ? "interrupted"
+                      : "no leader confirmed within " + std::to_string(options_.recover_s) + " s";
+}
+
+bool FaultRunner::zk_serving_all() {
+  for (int i = 1; i <= 3; ++i) {
+    auto mode = zk_mode(cluster_.zk_port(i), 1000ms);
+    if (!mode || (*mode != "leader" && *mode != "follower")) return false;
+  }
+  return true;
+}
+
+std::optional<int> FaultRunner::zk_leader() {
+  for (int i = 1; i <= 3; ++i) {
+    if (zk_mode(cluster_.zk_port(i), 1000ms) == std::optional<std::string>("leader")) return i;
+  }
+  return std::nullopt;
+}
+
+std::string FaultRunner::signal_replica(int index, int sig) {
+  const std::string& name = cluster_.replica(index).name;
+  auto pid = cluster_.pid_of(name);
+  if (!pid) return "no pid file for " + name;
+  if (!command_line_has(*pid, "--replica_id=" + name)) {
+    return "pid " + std::to_string(*pid) + " of " + name + " is not that replica";
+  }
+  if (::kill(*pid, sig) != 0) return "kill " + name + ": " + std::strerror(errno);
+  return "";
+}
+
+std::string FaultRunner::signal_zk(int server, int sig) {
+  const std::string name = "zk-" + std::to_string(server);
+  auto pid = cluster_.pid_of(name);
+  if (!pid) return "no pid file for " + name;
+  if (!command_line_has(*pid, "/" + name + "/zoo.cfg")) {
+    return "pid " + std::to_string(*pid) + " of " + name + " is not that server";
+  }
+  if (::kill(*pid, sig) != 0) return "kill " + name + ": " + std::strerror(errno);
+  return "";
+}
+
+bool FaultRunner::new_leader_seen(int excluded, double since) const {
+  for (const auto& w : replicas_) {
+    if (w->replica().index != excluded && w->first_role_at_or_after(Role::Leader, since)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool FaultRunner::wait_new_leader(int excluded, double since, double deadline) {
+  return wait_until(deadline, [&] { return new_leader_seen(excluded, since); });
+}
+
+bool FaultRunner::wait_rejoined(FaultRecord& rec, int index, double since) {
+  const auto& w = *replicas_[index - 1];
+  std::optional<double> at;
+  wait_until(since + options_.recover_s, [&] {
+    auto follower = w.first_role_at_or_after(Role::Follower, since);
+    auto leader = w.first_role_at_or_after(Role::Leader, since);
+    if (follower && leader) {
+      at = std::min(*follower, *leader);
+    } else {
+      at = follower ? follower : leader;
+    }
+    return at.has_value();
+  });
+  if (!at) {
+    rec.note += w.replica().name + " did not answer as follower or leader after its restore; ";
+    return false;
+  }
+  rec.rejoin_ms = ms_between(since, *at);
+  return true;
+}
+
+void FaultRunner::no_takeover(FaultRecord& rec, const std::string& how) {
+  if (interrupted_) return;
+  const std::string what = "no other replica took over within " +
+                           std::to_string(options_.recover_s) + " s while " + rec.target + " " +
+                           how;
+  rec.note += what + "; ";
+  violations_.add("failover",
+                  "fault #" + std::to_string(rec.number) + " " + kind_name(rec.kind) + ": " + what);
+}
+
+void FaultRunner::kill(FaultRecord& rec, const Leader& leader) {
+  rec.target = leader.name;
+  rec.injected_at = wall_now();
+  if (auto err = signal_replica(leader.index, SIGKILL); !err.empty()) {
+    rec.note += err + "; ";
+    return;
+  }
+  rec.measured_from = wall_now();
+  // Restart only once another replica leads: the failover measured is the session expiry.
+  if (!wait_new_leader(leader.index, rec.measured_from, rec.measured_from + options_.recover_s)) {
+    no_takeover(rec, "was dead");
+  }
+  if (auto err = cluster_.tool({"restart", leader.name}); !err.empty()) rec.note += err + "; ";
+  wait_rejoined(rec, leader.index, wall_now());
+}
+
+void FaultRunner::stop(FaultRecord& rec, const Leader& leader) {
+  rec.target = leader.name;
+  rec.injected_at = wall_now();
+  if (auto err = signal_replica(leader.index, SIGSTOP); !err.empty()) {
+    rec.note += err + "; ";
+    return;
+  }
+  rec.measured_from = wall_now();
+  Restore cont([&] {
+    if (auto err = signal_replica(leader.index, SIGCONT); !err.empty()) rec.note += err + "; ";
+  });
+  // Frozen past its session timeout, and until another replica leads: when it wakes up it is a
+  // zombie that must find itself fenced out.
+  const double session_s = cluster_.session_timeout_ms() / 1000.0;
+  wait_until(rec.injected_at + options_.recover_s, [&] {
+    return wall_now() >= rec.measured_from + session_s + 1.0 &&
+           new_leader_seen(leader.index, rec.measured_from);
+  });
+  if (!new_leader_seen(leader.index, rec.measured_from)) no_takeover(rec, "was frozen");
+  cont.now();
+  const double resumed = wall_now();
+  if (wait_rejoined(rec, leader.index, resumed)) {
+    if (auto claimed = replicas_[leader.index - 1]->first_role_at_or_after(Role::Leader, resumed);
+        claimed && ms_between(resumed, *claimed) <= *rec.rejoin_ms) {
+      rec.note += "the zombie answered /leaderhealth 200 after SIGCONT before stepping down; ";
+    }
+  }
+}
+
+void FaultRunner::partition(FaultRecord& rec, const Leader& leader) {
+  const std::string link = cluster_.replica(leader.index).link;
+  rec.target = leader.name + " (" + link + ")";
+  const std::string log = cluster_.run_dir() + "/drill.log";
+  rec.injected_at = wall_now();
+  if (auto err = run_command({"ip", "link", "set", link, "down"}, {}, log); !err.empty()) {
+    rec.note += err + "; ";
+    return;
+  }
+  // From the moment the link is down: what the replica sent before still reaches the others.
+  rec.measured_from = wall_now();
+  Restore up([&] {
+    if (auto err = run_command({"ip", "link", "set", link, "up"}, {}, log); !err.empty()) {
+      rec.note += err + "; ";
+    }
+  });
+  const double session_s = cluster_.session_timeout_ms() / 1000.0;
+  wait_until(rec.injected_at + options_.recover_s, [&] {
+    return wall_now() >= rec.measured_from + session_s + 1.0 &&
+           new_leader_seen(leader.index, rec.measured_from);
+  });
+  if (!new_leader_seen(leader.index, rec.measured_from)) no_takeover(rec, "was cut off");
+  up.now();
+  wait_rejoined(rec, leader.index, wall_now());
+}
+
+void FaultRunner::zk_leader_fault(FaultRecord& rec) {
+  rec.injected_at = rec.measured_from = wall_now();
+  auto z = zk_leader();
+  if (!z) {
+    rec.note += "no ZooKeeper server reported Mode: leader; ";
+    return;
+  }
+  const std::string name = "zk-" + std::to_string(*z);
+  rec.target = name;
+  rec.injected_at = rec.measured_from = wall_now();
+  if (auto err = signal_zk(*z, SIGKILL); !err.empty()) {
+    rec.note += err + "; ";
+    return;
+  }
+  Restore start([&] {
+    if (auto err = cluster_.tool({"start", name}); !err.empty()) rec.note += err + "; ";
+  });
+  // The other two elect a new ZooKeeper leader; the old one comes back a while after that.
+  wait_until(rec.injected_at + options_.recover_s, [&] {
+    for (int i = 1; i <= 3; ++i) {
+      if (i == *z) continue;
+      auto mode = zk_mode(cluster_.zk_port(i), 1000ms);
+      if (!mode || (*mode != "leader" && *mode != "follower")) return false;
+    }
+    return true;
+  });
+  wait_until(wall_now() + 1.0, [] { return false; });
+  start.now();
+}
+
+void FaultRunner::zk_quorum(FaultRecord& rec) {
+  const int a = zk_leader().value_or(1);
+  const int b = a % 3 + 1;
+  const std::string name_a = "zk-" + std::to_string(a), name_b = "zk-" + std::to_string(b);
+  rec.target = name_a + "," + name_b;
+  rec.injected_at = wall_now();
+  // Times count from the first server back: with it the quorum can form again.
+  Restore start([&] {
+    for (const auto& name : {name_a, name_b}) {
+      if (auto err = cluster_.tool({"start", name}); !err.empty()) rec.note += err + "; ";
+      if (rec.measured_from == 0) rec.measured_from = wall_now();
+    }
+  });
+  for (const auto& name : {name_a, name_b}) {
+    if (auto err = cluster_.tool({"stop", name}); !err.empty()) rec.note += err + "; ";
+  }
+  // The quorum is gone once the second server is: the first one's peers still had two of three.
+  const double lost_at = wall_now();
+  const double session_s = cluster_.session_timeout_ms() / 1000.0;
+  const double quiet_from = lost_at + session_s;
+  wait_until(quiet_from + 2.0, [] { return false; });
+  // Without a quorum the leader is suspended at once and resigns within the session timeout:
+  // nothing may be launched after that until the quorum is back.
+  const double quiet_to = wall_now();
+  sim_.catch_up();
+  if (const size_t n = sim_.launches_between(quiet_from, quiet_to); n > 0 && !interrupted_) {
+    violations_.add("quorum_fence",
+                    std::to_string(n) + " launch(es) more than the session timeout after " +
+                        "ZooKeeper lost its quorum (fault #" + std::to_string(rec.number) + ")");
+  }
+  for (const auto& w : replicas_) {
+    if (auto at = w->first_role_at_or_after(Role::Leader, quiet_from); at && *at <= quiet_to) {
+      rec.note += w->replica().name + " still answered /leaderhealth 200 " +
+                  std::to_string(static_cast<long>(ms_between(lost_at, *at))) +
+                  " ms into the quorum loss; ";
+    }
+  }
+  start.now();
+}
+
+void FaultRunner::pg_restart(FaultRecord& rec) {
+  rec.target = "postgres";
+  rec.injected_at = wall_now();
+  if (auto err = cluster_.tool({"restart", "postgres"}); !err.empty()) rec.note += err + "; ";
+  rec.measured_from = wall_now();
+}
+
+void FaultRunner::mesos_failover(FaultRecord& rec) {
+  rec.target = "mesos-sim";
+  rec.injected_at = rec.measured_from = wall_now();
+  const HttpAnswer a = sim_api_.post("/sim/failover", R"({"window_ms":2000,"min_ms":200})");
+  if (a.status != 200) {
+    rec.note += "POST /sim/failover answered " + std::to_string(a.status) + " " + a.error + "; ";
+  }
+}
+
+void FaultRunner::agent_loss(FaultRecord& rec) {
+  sim_.catch_up();
+  std::vector<AgentView> registered;
+  for (const auto& a : sim_.agents()) {
+    if (a.state == "REGISTERED") registered.push_back(a);
+  }
+  rec.injected_at = rec.measured_from = wall_now();
+  // Two agents always stay, so the leader can keep launching.
+  if (registered.size() < 3) {
+    rec.note += "only " + std::to_string(registered.size()) + " agents left: none removed; ";
+    return;
+  }
+  // The busiest agent: its running tasks must come back as lost and be retried, not vanish.
+  const auto victim =
+      *std::max_element(registered.begin(), registered.end(),
+                        [](const AgentView& x, const AgentView& y) { return x.tasks < y.tasks; });
+  rec.target = victim.id + " (" + std::to_string(victim.tasks) + " tasks)";
+  rec.injected_at = rec.measured_from = wall_now();
+  const HttpAnswer a = sim_api_.post("/sim/remove_agent", R"({"agent_id":")" + victim.id + R"("})");
+  if (a.status != 200) {
+    rec.note +=
+        "POST /sim/remove_agent answered " + std::to_string(a.status) + " " + a.error + "; ";
+  }
+}
+
+void FaultRunner::settle(FaultRecord& rec, int excluded) {
+  const double t = rec.measured_from;
+  // The fault was undone just now (or never needed undoing): --recover_s from here.
+  const double deadline = wall_now() + options_.recover_s;
+  bool replicas_ok = false, zk_ok = false;
+  const bool ok = wait_until(deadline, [&] {
+    if (!rec.leader_ms) {
+      // The earliest replica seen leading since t that its own /v6/leader/ confirms.
+      std::vector<std::pair<double, int>> seen;
+      for (const auto& w : replicas_) {
+        if (w->replica().index == excluded) continue;
+        if (auto at = w->first_role_at_or_after(Role::Leader, t)) {
+          seen.emplace_back(*at, w->replica().index);
+        }
+      }
+      std::sort(seen.begin(), seen.end());
+      for (const auto& [at, index] : seen) {
+        if (auto leader = confirm_leader(index)) {
+          rec.leader_ms = ms_between(t, at);
+          rec.leader_after = leader->name;
+          rec.epoch_after = leader->epoch;
+          break;
+        }
+      }
+    }
+    if (!rec.status_ms) {
+      std::optional<double> first;
+      for (const auto& w : replicas_) {
+        // After a leader change, only the new term's documents count.
+        const long long old_epoch = excluded ? rec.epoch_before : 0;
+        if (auto ts = w->first_status_at_or_after(t, old_epoch); ts && (!first || *ts < *first)) {
+          first = ts;
+        }
+      }
+      if (first) rec.status_ms = ms_between(t, *first);
+    }
+    if (!rec.launch_ms && options_.rate > 0) {
+      // After a leader change, a launch the old leader sent just before the fault does not count.
+      if (auto at = sim_.first_launch_at_or_after(t, excluded != 0)) {
+        rec.launch_ms = ms_between(t, *at);
+      }
+    }
+    // Every replica answers again, and exactly one of them says it leads.
+    int leaders = 0;
+    replicas_ok = true;
+    for (const auto& w : replicas_) {
+      auto [role, at] = w->last_role();
+      if (role == Role::Leader) ++leaders;
+      if ((role != Role::Leader && role != Role::Follower) || at < t) replicas_ok = false;
+    }
+    replicas_ok = replicas_ok && leaders == 1;
+    const bool done =
+        rec.leader_ms && rec.status_ms && (rec.launch_ms || options_.rate <= 0) && replicas_ok;
+    // The ensemble is checked last: three TCP round trips.
+    zk_ok = done && zk_serving_all();
+    return done && zk_ok;
+  });
+  rec.settled = ok;
+  if (ok) return;
+  std::string missing;
+  if (!rec.leader_ms) missing += " a confirmed leader,";
+  if (!rec.status_ms) missing += " a status document written after the fault,";
+  if (!rec.launch_ms && options_.rate > 0) missing += " a launch after the fault,";
+  if (!replicas_ok) missing += " every replica answering with exactly one leader,";
+  if (replicas_ok && !zk_ok) missing += " all three ZooKeeper servers serving,";
+  if (!missing.empty()) missing.pop_back();
+  rec.note += interrupted_ ? std::string("interrupted; ")
+                           : "did not settle within " + std::to_string(options_.recover_s) +
+                                 " s, missing" + missing + "; ";
+  if (!interrupted_) {
+    violations_.add("recovery", std::string("fault #") + std::to_string(rec.number) + " " +
+                                    kind_name(rec.kind) + ": " + rec.note);
+  }
+}
+
+FaultRecord FaultRunner::run(int number, FaultKind kind) {
+  FaultRecord rec;
+  rec.number = number;
+  rec.kind = kind;
+  auto leader = find_leader();
+  if (!leader && wait_for_leader().empty()) leader = find_leader();
+  if (!leader) {
+    rec.note = interrupted_ ? "interrupted; " : "no leader before the fault; ";
+    if (!interrupted_)
+      violations_.add("recovery", "fault #" + std::to_string(number) + ": no leader");
+    return rec;
+  }
+  rec.leader_before = leader->name;
+  rec.epoch_before = leader->epoch;
+  int excluded = 0;
+  switch (kind) {
+    case FaultKind::Kill:
+      kill(rec, *leader);
+      excluded = leader->index;
+      break;
+    case FaultKind::Stop:
+      stop(rec, *leader);
+      excluded = leader->index;
+      break;
+    case FaultKind::Partition:
+      partition(rec, *leader);
+      excluded = leader->index;
+      break;
+    case FaultKind::ZkLeader:
+      zk_leader_fault(rec);
+      break;
+    case FaultKind::ZkQuorum:
+      zk_quorum(rec);
+      break;
+    case FaultKind::PgRestart:
+      pg_restart(rec);
+      break;
+    case FaultKind::MesosFailover:
+      mesos_failover(rec);
+      break;
+    case FaultKind::AgentLoss:
+      agent_loss(rec);
+      break;
+  }
+  settle(rec, excluded);
+  return rec;
+}
+
+}  // namespace scale::drill

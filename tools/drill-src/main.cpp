@@ -1,0 +1,166 @@
+// scale-drill: the failover drill behind tools/drill (usage in options.cpp, README "Failover
+// drills"). Exit status: 0 no violation, 1 violations, 2 bad arguments, 3 could not run.
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "audit.h"
+#include "cluster.h"
+#include "faults.h"
+#include "load.h"
+#include "options.h"
+#include "report.h"
+#include "watch.h"
+
+namespace {
+
+using namespace scale::drill;
+
+constexpr int kExitViolations = 1, kExitUsage = 2, kExitCannotRun = 3;
+
+int usage_error(const std::string& message) {
+  std::cerr << "drill: " << message << " (try --help)\n";
+  return kExitUsage;
+}
+
+void sleep_interruptible(int ms, const std::atomic<bool>& interrupted) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  while (!interrupted && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ParseResult parsed = parse_options(std::vector<std::string>(argv + 1, argv + argc));
+  if (parsed.options.help) {
+    std::cout << usage();
+    return 0;
+  }
+  if (!parsed.error.empty()) return usage_error(parsed.error);
+  Options options = parsed.options;
+  if (options.root.empty()) {
+    const char* root = std::getenv("SCALE_SOURCE_DIR");
+    options.root = root ? root : ".";
+  }
+  if (options.run_dir.empty()) {
+    const char* run = std::getenv("SCALE_RUN_DIR");
+    options.run_dir = run && *run ? run : options.root + "/run/cluster";
+  }
+
+  std::optional<Cluster> cluster;
+  try {
+    cluster = Cluster::load(options.root, options.run_dir);
+  } catch (const std::exception& e) {
+    std::cerr << "drill: " << e.what() << "\n";
+    return kExitCannotRun;
+  }
+  int agent_losses = 0;
+  bool needs_root = false;
+  for (int i = 0; i < options.faults; ++i) {
+    const FaultKind kind = options.kinds[i % options.kinds.size()];
+    if (kind == FaultKind::Partition && !cluster->netns()) {
+      return usage_error(
+          "partition needs replicas in network namespaces: start the cluster with "
+          "tools/cluster up --netns");
+    }
+    if (kind == FaultKind::AgentLoss) ++agent_losses;
+    needs_root |= kind == FaultKind::Partition || kind == FaultKind::PgRestart;
+  }
+  if (needs_root && geteuid() != 0) {
+    return usage_error("partition and pg-restart need root (ip link, runuser -u postgres)");
+  }
+
+  // SIGINT/SIGTERM end the drill cleanly: the fault in progress is undone (SIGCONT, link up,
+  // ZooKeeper restarted) and the audit still runs. Blocked before any thread starts, so only the
+  // signal thread receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  static std::atomic<bool> interrupted{false};
+  std::thread([signals] {
+    int sig = 0;
+    while (sigwait(&signals, &sig) == 0) {
+      interrupted = true;
+      std::cerr << "drill: interrupted; undoing the current fault, then auditing\n";
+    }
+  }).detach();
+
+  const auto started = std::chrono::steady_clock::now();
+  Violations violations;
+  std::vector<std::unique_ptr<ReplicaWatch>> watches;
+  for (const auto& r : cluster->replicas()) {
+    watches.push_back(std::make_unique<ReplicaWatch>(r, options.fresh_s, violations));
+  }
+  SimWatch sim(cluster->sim_url(), violations);
+  FaultRunner runner(*cluster, options, violations, watches, sim, interrupted);
+
+  sim.catch_up();
+  if (agent_losses > 0) {
+    size_t registered = 0;
+    for (const auto& a : sim.agents()) registered += a.state == "REGISTERED";
+    if (registered < static_cast<size_t>(agent_losses) + 2) {
+      return usage_error(std::to_string(agent_losses) + " agent-loss fault(s) need at least " +
+                         std::to_string(agent_losses + 2) + " registered agents (removed agents " +
+                         "never come back), the emulator has " + std::to_string(registered) +
+                         ": start the cluster with tools/cluster up --agents " +
+                         std::to_string(agent_losses + 2) + " or more");
+    }
+  }
+  if (auto err = runner.wait_for_leader(); !err.empty()) {
+    std::cerr << "drill: the cluster is not ready: " << err << "\n";
+    return kExitCannotRun;
+  }
+
+  std::cerr << "drill: " << options.faults << " faults on " << cluster->replicas().size()
+            << " replicas in " << cluster->run_dir() << ", load " << options.rate
+            << " jobs/s, session timeout " << cluster->session_timeout_ms() << " ms\n";
+  auto load = std::make_unique<LoadGenerator>(cluster->read_url(), options.rate);
+  Report report;
+  report.options = options;
+  report.session_timeout_ms = cluster->session_timeout_ms();
+  report.netns = cluster->netns();
+  // The first fault lands on a cluster that is already launching.
+  sleep_interruptible(options.gap_ms, interrupted);
+  for (int i = 0; i < options.faults && !interrupted; ++i) {
+    FaultRecord rec = runner.run(i + 1, options.kinds[i % options.kinds.size()]);
+    std::cerr << fault_line(rec, options.faults) << "\n";
+    report.faults.push_back(rec);
+    // Another fault on an unsettled cluster would measure nothing: audit what happened instead.
+    if (!rec.settled) break;
+    sleep_interruptible(options.gap_ms, interrupted);
+  }
+  load->stop();
+  report.load = load->stats();
+  std::cerr << "drill: load stopped after " << report.load.accepted
+            << " accepted jobs; draining and auditing\n";
+  report.audit = audit(*cluster, load->job_ids(), sim, violations, options.drain_s, interrupted);
+  for (const auto& w : watches) report.status.emplace_back(w->replica().name, w->status_counts());
+  report.violations = violations.all();
+  report.interrupted = interrupted;
+  report.duration_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  if (options.json) {
+    std::cerr << text_report(report);
+    std::cout << json_report(report);
+  } else {
+    std::cout << text_report(report);
+  }
+  std::cout.flush();
+  // Watch threads finish their current request (at most ~1 s) on the way out.
+  watches.clear();
+  if (!report.violations.empty()) return kExitViolations;
+  return report.interrupted ? kExitCannotRun : 0;
+}
