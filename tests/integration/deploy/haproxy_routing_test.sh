@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # integration: the rendered haproxy.cfg routes as docs/deployment.md says, in front of three fake
 # replicas (a second HAProxy answering /leaderhealth, /healthz and everything else per replica):
-#   read port:   reads to replicas whose /healthz is 200; writes to the leader while one is known,
-#                else to any replica whose /healthz is 200; with no /healthz anywhere, any live
-#                replica answers for itself; nothing alive: 503 {"detail": ...}
+#   read port:   reads and writes to replicas whose /healthz is 200, leader or not (writes are
+#                intents); with no /healthz anywhere, any live replica answers for itself;
+#                nothing alive: 503 {"detail": ...}
 #   leader port: only the replica whose /leaderhealth is 200; none: 503 {"detail":"no leader"}
 set -euo pipefail
 root="${SCALE_SOURCE_DIR:?}"
@@ -120,14 +120,14 @@ no_leader='503:{"detail":"no leader"}'
 # r1 leads; r2 follows; r3 follows but cannot reach PostgreSQL.
 fakes "200 200" "503 200" "503 503"
 expect "reads skip the replica without a database" GET "$read_port" "r1 r2"
-expect "writes go to the leader" POST "$read_port" "r1"
-expect "PATCH goes to the leader" PATCH "$read_port" "r1"
+expect "writes go to every healthy replica" POST "$read_port" "r1 r2"
+expect "PATCH goes to every healthy replica" PATCH "$read_port" "r1 r2"
 expect "leader port: reads" GET "$leader_port" "r1"
 expect "leader port: writes" POST "$leader_port" "r1"
 
 # Leadership moves to r2 (r1 follows now).
 fakes "503 200" "200 200" "503 503"
-expect "writes follow the new leader" POST "$read_port" "r2"
+expect "writes still go to every healthy replica" POST "$read_port" "r1 r2"
 expect "leader port follows the new leader" GET "$leader_port" "r2"
 
 # Election in progress: no leader known anywhere (502), the database fine.
@@ -144,7 +144,7 @@ expect "without a database anywhere, any live replica answers writes" POST "$rea
 # One replica gone, the others healthy.
 fakes "down" "200 200" "503 200"
 expect "a dead replica gets no reads" GET "$read_port" "r2 r3"
-expect "the surviving leader gets the writes" POST "$read_port" "r2"
+expect "a dead replica gets no writes" POST "$read_port" "r2 r3"
 
 # Nothing alive: HAProxy's own answer keeps the API's error shape.
 fakes "down" "down" "down"
