@@ -102,10 +102,12 @@ answers() {
 }
 
 # expect DESCRIPTION METHOD PORT "ANSWERS": waits (HAProxy checks every 500 ms) until 12 requests
-# are answered by exactly that set, then requires 24 more to be.
+# are answered by exactly that set twice in a row, 1.2 s apart (longer than the 1 s two failed
+# checks take, so servers still on their way down have gone), then requires 24 more to be.
 expect() {
-  local what="$1" method="$2" port="$3" want="$4" got="" deadline=$((SECONDS + 10))
-  until got="$(answers "$method" "$port" 12)" && [ "$got" = "$want" ]; do
+  local what="$1" method="$2" port="$3" want="$4" got="" deadline=$((SECONDS + 15))
+  until got="$(answers "$method" "$port" 12)" && [ "$got" = "$want" ] && sleep 1.2 &&
+    got="$(answers "$method" "$port" 12)" && [ "$got" = "$want" ]; do
     [ $SECONDS -lt $deadline ] || fail "$what: answered by '$got', expected '$want'"
     sleep 0.2
   done
