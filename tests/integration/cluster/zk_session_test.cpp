@@ -106,7 +106,8 @@ TEST_F(ZkSessionTest, ForcedExpiryIsReportedAsExpired) {
   StateLog log(*session);
   ASSERT_TRUE(force_expiry(server->connect_string(), session->credentials()));
   ASSERT_TRUE(wait_until([&] { return session->state() == SessionState::Expired; }, kDeadline));
-  EXPECT_TRUE(log.saw(SessionState::Expired));
+  // The state changes before its subscribers are called: wait for the callback too.
+  EXPECT_TRUE(wait_until([&] { return log.saw(SessionState::Expired); }, kDeadline));
   EXPECT_FALSE(session->wait_connected(milliseconds(10)));
   EXPECT_EQ(client_of(*session)->exists("/", nullptr), ZkError::SessionExpired);
 }
