@@ -6,12 +6,8 @@ root="${SCALE_SOURCE_DIR:?}"
 export SCALE_BIN="${SCALE_BUILD_DIR:?}/scheduler/scale-scheduler"
 export SCALE_RUN_DIR="$(mktemp -d /tmp/scale-cluster-test.XXXXXX)"
 chmod 755 "$SCALE_RUN_DIR"
-# A base port whose block of 100 ports is free.
-for attempt in $(seq 1 50); do
-  base=$((20000 + (RANDOM % 120) * 100))  # below the ephemeral range (32768+)
-  busy=$(ss -Htln "sport >= :$base and sport < :$((base + 100))" | wc -l)
-  [ "$busy" -eq 0 ] && break
-done
+source "$root/tests/support/free_base_port.sh"
+base="$(free_base_port)"
 export SCALE_BASE_PORT="$base"
 cluster="$root/tools/cluster"
 cleanup() { "$cluster" down >/dev/null 2>&1 || true; rm -rf "$SCALE_RUN_DIR"; }

@@ -14,12 +14,8 @@ export SCALE_DRILL_BIN="$build/tools/drill-src/scale-drill"
 export SCALE_SESSION_TIMEOUT_MS=2000
 export SCALE_RUN_DIR="$(mktemp -d /tmp/scale-drill-test.XXXXXX)"
 chmod 755 "$SCALE_RUN_DIR"
-# A base port whose block of 100 ports is free.
-for attempt in $(seq 1 50); do
-  base=$((20000 + (RANDOM % 120) * 100))  # below the ephemeral range (32768+)
-  busy=$(ss -Htln "sport >= :$base and sport < :$((base + 100))" | wc -l)
-  [ "$busy" -eq 0 ] && break
-done
+source "$root/tests/support/free_base_port.sh"
+base="$(free_base_port)"
 export SCALE_BASE_PORT="$base"
 cluster="$root/tools/cluster"
 drill="$root/tools/drill"
