@@ -6,8 +6,9 @@ namespace scale::scheduler {
 
 namespace {
 
+// Integers, not doubles: an ostream prints a double of 1234567 as 1.23457e+06.
 void family(std::ostringstream& out, const char* name, const char* type, const char* help,
-            double value) {
+            long long value) {
   out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
       << name << ' ' << value << '\n';
 }
@@ -36,7 +37,7 @@ void ReplicaMetrics::add(const SchedulingCounters& now, const SchedulingCounters
 std::string ReplicaMetrics::render() const {
   std::ostringstream out;
   const auto value = [](const auto& atomic) {
-    return static_cast<double>(atomic.load(std::memory_order_relaxed));
+    return static_cast<long long>(atomic.load(std::memory_order_relaxed));
   };
   family(out, "scale_leader", "gauge", "1 while this replica holds an acting term of leadership.",
          leader_.load(std::memory_order_relaxed) ? 1 : 0);

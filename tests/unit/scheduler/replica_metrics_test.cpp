@@ -41,8 +41,12 @@ TEST(ReplicaMetrics, CountersAccumulateAcrossTermsAndNeverGoBack) {
   SchedulingCounters second;
   second.tasks_launched = 2;
   metrics.add(second, {});
+  SchedulingCounters many;
+  many.new_offers = 1234567;
+  metrics.add(many, {});
   const std::string text = metrics.render();
   EXPECT_TRUE(has_line(text, "scale_launches_total 10")) << text;
+  EXPECT_TRUE(has_line(text, "scale_offers_total 1234567")) << text;  // never 1.23457e+06
   EXPECT_TRUE(has_line(text, "scale_acknowledgements_total 3")) << text;
   EXPECT_TRUE(has_line(text, "scale_terms_started_total 2")) << text;
   EXPECT_TRUE(has_line(text, "scale_fenced_out_writes_total 1")) << text;
