@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
+#include <unordered_set>
 
 namespace scale::mesos {
 
@@ -87,6 +89,13 @@ struct HttpTransport::Shared {
   uint64_t call_connection = 0;  // the subscription the call client serves
   pplx::cancellation_token_source calls_cancel;
   pplx::task<void> call_chain = pplx::task_from_result();
+  // ACKNOWLEDGEs of the current call connection (see send_call): bodies waiting for a slot, the
+  // bodies queued or in flight (to coalesce redeliveries), and how many are in flight.
+  std::deque<std::string> ack_backlog;
+  std::unordered_set<std::string> acks_pending;
+  size_t acks_in_flight = 0;
+  std::string ack_path;
+  std::string ack_stream_id;
 };
 
 namespace {
@@ -145,6 +154,62 @@ void handle_subscribe_response(SharedPtr shared, std::shared_ptr<http_client> cl
   shared->deliver([&](TransportListener& l) { l.on_subscribe_response(connection, answer); });
   auto buffer = std::make_shared<std::vector<uint8_t>>(shared->options.read_bytes);
   read_stream(shared, client, connection, response.body(), buffer);
+}
+
+// Delivers a call's answer (or its failure as status 0) to the listener.
+pplx::task<void> report_call(SharedPtr shared, uint64_t connection, const std::string& call_type,
+                             pplx::task<http::http_response> t) {
+  http::http_response response;
+  try {
+    response = t.get();
+  } catch (const std::exception& e) {
+    std::string text = e.what();
+    shared->deliver(
+        [&](TransportListener& l) { l.on_call_response(connection, call_type, 0, text); });
+    return pplx::task_from_result();
+  }
+  int status = response.status_code();
+  // Drain the body even when empty so the keep-alive connection can be reused.
+  return response.extract_vector().then([=](pplx::task<std::vector<uint8_t>> body) {
+    std::string text;
+    try {
+      auto bytes = body.get();
+      text.assign(bytes.begin(), bytes.end());
+    } catch (const std::exception& e) {
+      text = e.what();
+    }
+    shared->deliver(
+        [&](TransportListener& l) { l.on_call_response(connection, call_type, status, text); });
+  });
+}
+
+// Sends one ACKNOWLEDGE; when it is answered, the next waiting one takes its slot. Called with
+// shared->mu held.
+void start_ack(SharedPtr shared, uint64_t connection, std::string body) {
+  http::http_request request = make_post(shared->ack_path, body);
+  request.headers().add("Mesos-Stream-Id", shared->ack_stream_id);
+  auto client = shared->call_client;
+  client->request(request, shared->calls_cancel.get_token())
+      .then([=](pplx::task<http::http_response> t) {
+        return report_call(shared, connection, "ACKNOWLEDGE", t);
+      })
+      .then([=](pplx::task<void> done) {
+        try {
+          done.get();
+        } catch (...) {
+        }
+        std::lock_guard lock(shared->mu);
+        // A new subscription reset the lane: this slot is no longer counted.
+        if (shared->shutting_down || shared->call_connection != connection) return;
+        shared->acks_pending.erase(body);
+        if (shared->ack_backlog.empty()) {
+          --shared->acks_in_flight;
+          return;
+        }
+        std::string next = std::move(shared->ack_backlog.front());
+        shared->ack_backlog.pop_front();
+        start_ack(shared, connection, std::move(next));
+      });
 }
 
 }  // namespace
@@ -222,11 +287,18 @@ void HttpTransport::send_call(uint64_t connection, const std::string& url,
     shared_->calls_cancel.cancel();
     shared_->calls_cancel = pplx::cancellation_token_source();
     shared_->call_chain = pplx::task_from_result();
+    shared_->ack_backlog.clear();
+    shared_->acks_pending.clear();
+    shared_->acks_in_flight = 0;
     http::client::http_client_config config;
     config.set_timeout(shared_->options.call_timeout);
     shared_->call_client = std::make_shared<http_client>(target.origin, config);
     shared_->call_origin = target.origin;
     shared_->call_connection = connection;
+  }
+  if (call_type == "ACKNOWLEDGE") {
+    send_acknowledge(connection, target.path, stream_id, std::move(body));
+    return;
   }
   http::http_request request = make_post(target.path, body);
   request.headers().add("Mesos-Stream-Id", stream_id);
@@ -239,33 +311,28 @@ void HttpTransport::send_call(uint64_t connection, const std::string& url,
       previous.get();
     } catch (...) {
     }
-    return client->request(request, token)
-        .then([=](pplx::task<http::http_response> t) -> pplx::task<void> {
-          http::http_response response;
-          try {
-            response = t.get();
-          } catch (const std::exception& e) {
-            std::string text = e.what();
-            shared->deliver(
-                [&](TransportListener& l) { l.on_call_response(connection, call_type, 0, text); });
-            return pplx::task_from_result();
-          }
-          int status = response.status_code();
-          // Drain the body even when empty so the keep-alive connection can be reused.
-          return response.extract_vector().then([=](pplx::task<std::vector<uint8_t>> body) {
-            std::string text;
-            try {
-              auto bytes = body.get();
-              text.assign(bytes.begin(), bytes.end());
-            } catch (const std::exception& e) {
-              text = e.what();
-            }
-            shared->deliver([&](TransportListener& l) {
-              l.on_call_response(connection, call_type, status, text);
-            });
-          });
-        });
+    return client->request(request, token).then([=](pplx::task<http::http_response> t) {
+      return report_call(shared, connection, call_type, t);
+    });
   });
+}
+
+// Acknowledgements are independent of each other and of the other calls (the agent only waits
+// for the one of each task's oldest update), so up to ack_window go at once on parallel
+// connections; one call at a time would cap updates at one round trip each. An acknowledgement
+// identical to one queued or in flight (a redelivered update) is not sent again. Called with
+// shared_->mu held.
+void HttpTransport::send_acknowledge(uint64_t connection, const std::string& path,
+                                     const std::string& stream_id, std::string body) {
+  if (!shared_->acks_pending.insert(body).second) return;
+  shared_->ack_path = path;
+  shared_->ack_stream_id = stream_id;
+  if (shared_->acks_in_flight >= shared_->options.ack_window) {
+    shared_->ack_backlog.push_back(std::move(body));
+    return;
+  }
+  ++shared_->acks_in_flight;
+  start_ack(shared_, connection, std::move(body));
 }
 
 void HttpTransport::shutdown() {

@@ -142,6 +142,7 @@ class Master {
   // is negligible at these sizes and far cheaper than keeping the strings).
   std::unordered_set<uint64_t> launched_;
   uint64_t duplicate_launches_ = 0;
+  uint64_t acknowledgements_ = 0;  // ACKNOWLEDGEs that matched a pending update
   uint64_t next_framework_ = 0, next_offer_ = 0;
   uint64_t subscriptions_total_ = 0;
   int recovering_agents_ = 0;

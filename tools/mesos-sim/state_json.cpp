@@ -73,6 +73,7 @@ std::string Master::state_json() const {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   std::map<std::string, uint64_t> all_states;
+  uint64_t unacknowledged = 0;
   std::map<std::string, uint64_t> live_streams;  // open subscription streams per framework
   for (const auto& [stream, owner] : stream_owner_) {
     if (!owner.empty()) ++live_streams[owner];
@@ -85,7 +86,10 @@ std::string Master::state_json() const {
   for (const auto& [id, fw] : frameworks_) {
     std::map<std::string, uint64_t> states;
     if (auto tasks = tasks_.find(id); tasks != tasks_.end()) {
-      for (const auto& [task_id, task] : tasks->second) ++states[task_state_name(task.state)];
+      for (const auto& [task_id, task] : tasks->second) {
+        ++states[task_state_name(task.state)];
+        unacknowledged += task.pending.size();
+      }
     }
     for (const auto& [name, count] : states) all_states[name] += count;
     write_framework(w, fw, live_streams[id], states);
@@ -103,6 +107,10 @@ std::string Master::state_json() const {
   w.Uint64(journal_.records().size());
   w.Key("duplicate_launches");
   w.Uint64(duplicate_launches_);
+  w.Key("acknowledgements");
+  w.Uint64(acknowledgements_);
+  w.Key("unacknowledged_updates");
+  w.Uint64(unacknowledged);
   w.Key("outstanding_offers");
   w.Uint64(offers_.size());
   w.Key("agents");

@@ -147,6 +147,7 @@ void Master::acknowledge(Framework& fw, const Call& call, Millis now) {
   }
   bool terminal = is_terminal(task->pending.front().state);
   task->pending.erase(task->pending.begin());
+  ++acknowledgements_;
   if (terminal && task->pending.empty()) {
     erase_task(*task);  // the acked terminal update drops the task from memory
     return;

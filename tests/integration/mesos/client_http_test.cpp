@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 
 #include "scheduler/mesos/http_mesos_connection.h"
 #include "tests/integration/mesos/fake_master.h"
@@ -141,6 +142,68 @@ TEST(MesosClientHttp, CallsCarryTheCurrentStreamIdOnTheirOwnConnection) {
   ASSERT_TRUE(client->kill("t-1", "S1"));
   ASSERT_TRUE(master.wait_requests([](auto& r) { return count_calls(r, "KILL") == 1; }, kWait));
   EXPECT_EQ(master.requests().back().header("mesos-stream-id"), "sid-2");
+  client->stop();
+}
+
+TaskStatus reliable_update(int task) {
+  TaskStatus status;
+  status.task_id = "t-" + std::to_string(task);
+  status.agent_id = "S1";
+  status.state = "TASK_RUNNING";
+  status.uuid = "3q2+7wAAAAAAAAAAAAAA" + std::to_string(1000 + task);
+  return status;
+}
+
+// Acknowledgements do not wait for each other: while the master holds the first ones unanswered,
+// more arrive on other connections. A redelivered update's acknowledgement is sent once while
+// the first one is pending, and again once it has been answered.
+TEST(MesosClientHttp, AcknowledgementsGoInParallelAndPendingDuplicatesAreDropped) {
+  auto gate = std::make_shared<std::promise<void>>();
+  std::shared_future<void> open = gate->get_future().share();
+  auto held = std::make_shared<std::atomic<int>>(0);  // ACKNOWLEDGEs received, not answered
+  auto base = streaming_master();
+  FakeMaster master([base, open, held](const HttpRequest& request) {
+    if (request.body.find(R"("type":"ACKNOWLEDGE")") != std::string::npos) {
+      ++*held;
+      open.wait();
+    }
+    return base(request);
+  });
+  // Held requests must be let go even when an assertion ends the test early.
+  struct OpenOnExit {
+    std::shared_ptr<std::promise<void>> gate;
+    bool opened = false;
+    void now() {
+      if (!opened) gate->set_value();
+      opened = true;
+    }
+    ~OpenOnExit() { now(); }
+  } release{gate};
+  NotificationLog log;
+  auto client = make_client(master.base_url());
+  client->start(std::nullopt, log.callback());
+  auto stream = master.wait_stream(0, kWait);
+  ASSERT_TRUE(stream);
+  ASSERT_TRUE(stream->send_chunk(subscribed("F-1")));
+  ASSERT_TRUE(wait_state(*client, ConnectionState::Subscribed));
+
+  for (int task = 1; task <= 12; ++task) ASSERT_TRUE(client->acknowledge(reliable_update(task)));
+  ASSERT_TRUE(client->acknowledge(reliable_update(1)));  // redelivered while the first is pending
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (*held < 4 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  ASSERT_GE(*held, 4) << "acknowledgements were sent one at a time";
+  release.now();
+  ASSERT_TRUE(
+      master.wait_requests([](auto& r) { return count_calls(r, "ACKNOWLEDGE") == 12; }, kWait));
+
+  // Answered: the same acknowledgement goes out again if Mesos redelivers once more.
+  ASSERT_TRUE(client->acknowledge(reliable_update(1)));
+  ASSERT_TRUE(
+      master.wait_requests([](auto& r) { return count_calls(r, "ACKNOWLEDGE") == 13; }, kWait));
+  ASSERT_TRUE(client->reconcile({}));
+  ASSERT_TRUE(
+      master.wait_requests([](auto& r) { return count_calls(r, "RECONCILE") == 1; }, kWait));
+  EXPECT_EQ(count_calls(master.requests(), "ACKNOWLEDGE"), 13u);
   client->stop();
 }
 
