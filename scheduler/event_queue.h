@@ -13,12 +13,16 @@ namespace scale::scheduler {
 template <typename Event>
 class EventQueue {
  public:
+  // Only a push into an empty queue wakes the consumer: it waits only when the queue is empty,
+  // and a wake-up per event (a futex call, often a context switch) costs more than the event.
   void push(Event event) {
+    bool was_empty;
     {
       std::lock_guard lock(mutex_);
+      was_empty = events_.empty();
       events_.push_back(std::move(event));
     }
-    ready_.notify_one();
+    if (was_empty) ready_.notify_one();
   }
 
   // Next event, or nullopt when the deadline passes first.

@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <deque>
 #include <map>
 #include <mutex>
-#include <unordered_set>
+
+#include "scheduler/mesos/call_lanes.h"
 
 namespace scale::mesos {
 
@@ -88,14 +88,9 @@ struct HttpTransport::Shared {
   std::string call_origin;
   uint64_t call_connection = 0;  // the subscription the call client serves
   pplx::cancellation_token_source calls_cancel;
-  pplx::task<void> call_chain = pplx::task_from_result();
-  // ACKNOWLEDGEs of the current call connection (see send_call): bodies waiting for a slot, the
-  // bodies queued or in flight (to coalesce redeliveries), and how many are in flight.
-  std::deque<std::string> ack_backlog;
-  std::unordered_set<std::string> acks_pending;
-  size_t acks_in_flight = 0;
-  std::string ack_path;
-  std::string ack_stream_id;
+  CallLanes lanes{options.ack_window, options.offer_window};  // of call_connection
+  std::string call_path;
+  std::string call_stream_id;
 };
 
 namespace {
@@ -183,15 +178,16 @@ pplx::task<void> report_call(SharedPtr shared, uint64_t connection, const std::s
   });
 }
 
-// Sends one ACKNOWLEDGE; when it is answered, the next waiting one takes its slot. Called with
+// Sends one call; when it is answered, the calls that were waiting for it start. Called with
 // shared->mu held.
-void start_ack(SharedPtr shared, uint64_t connection, std::string body) {
-  http::http_request request = make_post(shared->ack_path, body);
-  request.headers().add("Mesos-Stream-Id", shared->ack_stream_id);
-  auto client = shared->call_client;
-  client->request(request, shared->calls_cancel.get_token())
+void start_call(SharedPtr shared, uint64_t connection, const LaneCall& call) {
+  http::http_request request = make_post(shared->call_path, call.body);
+  request.headers().add("Mesos-Stream-Id", shared->call_stream_id);
+  const uint64_t seq = call.seq;
+  const std::string type = call.type;
+  shared->call_client->request(request, shared->calls_cancel.get_token())
       .then([=](pplx::task<http::http_response> t) {
-        return report_call(shared, connection, "ACKNOWLEDGE", t);
+        return report_call(shared, connection, type, t);
       })
       .then([=](pplx::task<void> done) {
         try {
@@ -199,16 +195,10 @@ void start_ack(SharedPtr shared, uint64_t connection, std::string body) {
         } catch (...) {
         }
         std::lock_guard lock(shared->mu);
-        // A new subscription reset the lane: this slot is no longer counted.
+        // A new subscription reset the lanes: this answer frees nothing.
         if (shared->shutting_down || shared->call_connection != connection) return;
-        shared->acks_pending.erase(body);
-        if (shared->ack_backlog.empty()) {
-          --shared->acks_in_flight;
-          return;
-        }
-        std::string next = std::move(shared->ack_backlog.front());
-        shared->ack_backlog.pop_front();
-        start_ack(shared, connection, std::move(next));
+        for (const LaneCall& next : shared->lanes.finished(seq))
+          start_call(shared, connection, next);
       });
 }
 
@@ -282,57 +272,22 @@ void HttpTransport::send_call(uint64_t connection, const std::string& url,
   SplitUrl target = split_url(url);
   if (!shared_->call_client || shared_->call_origin != target.origin ||
       shared_->call_connection != connection) {
-    // A new subscription gets a fresh call connection and queue: its calls must not wait behind
-    // (or reuse the socket of) calls made for a connection that has since been given up.
+    // A new subscription gets fresh call connections and lanes: its calls must not wait behind
+    // (or reuse the sockets of) calls made for a connection that has since been given up.
     shared_->calls_cancel.cancel();
     shared_->calls_cancel = pplx::cancellation_token_source();
-    shared_->call_chain = pplx::task_from_result();
-    shared_->ack_backlog.clear();
-    shared_->acks_pending.clear();
-    shared_->acks_in_flight = 0;
+    shared_->lanes.reset();
     http::client::http_client_config config;
     config.set_timeout(shared_->options.call_timeout);
     shared_->call_client = std::make_shared<http_client>(target.origin, config);
     shared_->call_origin = target.origin;
     shared_->call_connection = connection;
   }
-  if (call_type == "ACKNOWLEDGE") {
-    send_acknowledge(connection, target.path, stream_id, std::move(body));
-    return;
+  shared_->call_path = target.path;
+  shared_->call_stream_id = stream_id;
+  for (const LaneCall& call : shared_->lanes.submit(call_type, std::move(body))) {
+    start_call(shared_, connection, call);
   }
-  http::http_request request = make_post(target.path, body);
-  request.headers().add("Mesos-Stream-Id", stream_id);
-  auto client = shared_->call_client;
-  auto shared = shared_;
-  auto token = shared_->calls_cancel.get_token();
-  // Each call starts when the previous one is answered (or failed): one connection, in order.
-  shared_->call_chain = shared_->call_chain.then([=](pplx::task<void> previous) {
-    try {
-      previous.get();
-    } catch (...) {
-    }
-    return client->request(request, token).then([=](pplx::task<http::http_response> t) {
-      return report_call(shared, connection, call_type, t);
-    });
-  });
-}
-
-// Acknowledgements are independent of each other and of the other calls (the agent only waits
-// for the one of each task's oldest update), so up to ack_window go at once on parallel
-// connections; one call at a time would cap updates at one round trip each. An acknowledgement
-// identical to one queued or in flight (a redelivered update) is not sent again. Called with
-// shared_->mu held.
-void HttpTransport::send_acknowledge(uint64_t connection, const std::string& path,
-                                     const std::string& stream_id, std::string body) {
-  if (!shared_->acks_pending.insert(body).second) return;
-  shared_->ack_path = path;
-  shared_->ack_stream_id = stream_id;
-  if (shared_->acks_in_flight >= shared_->options.ack_window) {
-    shared_->ack_backlog.push_back(std::move(body));
-    return;
-  }
-  ++shared_->acks_in_flight;
-  start_ack(shared_, connection, std::move(body));
 }
 
 void HttpTransport::shutdown() {

@@ -18,16 +18,19 @@ struct HttpTransportOptions {
   std::chrono::seconds stream_timeout{24 * 3600};
   // Largest read from the stream in one go.
   size_t read_bytes = 64 * 1024;
-  // ACKNOWLEDGE calls in flight at once (each on its own keep-alive connection).
-  size_t ack_window = 8;
+  // ACKNOWLEDGE calls in flight at once (each on its own keep-alive connection). A master
+  // answers a call only after its actor has handled it, so under load a round trip takes
+  // milliseconds: the window, not the CPU, would cap the updates a small window lets through.
+  size_t ack_window = 64;
+  // ACCEPT and DECLINE calls in flight at once.
+  size_t offer_window = 16;
 };
 
 // Threads: none of its own. Callbacks run on cpprest's (pplx) pool threads; the SUBSCRIBE body is
 // read chunk by chunk as it arrives (never waiting for the whole body) by a chain of
-// continuations, so bytes of one connection are delivered in order by one chain. Calls are sent
-// one after another on one keep-alive http_client so the master sees them in order, except
-// ACKNOWLEDGEs: up to ack_window of them go at once, and a duplicate of one still pending is
-// dropped.
+// continuations, so bytes of one connection are delivered in order by one chain. Calls go out
+// on keep-alive connections in the lanes of CallLanes: acknowledgements and ACCEPT/DECLINE
+// several at once, every other call in order after the offer calls made before it.
 class HttpTransport final : public MesosTransport {
  public:
   explicit HttpTransport(HttpTransportOptions options = {});
@@ -45,9 +48,6 @@ class HttpTransport final : public MesosTransport {
   struct Shared;  // state shared with in-flight continuations (defined in the .cpp)
 
  private:
-  void send_acknowledge(uint64_t connection, const std::string& path, const std::string& stream_id,
-                        std::string body);
-
   std::shared_ptr<Shared> shared_;
 };
 

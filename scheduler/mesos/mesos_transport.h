@@ -44,8 +44,9 @@ class MesosTransport {
   virtual void open_subscription(uint64_t connection, const std::string& url, std::string body) = 0;
   // Closes that subscription's connection; its remaining callbacks may still come (stale).
   virtual void close_subscription(uint64_t connection) = 0;
-  // POSTs a call on the keep-alive call connection, in order of sending. ACKNOWLEDGEs are the
-  // exception: they may overtake each other, and one identical to an unanswered one is dropped.
+  // POSTs a call on keep-alive call connections. ACKNOWLEDGE, ACCEPT and DECLINE may overtake
+  // each other; every other call reaches the master after every call made before it (see
+  // CallLanes); an ACKNOWLEDGE identical to an unanswered one is dropped.
   virtual void send_call(uint64_t connection, const std::string& url, const std::string& stream_id,
                          const std::string& call_type, std::string body) = 0;
   // Cancels everything and waits until no callback runs or will run. Never call it from a
