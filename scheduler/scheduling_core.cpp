@@ -453,7 +453,17 @@ void SchedulingCore::decline_rest() {
   } else if (reconciler_.ready_to_launch() || queue_.empty()) {
     refuse = options_.refuse_seconds_idle;
   }
-  for (const auto& agent : rest) mesos_.decline(agent.offer_ids, refuse);
+  // One DECLINE for many agents' offers (the call allows it): a call per agent made every
+  // allocation round with little work queued a storm of calls.
+  constexpr size_t kOffersPerDecline = 1000;
+  std::vector<std::string> ids;
+  for (const auto& agent : rest) {
+    ids.insert(ids.end(), agent.offer_ids.begin(), agent.offer_ids.end());
+    if (ids.size() < kOffersPerDecline) continue;
+    mesos_.decline(ids, refuse);
+    ids.clear();
+  }
+  if (!ids.empty()) mesos_.decline(ids, refuse);
 }
 
 void SchedulingCore::adjust_suppression(Clock::time_point now) {

@@ -62,6 +62,14 @@ TEST_F(SchedulingCoreTest, AcknowledgesOnlyCommittedUpdates) {
   EXPECT_EQ(core->counters().tasks_finished, 1u);
 }
 
+TEST_F(SchedulingCoreTest, UnusedOffersOfManyAgentsGoBackInOneDecline) {
+  promote({});
+  core->on_mesos(offers({offer("o1", "a1"), offer("o2", "a2"), offer("o3", "a3")}), now);
+  core->turn(now);
+  ASSERT_EQ(mesos.declines.size(), 1u);
+  EXPECT_EQ(mesos.declines[0].offer_ids, (std::vector<std::string>{"o1", "o2", "o3"}));
+}
+
 TEST_F(SchedulingCoreTest, PausedSchedulerDeclinesWithLongFilterAndSuppresses) {
   promote({1});
   db.settings_row.is_paused = true;
