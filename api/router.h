@@ -16,6 +16,9 @@ struct Route {
   std::string path;         // canonical form, e.g. "/v6/status/"
   bool reads_body = false;  // only these routes get the request body read (and size-checked)
   Handler handler;
+  // The handler waits on PostgreSQL: it runs on the server's worker threads, never on
+  // cpprestsdk's shared pool (see api/worker_threads.h).
+  bool uses_database = false;
 };
 
 // The method/path table of the API. Paths match exactly except for a trailing slash, which is

@@ -13,11 +13,13 @@ namespace scale::api {
 
 namespace {
 
+// Every one of these waits on PostgreSQL, so they all run on the worker threads.
 void add_jobs_and_nodes(Router& router, Context& ctx) {
   auto route = [&](const char* method, const char* path, bool reads_body,
                    Response (*handler)(Context&, const Request&)) {
     router.add(Route{method, path, reads_body,
-                     [&ctx, handler](const Request& request) { return handler(ctx, request); }});
+                     [&ctx, handler](const Request& request) { return handler(ctx, request); },
+                     /*uses_database=*/true});
   };
   route("POST", "/v6/jobs/", true, submit_job);
   route("GET", "/v6/jobs/", false, list_jobs);
@@ -31,23 +33,29 @@ void add_jobs_and_nodes(Router& router, Context& ctx) {
 
 Router make_routes(Context& ctx) {
   Router router;
+  // Answered from memory (the read cache, the leadership view): on cpprestsdk's pool.
   auto get = [&](const char* path, Handler handler) {
     router.add(Route{"GET", path, false, std::move(handler)});
   };
+  // Waits on PostgreSQL: on the worker threads.
+  auto get_db = [&](const char* path, Handler handler) {
+    router.add(Route{"GET", path, false, std::move(handler), /*uses_database=*/true});
+  };
   get("/v6/status/", [&ctx](const Request&) { return get_status(ctx); });
   get("/v6/scheduler/", [&ctx](const Request&) { return get_scheduler_settings(ctx); });
-  router.add(Route{"PATCH", "/v6/scheduler/", true, [&ctx](const Request& request) {
-                     return patch_scheduler_settings(ctx, request);
-                   }});
-  get("/v6/scheduler/queued-resources/",
-      [&ctx](const Request&) { return get_queued_resources(ctx); });
+  router.add(
+      Route{"PATCH", "/v6/scheduler/", true,
+            [&ctx](const Request& request) { return patch_scheduler_settings(ctx, request); },
+            /*uses_database=*/true});
+  get_db("/v6/scheduler/queued-resources/",
+         [&ctx](const Request&) { return get_queued_resources(ctx); });
   add_jobs_and_nodes(router, ctx);
   get("/v6/version/", [&ctx](const Request&) { return version_response(ctx.options.version); });
   get("/v6/leader/", [&ctx](const Request&) { return get_leader(ctx); });
   get("/leaderhealth", [&ctx](const Request&) { return get_leaderhealth(ctx); });
   get("/ping", [](const Request&) { return ping_response(); });
-  get("/healthz", [&ctx](const Request&) { return get_healthz(ctx); });
-  get("/metrics", [&ctx](const Request&) { return get_metrics(ctx); });
+  get_db("/healthz", [&ctx](const Request&) { return get_healthz(ctx); });
+  get_db("/metrics", [&ctx](const Request&) { return get_metrics(ctx); });
   return router;
 }
 

@@ -4,11 +4,14 @@
 
 #include <cpprest/http_listener.h>
 #include <glog/logging.h>
+#include <pplx/threadpool.h>
 
+#include <algorithm>
 #include <charconv>
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "api/bearer_auth.h"
 #include "api/context.h"
@@ -17,6 +20,7 @@
 #include "api/router.h"
 #include "api/routes.h"
 #include "api/tls_identity.h"
+#include "api/worker_threads.h"
 
 namespace scale::api {
 namespace {
@@ -64,11 +68,13 @@ struct Core {
   Core(ServerOptions options, db::Pool& pool, std::function<LocalView()> view)
       : context(std::move(options), pool, std::move(view)),
         router(make_routes(context)),
-        auth(context.options.api_token, context.options.api_token_reads) {}
+        auth(context.options.api_token, context.options.api_token_reads),
+        workers(context.options.database_threads) {}
   Context context;
   Router router;  // its handlers refer to `context`, so Core never moves
   const BearerAuth auth;
   InFlight in_flight;
+  WorkerThreads workers;  // runs the routes that use the database
 };
 
 using TokenPtr = std::shared_ptr<InFlight::Token>;
@@ -114,6 +120,27 @@ Response run_handler(const Route& route, const Request& request) {
   }
 }
 
+// Runs the route's handler and replies: in place when it answers from memory, on the worker
+// threads when it waits on PostgreSQL, so cpprestsdk's pool never blocks in libpq.
+void handle(std::shared_ptr<Core> core, http::http_request request, const Route& route, Request req,
+            TokenPtr token) {
+  if (!route.uses_database) return send(*core, request, run_handler(route, req), route.path);
+  const auto timeout = core->context.options.database_queue_timeout;
+  auto task = [core, request, &route, req = std::move(req), token = std::move(token),
+               timeout](std::chrono::steady_clock::duration waited) mutable {
+    // The database (or this replica) is too slow for the load: answer at once rather than let
+    // every later request wait behind this one too.
+    auto response = waited > timeout ? error_response(503, "database busy: request queued too long")
+                                     : run_handler(route, req);
+    send(*core, request, std::move(response), route.path);
+    token.reset();
+  };
+  // `request` is a shared handle: the task's copy leaves this one usable for the refusal.
+  if (!core->workers.post(std::move(task))) {
+    send(*core, request, error_response(503, "server is stopping"), route.path);
+  }
+}
+
 // The Content-Length the client declared, if any and parsable.
 std::optional<unsigned long long> declared_length(const http::http_request& request) {
   const auto& headers = request.headers();
@@ -152,7 +179,8 @@ void read_body_then_handle(std::shared_ptr<Core> core, http::http_request reques
           response = too_large(max_bytes);
         } else {
           req.body.assign(bytes.begin(), bytes.end());
-          response = run_handler(route, req);
+          return handle(std::move(core), std::move(request), route, std::move(req),
+                        std::move(token));
         }
       } catch (const std::exception& e) {
         // Typically the client closed before sending all it announced; e.what() is an errno text.
@@ -200,7 +228,7 @@ void dispatch(const std::shared_ptr<Core>& core, http::http_request request) {
       break;
   }
   const Route& route = *match.route;
-  if (!route.reads_body) return send(*core, request, run_handler(route, req), route.path);
+  if (!route.reads_body) return handle(core, std::move(request), route, std::move(req), token);
   // Refuse early what the client announces as too large; the actual size is checked too, since
   // chunked bodies announce nothing.
   const auto length = declared_length(request);
@@ -236,7 +264,24 @@ http::experimental::listener::http_listener_config listener_config(const ServerO
   return config;
 }
 
+// Sizes cpprestsdk's process-wide pool, which only works before its first use; a second server
+// in the process (tests) or an earlier cpprestsdk user keeps the pool it found.
+void size_http_pool(size_t threads) {
+  try {
+    crossplat::threadpool::initialize_with_threads(threads);
+    LOG(INFO) << "api: cpprestsdk thread pool of " << threads << " threads";
+  } catch (const std::exception& e) {
+    VLOG(1) << "api: cpprestsdk thread pool already sized: " << e.what();
+  }
+}
+
 }  // namespace
+
+size_t http_thread_count(size_t configured, unsigned hardware_threads) {
+  if (configured > 0) return configured;
+  // Two at least: one thread would serialise a TLS handshake or a slow client with everything.
+  return std::max<size_t>(2, hardware_threads);
+}
 
 struct Server::Impl {
   std::shared_ptr<Core> core;
@@ -259,7 +304,9 @@ void Server::start() {
   const auto uri = listen_uri(options);
   // Before anything starts, so unusable TLS files fail start() with nothing to undo.
   auto config = listener_config(options);
+  size_http_pool(http_thread_count(options.http_threads, std::thread::hardware_concurrency()));
   impl_->core->context.cache.start();
+  impl_->core->workers.start();
   try {
     auto listener = std::make_unique<http_listener>(uri, std::move(config));
     listener->support(
@@ -267,6 +314,7 @@ void Server::start() {
     listener->open().wait();
     impl_->listener = std::move(listener);
   } catch (const std::exception& e) {
+    impl_->core->workers.stop();
     impl_->core->context.cache.stop();
     throw std::runtime_error("api: cannot listen on " + uri + ": " + e.what());
   }
@@ -289,6 +337,7 @@ void Server::stop() {
   if (!impl_->core->in_flight.wait_idle(kDrainTimeout)) {
     LOG(ERROR) << "api: requests still running " << kDrainTimeout.count() << " s after stop";
   }
+  impl_->core->workers.stop();  // answers what is still queued, then joins
   impl_->core->context.cache.stop();
   LOG(INFO) << "api: stopped";
 }
