@@ -21,7 +21,7 @@ struct HttpTransportOptions {
   // ACKNOWLEDGE calls in flight at once (each on its own keep-alive connection). A master
   // answers a call only after its actor has handled it, so under load a round trip takes
   // milliseconds: the window, not the CPU, would cap the updates a small window lets through.
-  size_t ack_window = 64;
+  size_t ack_window = 256;
   // ACCEPT and DECLINE calls in flight at once.
   size_t offer_window = 16;
 };
