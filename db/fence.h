@@ -39,6 +39,11 @@ class Fence {
 
   static std::optional<LeaderRecord> current(Connection& conn);
 
+  // Readies a connection opened ahead of a promotion (a follower keeps one): reads the fence row
+  // and every table the promotion reads, so the server process has its catalog caches loaded and
+  // the promotion's first statements do not pay for that. Read-only; leaves no transaction open.
+  static void warm(Connection& conn);
+
  private:
   static bool raise(Connection& conn, const LeaderRecord& me, long long& previous);
 };

@@ -44,13 +44,15 @@ const char* to_string(LeaderOutcome outcome) {
 }
 
 Leader::Leader(const ReplicaOptions& options, cluster::ZkSession& zk, cluster::Term& term,
-               std::atomic<bool>& promoted, ReplicaMetrics* metrics)
+               std::atomic<bool>& promoted, ReplicaMetrics* metrics, Standby standby)
     : options_(options),
       zk_(zk),
       term_(term),
       promoted_(promoted),
       metrics_(metrics),
-      events_(std::make_shared<EventQueue<Event>>()) {
+      events_(std::make_shared<EventQueue<Event>>()),
+      conn_(std::move(standby.conn)) {
+  adopt_listener(standby);
   // The queue is shared so a callback firing after this Leader is gone pushes into a live queue.
   term_.on_end([events = events_](cluster::TermEndReason) { events->push(TermEnded{}); });
 }
@@ -97,6 +99,9 @@ void Leader::wait_for_retry(std::chrono::milliseconds delay) {
 bool Leader::promote(std::stop_token stop) {
   const auto start = Clock::now();
   const db::LeaderRecord me{term_.epoch(), options_.replica_id, options_.advertise_url, ""};
+  // A standby connection may have sat idle through a database restart: notice that without a
+  // round trip and connect afresh instead of failing the first attempt.
+  if (conn_ && !conn_->probe()) conn_.reset();
   auto delay = std::chrono::milliseconds(50);
   while (!stopping_ && !stop.stop_requested() && !term_.ended()) {
     if (term_.acting() && ensure_connection()) {
@@ -154,6 +159,9 @@ bool Leader::write_status() {
 
 LeaderOutcome Leader::run(std::stop_token stop) {
   const LeaderOutcome outcome = lead(stop);
+  // No Mesos call after the term's loop is over: the caller may resign before this Leader's
+  // slower teardown (threads to join) and a successor may subscribe at once.
+  if (mesos_) mesos_->stop();
   publish_counters();
   if (metrics_) {
     metrics_->set_leader(false, term_.epoch());
@@ -172,6 +180,9 @@ LeaderOutcome Leader::lead(std::stop_token stop) {
   std::stop_callback on_stop(stop, [events = events_] { events->push(Stop{}); });
   LOG(INFO) << "leader: term epoch " << term_.epoch() << " won, promoting";
   promoted_at_ = Clock::now();
+  // LISTEN connects on its own thread while the fence is raised: it only reads notifications, and
+  // the state load still waits until it is in place (listen_and_load).
+  if (!options_.mesos_master.empty()) start_listener();
   if (!promote(stop)) {
     if (stopping_ || stop.stop_requested()) return LeaderOutcome::Stopped;
     return term_.ended() ? LeaderOutcome::TermEnded : LeaderOutcome::PromotionRefused;

@@ -15,6 +15,7 @@
 #include "scheduler/notify_listener.h"
 #include "scheduler/replica_metrics.h"
 #include "scheduler/replica_options.h"
+#include "scheduler/replica_standby.h"
 #include "scheduler/scheduling_core.h"
 #include "scheduler/status_document.h"
 
@@ -35,10 +36,14 @@ const char* to_string(LeaderOutcome outcome);
 class Leader {
  public:
   // `metrics`, when given, hears of the term and its counters; it must outlive the Leader.
+  // `standby` holds what the follower opened before the term began (a warmed connection, a
+  // listener): the promotion uses them instead of connecting on the failover's critical path.
   Leader(const ReplicaOptions& options, cluster::ZkSession& zk, cluster::Term& term,
-         std::atomic<bool>& promoted, ReplicaMetrics* metrics = nullptr);
+         std::atomic<bool>& promoted, ReplicaMetrics* metrics = nullptr, Standby standby = {});
   ~Leader();
 
+  // Returns once the term's loop is over: nothing is written or sent to Mesos after that, so the
+  // caller may resign the term before destroying the Leader.
   LeaderOutcome run(std::stop_token stop);
 
  private:
@@ -60,6 +65,8 @@ class Leader {
   // Promotion steps after the fence; false when the term cannot go on (outcome_ says why).
   bool start_scheduling(std::stop_token stop);
   bool listen_and_load();
+  void start_listener();
+  void adopt_listener(Standby& standby);
   // Builds the term's core and loads it; returns the stored framework id. Throws db::Error.
   std::optional<std::string> load_term_state();
   void start_mesos(const std::optional<std::string>& framework_id);
@@ -96,6 +103,7 @@ class Leader {
   bool logged_ready_ = false;
   bool listener_synced_ = false;  // the listener's first resync comes before the load: skip it
   // Declared in teardown order's reverse: the core goes first, the Mesos client last but one.
+  std::shared_ptr<NotifyRelay> relay_;  // set when the listener came from the standby
   std::unique_ptr<NotifyListener> listener_;
   std::unique_ptr<mesos::MesosConnection> mesos_;
   std::unique_ptr<LeaderPersistence> persistence_;

@@ -43,15 +43,30 @@ bool Leader::start_scheduling(std::stop_token stop) {
   return false;
 }
 
+void Leader::start_listener() {
+  if (listener_) return;
+  listener_ = std::make_unique<NotifyListener>(
+      options_.db, leader_channels(),
+      [events = events_](db::Connection&, const db::Notification& n) {
+        events->push(DbWake{n.channel, n.payload});
+      });
+}
+
+void Leader::adopt_listener(Standby& standby) {
+  if (!standby.listener || !standby.relay) return;
+  // Attached before the load (listen_and_load): what the relay dropped until now is in the load.
+  relay_ = std::move(standby.relay);
+  relay_->attach([events = events_](const db::Notification& n) {
+    events->push(DbWake{n.channel, n.payload});
+  });
+  listener_ = std::move(standby.listener);
+  // Its first resync went to the follower; a later one (after a reconnect) must be acted on.
+  listener_synced_ = true;
+}
+
 bool Leader::listen_and_load() {
   const auto step = Clock::now();
-  if (!listener_) {
-    listener_ = std::make_unique<NotifyListener>(
-        options_.db, std::vector<std::string>{"scale_jobs", "scale_nodes", "scale_settings"},
-        [events = events_](db::Connection&, const db::Notification& n) {
-          events->push(DbWake{n.channel, n.payload});
-        });
-  }
+  start_listener();
   // LISTEN before the load: a job submitted meanwhile is in the load or announced after it.
   if (!listener_->wait_listening(kListenTimeout)) {
     LOG(WARNING) << "promotion: LISTEN not in place after " << ms_since(step) << " ms; retrying";

@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 
+#include "db/fence.h"
 #include "scheduler/leader.h"
 
 namespace scale::scheduler {
@@ -43,6 +44,28 @@ bool Replica::ensure_session(std::stop_token stop) {
   return false;
 }
 
+void Replica::prepare_standby() {
+  if (!standby_.listener && !options_.mesos_master.empty()) {
+    standby_.relay = std::make_shared<NotifyRelay>();
+    standby_.listener = std::make_unique<NotifyListener>(
+        options_.db, leader_channels(),
+        [relay = standby_.relay](db::Connection&, const db::Notification& n) {
+          relay->deliver(n);
+        });
+  }
+  if (standby_.conn && standby_.conn->probe()) return;
+  standby_.conn.reset();
+  try {
+    auto conn = std::make_unique<db::Connection>(options_.db);
+    db::Fence::warm(*conn);
+    standby_.conn = std::move(conn);
+    standby_warned_ = false;
+  } catch (const db::Error& e) {
+    if (!standby_warned_) LOG(WARNING) << "replica: no standby database connection: " << e.what();
+    standby_warned_ = true;
+  }
+}
+
 void Replica::lead(std::unique_ptr<cluster::Term> term, std::stop_token stop) {
   {
     std::lock_guard lock(term_mutex_);
@@ -50,8 +73,14 @@ void Replica::lead(std::unique_ptr<cluster::Term> term, std::stop_token stop) {
   }
   LeaderOutcome outcome;
   {
-    Leader leader(options_, *zk_, *term, promoted_, metrics_);
+    Leader leader(options_, *zk_, *term, promoted_, metrics_, std::move(standby_));
+    standby_ = {};
     outcome = leader.run(stop);
+    promoted_ = false;
+    // The term's loop is over (no write, no Mesos call from here on): deleting the node before
+    // the Leader's teardown (joining its listener and Mesos threads, up to ~100 ms) lets a
+    // follower take over in milliseconds.
+    term->resign();
   }
   {
     std::lock_guard lock(term_mutex_);
@@ -59,8 +88,6 @@ void Replica::lead(std::unique_ptr<cluster::Term> term, std::stop_token stop) {
   }
   LOG(INFO) << "leader: term epoch " << term->epoch() << " over (" << to_string(outcome) << ", "
             << cluster::to_string(term->end_reason()) << "); rejoining as follower";
-  // Deleting the node first lets a follower take over in milliseconds.
-  term->resign();
 }
 
 std::optional<std::string> Replica::fatal_error() const {
@@ -74,8 +101,10 @@ void Replica::run(std::stop_token stop) {
   while (!stop.stop_requested()) {
     std::unique_ptr<cluster::Term> term;
     try {
-      if (ensure_session(stop))
+      if (ensure_session(stop)) {
+        prepare_standby();
         term = cluster::wait_for_leader(*zk_, options_.election_path, me, stop);
+      }
     } catch (const cluster::ElectionAccessDenied& e) {
       LOG(ERROR) << e.what();
       std::lock_guard lock(term_mutex_);

@@ -10,6 +10,7 @@
 #include "cluster/election.h"
 #include "scheduler/replica_metrics.h"
 #include "scheduler/replica_options.h"
+#include "scheduler/replica_standby.h"
 
 namespace scale::scheduler {
 
@@ -34,10 +35,15 @@ class Replica {
  private:
   void lead(std::unique_ptr<cluster::Term> term, std::stop_token stop);
   bool ensure_session(std::stop_token stop);
+  // Opens what the next promotion starts with (kept while following): a warmed connection and,
+  // when scheduling, the leader's listener. Failing is not fatal: the Leader connects itself.
+  void prepare_standby();
 
   const ReplicaOptions& options_;
   ReplicaMetrics* metrics_;
   std::unique_ptr<cluster::ZkSession> zk_;
+  Standby standby_;  // candidate thread only
+  bool standby_warned_ = false;
   std::atomic<bool> promoted_{false};
   mutable std::mutex term_mutex_;
   cluster::Term* term_ = nullptr;           // the term being led, guarded by term_mutex_

@@ -46,6 +46,23 @@ TEST(Fence, NoLeaderBeforeTheFirstPromotion) {
   expect_fenced_out([&] { Fence::run(conn, 1, [](Connection&) {}); }, 1, 0);
 }
 
+// A follower warms its standby connection long before it leads: warming must change nothing and
+// leave the connection ready for the promotion (no transaction open, fence untouched).
+TEST(Fence, WarmIsReadOnlyAndLeavesTheConnectionReadyToPromote) {
+  const std::string database = migrated_database();
+  Connection conn(database);
+  ASSERT_TRUE(Fence::promote(conn, replica(3)));
+  Connection standby(database);
+  Fence::warm(standby);
+  EXPECT_FALSE(standby.in_transaction());
+  ASSERT_TRUE(Fence::current(standby));
+  EXPECT_EQ(Fence::current(standby)->epoch, 3);
+  Fence::warm(standby);  // again, as after a term this replica did not win
+  ASSERT_TRUE(Fence::promote(standby, replica(4)));
+  EXPECT_EQ(Fence::current(conn)->epoch, 4);
+  expect_fenced_out([&] { Fence::run(conn, 3, [](Connection&) {}); }, 3, 4);
+}
+
 TEST(Fence, PromoteRaisesTheEpochAndRecordsTheTerm) {
   Connection conn(migrated_database());
   ASSERT_TRUE(Fence::promote(conn, replica(5)));
