@@ -333,7 +333,7 @@ SchedulingCore::TurnOutcome SchedulingCore::turn(Clock::time_point now) {
       note_commit(Clock::now() - started, &e);
       LOG(WARNING) << "leader: turn commit failed: " << e.what();
       abandon_turn(writes);
-      decline_rest();
+      decline_rest(now);
       return TurnOutcome::Continue;
     }
   }
@@ -383,7 +383,7 @@ void SchedulingCore::act_on_commit(const TurnWrites& writes, const TurnResult& r
   if (!writes.agents.empty()) nodes_dirty_ = true;
   send_launches(writes, result);
   handle_outcomes(result);
-  decline_rest();
+  decline_rest(now);
   adjust_suppression(now);
   send_kills();
 }
@@ -444,8 +444,9 @@ void SchedulingCore::handle_outcomes(const TurnResult& result) {
   pending_statuses_.clear();
 }
 
-void SchedulingCore::decline_rest() {
-  const auto rest = offers_.take_all();
+void SchedulingCore::decline_rest(Clock::time_point now) {
+  const bool idle = !settings_.is_paused && reconciler_.ready_to_launch() && queue_.empty();
+  const auto rest = idle ? offers_.take_older_than(now - options_.offer_hold) : offers_.take_all();
   if (rest.empty()) return;
   double refuse = 1;  // waiting for reconciliation: ask again soon
   if (settings_.is_paused) {

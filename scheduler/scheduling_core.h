@@ -67,6 +67,10 @@ class SchedulingCore {
     std::chrono::milliseconds suppress_after{3000};
     // Offers held while queued work fits none of them for this long raise a status warning.
     std::chrono::milliseconds offers_unusable_after{15000};
+    // With nothing queued, unused offers are kept this long before they are declined, so jobs
+    // submitted meanwhile launch at the next turn instead of after a REVIVE and an allocation
+    // round (and a steady trickle of jobs does not make Mesos re-offer every agent each round).
+    std::chrono::milliseconds offer_hold{1000};
     Reconciler::Options reconciler;
   };
 
@@ -132,7 +136,7 @@ class SchedulingCore {
   void act_on_commit(const TurnWrites& writes, const TurnResult& result, Clock::time_point now);
   void send_launches(const TurnWrites& writes, const TurnResult& result);
   void handle_outcomes(const TurnResult& result);
-  void decline_rest();
+  void decline_rest(Clock::time_point now);
   void adjust_suppression(Clock::time_point now);
   void send_reconciliation(Clock::time_point now);
   void send_kills();

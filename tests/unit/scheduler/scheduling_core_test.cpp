@@ -66,8 +66,22 @@ TEST_F(SchedulingCoreTest, UnusedOffersOfManyAgentsGoBackInOneDecline) {
   promote({});
   core->on_mesos(offers({offer("o1", "a1"), offer("o2", "a2"), offer("o3", "a3")}), now);
   core->turn(now);
+  EXPECT_TRUE(mesos.declines.empty());  // nothing queued: held a moment for new jobs
+  core->turn(now + std::chrono::seconds(2));
   ASSERT_EQ(mesos.declines.size(), 1u);
   EXPECT_EQ(mesos.declines[0].offer_ids, (std::vector<std::string>{"o1", "o2", "o3"}));
+}
+
+TEST_F(SchedulingCoreTest, JobQueuedWhileAnOfferIsHeldLaunchesAtTheNextTurn) {
+  promote({});
+  core->on_mesos(offers({offer("o1", "a1")}), now);
+  core->turn(now);
+  EXPECT_TRUE(mesos.accepts.empty());
+  core->on_jobs_changed({5});
+  core->turn(now + std::chrono::milliseconds(200));
+  ASSERT_EQ(mesos.accepts.size(), 1u);
+  EXPECT_EQ(mesos.accepts[0].offer_ids, std::vector<std::string>{"o1"});
+  EXPECT_TRUE(mesos.declines.empty());
 }
 
 TEST_F(SchedulingCoreTest, PausedSchedulerDeclinesWithLongFilterAndSuppresses) {
@@ -122,6 +136,7 @@ TEST_F(SchedulingCoreTest, JobCanceledBeforeCommitIsNotLaunched) {
   core->turn(now);
   EXPECT_TRUE(mesos.accepts.empty());
   EXPECT_FALSE(core->queue().contains(7));
+  core->turn(now + std::chrono::seconds(2));  // the idle offer is declined after its hold
   EXPECT_EQ(mesos.declines.size(), 1u);
 }
 
