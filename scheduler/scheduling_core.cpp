@@ -65,7 +65,7 @@ void SchedulingCore::load(const db::LeaderState& state,
   framework_id_ = stored_framework_id.value_or("");
   for (const auto& execution : state.executions) {
     // Resources are not loaded with the execution; running totals start from new launches.
-    live_tasks_[execution.task_id] = {execution.job_id, execution.agent_id, {}};
+    live_tasks_[execution.task_id] = {execution.job_id, execution.agent_id, {}, {}};
   }
   for (const auto& agent : state.agents) agents_[agent.agent_id] = agent;
   totals_dirty_ = true;  // cluster_resources reflects this term's view from its first commit
@@ -114,6 +114,11 @@ void SchedulingCore::on_event(const mesos::Event& event, Clock::time_point now) 
       offers_.rescind(event.rescinded_offer_id);
       break;
     case mesos::EventType::Update:
+      if (redelivery_of_stored(event.status)) {
+        // Stored already (Mesos resends until acknowledged): acknowledge again, write nothing.
+        mesos_.acknowledge(event.status);
+        break;
+      }
       pending_updates_.push_back(to_update(event.status));
       pending_statuses_.push_back(event.status);
       break;
@@ -126,6 +131,12 @@ void SchedulingCore::on_event(const mesos::Event& event, Clock::time_point now) 
     default:
       break;
   }
+}
+
+bool SchedulingCore::redelivery_of_stored(const mesos::TaskStatus& status) const {
+  if (!status.uuid) return false;
+  const auto live = live_tasks_.find(status.task_id);
+  return live != live_tasks_.end() && live->second.stored_uuid == *status.uuid;
 }
 
 void SchedulingCore::note_agent(const mesos::Offer& offer) {
@@ -352,7 +363,7 @@ void SchedulingCore::reconcile_after_failed_commit(Clock::time_point now) {
   size_t found = 0;
   for (const auto& execution : active) {
     if (live_tasks_.count(execution.task_id)) continue;
-    live_tasks_[execution.task_id] = {execution.job_id, execution.agent_id, {}};
+    live_tasks_[execution.task_id] = {execution.job_id, execution.agent_id, {}, {}};
     queue_.remove(execution.job_id);
     ++found;
   }
@@ -405,7 +416,8 @@ void SchedulingCore::send_launches(const TurnWrites& writes, const TurnResult& r
     // The role is the offer's; filled in below once the agent's offers are taken.
     task.resources = launch_resources(to_queue(launch.resources), "");
     by_agent[launch.agent_id].push_back(std::move(task));
-    live_tasks_[launched.task_id] = {launched.job_id, launch.agent_id, to_queue(launch.resources)};
+    live_tasks_[launched.task_id] = {
+        launched.job_id, launch.agent_id, to_queue(launch.resources), {}};
   }
   // Placements left out by record_launches were canceled or launched meanwhile: drop them too.
   for (const auto& launch : writes.launches) queue_.remove(launch.job_id);
@@ -433,6 +445,9 @@ void SchedulingCore::handle_outcomes(const TurnResult& result) {
     if (mesos::is_terminal_task_state(status.state)) {
       ++counters_.tasks_finished;
       live_tasks_.erase(status.task_id);
+    } else if (auto live = live_tasks_.find(status.task_id);
+               status.uuid && live != live_tasks_.end()) {
+      live->second.stored_uuid = *status.uuid;
     }
     if (is_finished(outcome.transition)) ++counters_.jobs_finished;
     if (outcome.requeued && queue_.insert(to_queued(*outcome.requeued))) want_revive_ = true;

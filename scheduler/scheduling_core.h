@@ -120,9 +120,11 @@ class SchedulingCore {
     long long job_id = 0;
     std::string agent_id;
     queue::Resources resources;
+    std::string stored_uuid;  // of its last update committed (a redelivery of it is only acked)
   };
 
   void on_event(const mesos::Event& event, Clock::time_point now);
+  bool redelivery_of_stored(const mesos::TaskStatus& status) const;
   void note_agent(const mesos::Offer& offer);
   void on_failure(const mesos::FailureEvent& failure);
   db::Resources active_totals() const;

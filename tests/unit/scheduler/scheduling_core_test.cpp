@@ -84,6 +84,24 @@ TEST_F(SchedulingCoreTest, JobQueuedWhileAnOfferIsHeldLaunchesAtTheNextTurn) {
   EXPECT_TRUE(mesos.declines.empty());
 }
 
+TEST_F(SchedulingCoreTest, RedeliveredStoredUpdateIsAcknowledgedAgainWithoutAWrite) {
+  promote({1});
+  core->on_mesos(offers({offer("o1", "a1")}), now);
+  core->turn(now);
+  core->on_mesos(update("scale_job_1_1", "TASK_RUNNING", "uuid-1"), now);
+  core->turn(now);
+  const size_t commits = db.committed.size();
+  core->on_mesos(update("scale_job_1_1", "TASK_RUNNING", "uuid-1"), now);  // redelivered
+  core->turn(now);
+  EXPECT_EQ(db.committed.size(), commits);
+  EXPECT_EQ(std::count(log.begin(), log.end(), "ack scale_job_1_1"), 2);
+  // A new update of the task is stored as usual.
+  core->on_mesos(update("scale_job_1_1", "TASK_FINISHED", "uuid-2"), now);
+  core->turn(now);
+  ASSERT_EQ(db.committed.size(), commits + 1);
+  EXPECT_EQ(db.committed.back().updates.size(), 1u);
+}
+
 TEST_F(SchedulingCoreTest, PausedSchedulerDeclinesWithLongFilterAndSuppresses) {
   promote({1});
   db.settings_row.is_paused = true;
