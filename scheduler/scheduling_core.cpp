@@ -175,18 +175,6 @@ void SchedulingCore::on_failure(const mesos::FailureEvent& failure) {
   totals_dirty_ = true;
 }
 
-db::Resources SchedulingCore::active_totals() const {
-  db::Resources sum;
-  for (const auto& [agent_id, agent] : agents_) {
-    if (!agent.is_active) continue;
-    sum.cpus += agent.resources.cpus;
-    sum.mem += agent.resources.mem;
-    sum.disk += agent.resources.disk;
-    sum.gpus += agent.resources.gpus;
-  }
-  return sum;
-}
-
 void SchedulingCore::on_subscribed(const mesos::SubscribedEvent& subscribed,
                                    Clock::time_point now) {
   LOG(INFO) << "leader: subscribed as framework " << subscribed.framework_id << ", reconciling "
@@ -277,29 +265,6 @@ void SchedulingCore::plan_launches(TurnWrites& writes, Clock::time_point now) {
     unusable_since_.reset();
   } else if (!unusable_since_) {
     unusable_since_ = now;
-  }
-}
-
-std::optional<SchedulingCore::Clock::time_point> SchedulingCore::offers_unusable_since(
-    Clock::time_point now) const {
-  if (!unusable_since_ || now - *unusable_since_ < options_.offers_unusable_after)
-    return std::nullopt;
-  return unusable_since_;
-}
-
-DbHealth SchedulingCore::take_db_health() {
-  DbHealth health = std::move(db_health_);
-  db_health_ = {};
-  return health;
-}
-
-void SchedulingCore::note_commit(Clock::duration took, const db::Error* error) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took);
-  db_health_.slowest_commit = std::max(db_health_.slowest_commit, ms);
-  ++db_health_.commits;
-  if (error) {
-    ++db_health_.failed_commits;
-    db_health_.last_error = error->what();
   }
 }
 
@@ -521,23 +486,6 @@ void SchedulingCore::send_kills() {
   if (!subscribed_) return;
   for (const auto& [task_id, agent_id] : pending_kills_) mesos_.kill(task_id, agent_id);
   pending_kills_.clear();
-}
-
-std::vector<AgentView> SchedulingCore::agents() const {
-  std::map<std::string, AgentView> views;
-  for (const auto& [agent_id, record] : agents_) views[agent_id].record = record;
-  for (const auto& offer : offers_.available()) views[offer.agent_id].offered = offer.available;
-  for (const auto& [task_id, task] : live_tasks_) {
-    auto& view = views[task.agent_id];
-    view.running += task.resources;
-    ++view.running_tasks;
-  }
-  std::vector<AgentView> out;
-  for (auto& [agent_id, view] : views) {
-    view.record.agent_id = agent_id;
-    out.push_back(std::move(view));
-  }
-  return out;
 }
 
 }  // namespace scale::scheduler
