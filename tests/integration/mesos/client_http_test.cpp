@@ -64,6 +64,25 @@ bool wait_state(MesosConnection& client, ConnectionState state) {
   return false;
 }
 
+struct SubscribedClient {
+  std::unique_ptr<MesosConnection> client;
+  std::shared_ptr<testing::FakeStream> stream;
+};
+
+// Starts a client without a framework id and answers its SUBSCRIBE as framework F-1.
+::testing::AssertionResult subscribe_client(FakeMaster& master, NotificationLog& log,
+                                            SubscribedClient& out) {
+  out.client = make_client(master.base_url());
+  out.client->start(std::nullopt, log.callback());
+  out.stream = master.wait_stream(0, kWait);
+  if (!out.stream) return ::testing::AssertionFailure() << "no SUBSCRIBE reached the master";
+  if (!out.stream->send_chunk(subscribed("F-1")))
+    return ::testing::AssertionFailure() << "the client closed the stream";
+  if (!wait_state(*out.client, ConnectionState::Subscribed))
+    return ::testing::AssertionFailure() << "the client did not reach SUBSCRIBED";
+  return ::testing::AssertionSuccess();
+}
+
 size_t count_calls(const std::vector<HttpRequest>& requests, const std::string& type) {
   size_t n = 0;
   for (const auto& r : requests) n += r.body.find("\"type\":\"" + type + "\"") != std::string::npos;
@@ -107,12 +126,10 @@ TEST(MesosClientHttp, SubscribeStreamIsDecodedIncrementallyAcrossChunks) {
 TEST(MesosClientHttp, CallsCarryTheCurrentStreamIdOnTheirOwnConnection) {
   FakeMaster master(streaming_master());
   NotificationLog log;
-  auto client = make_client(master.base_url());
-  client->start(std::nullopt, log.callback());
-  auto stream = master.wait_stream(0, kWait);
-  ASSERT_TRUE(stream);
-  ASSERT_TRUE(stream->send_chunk(subscribed("F-1")));
-  ASSERT_TRUE(wait_state(*client, ConnectionState::Subscribed));
+  SubscribedClient subscription;
+  ASSERT_TRUE(subscribe_client(master, log, subscription));
+  auto& client = subscription.client;
+  auto& stream = subscription.stream;
 
   ASSERT_TRUE(client->decline({"O-1"}, 60.0));
   ASSERT_TRUE(client->reconcile({}));
@@ -180,12 +197,9 @@ TEST(MesosClientHttp, AcknowledgementsGoInParallelAndPendingDuplicatesAreDropped
     ~OpenOnExit() { now(); }
   } release{gate};
   NotificationLog log;
-  auto client = make_client(master.base_url());
-  client->start(std::nullopt, log.callback());
-  auto stream = master.wait_stream(0, kWait);
-  ASSERT_TRUE(stream);
-  ASSERT_TRUE(stream->send_chunk(subscribed("F-1")));
-  ASSERT_TRUE(wait_state(*client, ConnectionState::Subscribed));
+  SubscribedClient subscription;
+  ASSERT_TRUE(subscribe_client(master, log, subscription));
+  auto& client = subscription.client;
 
   for (int task = 1; task <= 12; ++task) ASSERT_TRUE(client->acknowledge(reliable_update(task)));
   ASSERT_TRUE(client->acknowledge(reliable_update(1)));  // redelivered while the first is pending
@@ -276,12 +290,10 @@ TEST(MesosClientHttp, FrameworkFailedOverStopsTheClientForGood) {
 TEST(MesosClientHttp, StopClosesTheStreamAndJoins) {
   FakeMaster master(streaming_master());
   NotificationLog log;
-  auto client = make_client(master.base_url());
-  client->start(std::nullopt, log.callback());
-  auto stream = master.wait_stream(0, kWait);
-  ASSERT_TRUE(stream);
-  ASSERT_TRUE(stream->send_chunk(subscribed("F-1")));
-  ASSERT_TRUE(wait_state(*client, ConnectionState::Subscribed));
+  SubscribedClient subscription;
+  ASSERT_TRUE(subscribe_client(master, log, subscription));
+  auto& client = subscription.client;
+  auto& stream = subscription.stream;
   auto started = std::chrono::steady_clock::now();
   client.reset();  // destructor = stop()
   EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
