@@ -45,10 +45,11 @@ long unfinished(db::Connection& conn, const std::string& ids) {
 
 }  // namespace
 
-AuditResult audit(const Cluster& cluster, const std::vector<long long>& job_ids, SimWatch& sim,
+AuditResult audit(const Cluster& cluster, const std::vector<long long>& job_ids, MesosWatch& mesos,
                   Violations& violations, int drain_s, const std::atomic<bool>& interrupted) {
   AuditResult r;
   r.submitted = static_cast<long>(job_ids.size());
+  r.launch_source = mesos.name();
   try {
     db::Connection conn(cluster.pg_conninfo());
     const std::string ids = int_array(job_ids);
@@ -84,8 +85,8 @@ AuditResult audit(const Cluster& cluster, const std::vector<long long>& job_ids,
     }
 
     // No execution launched twice, and every launch was written ahead (its job_exe row exists).
-    sim.catch_up();
-    const auto launches = sim.launches();
+    mesos.catch_up();
+    const auto launches = mesos.launches();
     r.launches = static_cast<long>(launches.size());
     std::unordered_map<std::string, int> times;
     for (const auto& l : launches) ++times[l.task_id];
@@ -98,12 +99,12 @@ AuditResult audit(const Cluster& cluster, const std::vector<long long>& job_ids,
           twice += (twice.empty() ? "" : ", ") + task + " x" + std::to_string(n);
       }
     }
-    r.sim_duplicates = sim.duplicate_launches();
-    if (r.duplicate_task_ids > 0 || r.sim_duplicates > 0) {
+    r.mesos_duplicates = mesos.duplicate_launches();
+    if (r.duplicate_task_ids > 0 || r.mesos_duplicates > 0) {
       violations.add("no_double_launch", std::to_string(r.duplicate_task_ids) +
                                              " task id(s) launched more than once (" + twice +
-                                             "); emulator's duplicate_launches " +
-                                             std::to_string(r.sim_duplicates));
+                                             "); " + r.launch_source + "'s own count " +
+                                             std::to_string(r.mesos_duplicates));
     }
     if (!task_ids.empty()) {
       const auto orphans = conn.exec(
@@ -135,7 +136,14 @@ AuditResult audit(const Cluster& cluster, const std::vector<long long>& job_ids,
     r.db_error = e.what();
     violations.add("audit", std::string("could not audit the database: ") + e.what());
   }
-  r.max_live_streams = sim.max_live_streams();
+  r.max_live_streams = mesos.max_live_streams();
+  r.framework = mesos.framework();
+  // After the drain exactly one framework of the replicas' name is left subscribed.
+  if (r.framework.known && r.framework.active_at_end != 1 && !interrupted) {
+    violations.add("one_framework", std::to_string(r.framework.active_at_end) + " frameworks named " +
+                                        cluster.framework_name() +
+                                        " active and connected at the master after the drain");
+  }
   return r;
 }
 

@@ -59,6 +59,43 @@ std::string last_line(const std::string& text) {
                      end + 1 - (start == std::string::npos ? 0 : start + 1));
 }
 
+// "21051,21052" -> master-1 on 21051, master-2 on 21052.
+std::vector<MesosNode> nodes(const std::map<std::string, std::string>& env, const std::string& key,
+                             const std::string& prefix) {
+  std::vector<MesosNode> out;
+  auto it = env.find(key);
+  if (it == env.end() || it->second.empty()) {
+    throw std::runtime_error("cluster.env: SCALE_MESOS=real without " + key);
+  }
+  std::stringstream list(it->second);
+  for (std::string port; std::getline(list, port, ',');) {
+    MesosNode node;
+    node.index = static_cast<int>(out.size()) + 1;
+    node.name = prefix + std::to_string(node.index);
+    try {
+      node.port = std::stoi(port);
+    } catch (...) {
+      throw std::runtime_error("cluster.env: " + key + " is not a list of ports: " + it->second);
+    }
+    out.push_back(node);
+  }
+  return out;
+}
+
+// --framework_name=NAME among the replicas' extra flags, else the replicas' default.
+std::string framework_name_in(const std::map<std::string, std::string>& env) {
+  auto it = env.find("SCALE_REPLICA_FLAGS");
+  std::string name = "Scale";
+  if (it == env.end()) return name;
+  std::stringstream flags(it->second);
+  for (std::string flag; flags >> flag;) {
+    for (const char* prefix : {"--framework_name=", "-framework_name="}) {
+      if (flag.rfind(prefix, 0) == 0) name = flag.substr(std::strlen(prefix));
+    }
+  }
+  return name;
+}
+
 }  // namespace
 
 Cluster Cluster::load(const std::string& root, const std::string& run_dir) {
@@ -81,6 +118,15 @@ Cluster Cluster::load(const std::string& root, const std::string& run_dir) {
   c.session_timeout_ms_ = to_int(env, "SCALE_SESSION_TIMEOUT_MS", 4000);
   c.status_interval_ms_ = to_int(env, "SCALE_STATUS_INTERVAL_MS", 1000);
   c.netns_ = to_int(env, "SCALE_NETNS", 0) == 1;
+  c.framework_name_ = framework_name_in(env);
+  const std::string mesos = env.count("SCALE_MESOS") ? env.at("SCALE_MESOS") : "sim";
+  if (mesos == "real") {
+    c.mesos_ = MesosKind::Real;
+    c.masters_ = nodes(env, "SCALE_MESOS_MASTER_PORTS", "master-");
+    c.agents_ = nodes(env, "SCALE_MESOS_AGENT_PORTS", "agent-");
+  } else if (mesos != "sim") {
+    throw std::runtime_error("cluster.env: SCALE_MESOS is neither sim nor real: " + mesos);
+  }
   int n = 0;
   try {
     n = std::stoi(*replicas);

@@ -8,9 +8,20 @@
 #include <vector>
 
 // What the drill knows of a cluster started by tools/cluster: read from its run directory
-// (cluster.env, replicas, <name>.pid, replica-N.url, replica-N.link), so the addressing scheme
-// (ports, network namespaces) lives in tools/cluster only.
+// (cluster.env, replicas, <name>.pid, replica-N.url, replica-N.link; SCALE_MESOS and the real
+// masters' and agents' ports), so the addressing scheme (ports, network namespaces) lives in
+// tools/cluster only.
 namespace scale::drill {
+
+// How the cluster runs Mesos: the emulator (tools/mesos-sim) or a real Apache Mesos
+// (`tools/cluster up --mesos real`), whose masters and agents are named here.
+enum class MesosKind { Sim, Real };
+
+struct MesosNode {
+  int index = 0;     // 1..N
+  std::string name;  // master-N, agent-N
+  int port = 0;      // on 127.0.0.1
+};
 
 struct ReplicaInfo {
   int index = 0;     // 1..N
@@ -33,6 +44,11 @@ class Cluster {
   int session_timeout_ms() const { return session_timeout_ms_; }
   int status_interval_ms() const { return status_interval_ms_; }
   bool netns() const { return netns_; }
+  MesosKind mesos() const { return mesos_; }
+  const std::vector<MesosNode>& masters() const { return masters_; }  // real Mesos only
+  const std::vector<MesosNode>& agents() const { return agents_; }    // real Mesos only
+  // The replicas' --framework_name (SCALE_REPLICA_FLAGS), as the master lists it.
+  const std::string& framework_name() const { return framework_name_; }
   const std::string& run_dir() const { return run_dir_; }
 
   // The pid in <run>/<name>.pid (replica-N, zk-N, postgres), if the file holds one.
@@ -46,6 +62,9 @@ class Cluster {
   std::string root_, run_dir_;
   int base_ = 21000, session_timeout_ms_ = 4000, status_interval_ms_ = 1000;
   bool netns_ = false;
+  MesosKind mesos_ = MesosKind::Sim;
+  std::vector<MesosNode> masters_, agents_;
+  std::string framework_name_ = "Scale";
   std::vector<ReplicaInfo> replicas_;
 };
 

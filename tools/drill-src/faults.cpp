@@ -4,59 +4,28 @@
 #include <signal.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <fstream>
-#include <functional>
-#include <thread>
+
+#include "fault_support.h"
 
 namespace scale::drill {
 namespace {
 
 using namespace std::chrono_literals;
 
-// Undoes a fault when the scope ends, also on an early return or an interrupted drill, so the
-// cluster is never left with a frozen replica, a cut link or a stopped ZooKeeper server.
-class Restore {
- public:
-  explicit Restore(std::function<void()> fn) : fn_(std::move(fn)) {}
-  ~Restore() { now(); }
-  Restore(const Restore&) = delete;
-  Restore& operator=(const Restore&) = delete;
-  void now() {
-    if (fn_) std::exchange(fn_, nullptr)();
-  }
-
- private:
-  std::function<void()> fn_;
-};
-
-// The process behind a pid file is the one tools/cluster started only if its command line says
-// so: a stale pid file must never make the drill signal an unrelated process.
-bool command_line_has(pid_t pid, const std::string& needle) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-  std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
-  return cmdline.find(needle) != std::string::npos;
-}
-
-double ms_between(double from, double to) {
-  return (to - from) * 1000.0;
-}
-
 }  // namespace
 
 FaultRunner::FaultRunner(const Cluster& cluster, const Options& options, Violations& violations,
-                         const std::vector<std::unique_ptr<ReplicaWatch>>& replicas, SimWatch& sim,
+                         const std::vector<std::unique_ptr<ReplicaWatch>>& replicas,
+                         MesosWatch& mesos, MesosFaults& mesos_faults,
                          const std::atomic<bool>& interrupted)
     : cluster_(cluster),
       options_(options),
       violations_(violations),
       replicas_(replicas),
-      sim_(sim),
-      interrupted_(interrupted),
-      sim_api_(cluster.sim_url(), 5000ms) {
+      mesos_(mesos),
+      mesos_faults_(mesos_faults),
+      interrupted_(interrupted) {
   for (const auto& r : cluster.replicas()) {
     api_.push_back(std::make_unique<HttpClient>(r.url, 1000ms));
   }
@@ -64,11 +33,7 @@ FaultRunner::FaultRunner(const Cluster& cluster, const Options& options, Violati
 
 template <typename Pred>
 bool FaultRunner::wait_until(double deadline, Pred pred) {
-  for (;;) {
-    if (pred()) return true;
-    if (interrupted_ || wall_now() >= deadline) return false;
-    std::this_thread::sleep_for(50ms);
-  }
+  return poll_until(deadline, interrupted_, pred);
 }
 
 std::optional<FaultRunner::Leader> FaultRunner::confirm_leader(int index) {
@@ -123,24 +88,7 @@ std::optional<int> FaultRunner::zk_leader() {
 
 std::string FaultRunner::signal_replica(int index, int sig) {
   const std::string& name = cluster_.replica(index).name;
-  auto pid = cluster_.pid_of(name);
-  if (!pid) return "no pid file for " + name;
-  if (!command_line_has(*pid, "--replica_id=" + name)) {
-    return "pid " + std::to_string(*pid) + " of " + name + " is not that replica";
-  }
-  if (::kill(*pid, sig) != 0) return "kill " + name + ": " + std::strerror(errno);
-  return "";
-}
-
-std::string FaultRunner::signal_zk(int server, int sig) {
-  const std::string name = "zk-" + std::to_string(server);
-  auto pid = cluster_.pid_of(name);
-  if (!pid) return "no pid file for " + name;
-  if (!command_line_has(*pid, "/" + name + "/zoo.cfg")) {
-    return "pid " + std::to_string(*pid) + " of " + name + " is not that server";
-  }
-  if (::kill(*pid, sig) != 0) return "kill " + name + ": " + std::strerror(errno);
-  return "";
+  return signal_named(cluster_, name, "--replica_id=" + name, sig);
 }
 
 bool FaultRunner::new_leader_seen(int excluded, double since) const {
@@ -268,7 +216,7 @@ void FaultRunner::zk_leader_fault(FaultRecord& rec) {
   const std::string name = "zk-" + std::to_string(*z);
   rec.target = name;
   rec.injected_at = rec.measured_from = wall_now();
-  if (auto err = signal_zk(*z, SIGKILL); !err.empty()) {
+  if (auto err = signal_named(cluster_, name, "/" + name + "/zoo.cfg", SIGKILL); !err.empty()) {
     rec.note += err + "; ";
     return;
   }
@@ -312,8 +260,8 @@ void FaultRunner::zk_quorum(FaultRecord& rec) {
   // Without a quorum the leader is suspended at once and resigns within the session timeout:
   // nothing may be launched after that until the quorum is back.
   const double quiet_to = wall_now();
-  sim_.catch_up();
-  if (const size_t n = sim_.launches_between(quiet_from, quiet_to); n > 0 && !interrupted_) {
+  mesos_.catch_up();
+  if (const size_t n = mesos_.launches_between(quiet_from, quiet_to); n > 0 && !interrupted_) {
     violations_.add("quorum_fence",
                     std::to_string(n) + " launch(es) more than the session timeout after " +
                         "ZooKeeper lost its quorum (fault #" + std::to_string(rec.number) + ")");
@@ -335,45 +283,12 @@ void FaultRunner::pg_restart(FaultRecord& rec) {
   rec.measured_from = wall_now();
 }
 
-void FaultRunner::mesos_failover(FaultRecord& rec) {
-  rec.target = "mesos-sim";
-  rec.injected_at = rec.measured_from = wall_now();
-  const HttpAnswer a = sim_api_.post("/sim/failover", R"({"window_ms":2000,"min_ms":200})");
-  if (a.status != 200) {
-    rec.note += "POST /sim/failover answered " + std::to_string(a.status) + " " + a.error + "; ";
-  }
-}
-
-void FaultRunner::agent_loss(FaultRecord& rec) {
-  sim_.catch_up();
-  std::vector<AgentView> registered;
-  for (const auto& a : sim_.agents()) {
-    if (a.state == "REGISTERED") registered.push_back(a);
-  }
-  rec.injected_at = rec.measured_from = wall_now();
-  // Two agents always stay, so the leader can keep launching.
-  if (registered.size() < 3) {
-    rec.note += "only " + std::to_string(registered.size()) + " agents left: none removed; ";
-    return;
-  }
-  // The busiest agent: its running tasks must come back as lost and be retried, not vanish.
-  const auto victim =
-      *std::max_element(registered.begin(), registered.end(),
-                        [](const AgentView& x, const AgentView& y) { return x.tasks < y.tasks; });
-  rec.target = victim.id + " (" + std::to_string(victim.tasks) + " tasks)";
-  rec.injected_at = rec.measured_from = wall_now();
-  const HttpAnswer a = sim_api_.post("/sim/remove_agent", R"({"agent_id":")" + victim.id + R"("})");
-  if (a.status != 200) {
-    rec.note +=
-        "POST /sim/remove_agent answered " + std::to_string(a.status) + " " + a.error + "; ";
-  }
-}
-
 void FaultRunner::settle(FaultRecord& rec, int excluded) {
   const double t = rec.measured_from;
   // The fault was undone just now (or never needed undoing): --recover_s from here.
   const double deadline = wall_now() + options_.recover_s;
-  bool replicas_ok = false, zk_ok = false;
+  bool replicas_ok = false, zk_ok = false, zk_checked = false;
+  std::string mesos_missing;
   const bool ok = wait_until(deadline, [&] {
     if (!rec.leader_ms) {
       // The earliest replica seen leading since t that its own /v6/leader/ confirms.
@@ -407,7 +322,7 @@ void FaultRunner::settle(FaultRecord& rec, int excluded) {
     }
     if (!rec.launch_ms && options_.rate > 0) {
       // After a leader change, a launch the old leader sent just before the fault does not count.
-      if (auto at = sim_.first_launch_at_or_after(t, excluded != 0)) {
+      if (auto at = mesos_.first_launch_at_or_after(t, excluded != 0)) {
         rec.launch_ms = ms_between(t, *at);
       }
     }
@@ -423,8 +338,10 @@ void FaultRunner::settle(FaultRecord& rec, int excluded) {
     const bool done =
         rec.leader_ms && rec.status_ms && (rec.launch_ms || options_.rate <= 0) && replicas_ok;
     // The ensemble is checked last: three TCP round trips.
+    zk_checked = done;
     zk_ok = done && zk_serving_all();
-    return done && zk_ok;
+    mesos_missing = zk_ok ? mesos_.unsettled() : "";
+    return done && zk_ok && mesos_missing.empty();
   });
   rec.settled = ok;
   if (ok) return;
@@ -433,7 +350,8 @@ void FaultRunner::settle(FaultRecord& rec, int excluded) {
   if (!rec.status_ms) missing += " a status document written after the fault,";
   if (!rec.launch_ms && options_.rate > 0) missing += " a launch after the fault,";
   if (!replicas_ok) missing += " every replica answering with exactly one leader,";
-  if (replicas_ok && !zk_ok) missing += " all three ZooKeeper servers serving,";
+  if (zk_checked && !zk_ok) missing += " all three ZooKeeper servers serving,";
+  missing += mesos_missing;
   if (!missing.empty()) missing.pop_back();
   rec.note += interrupted_ ? std::string("interrupted; ")
                            : "did not settle within " + std::to_string(options_.recover_s) +
@@ -482,10 +400,10 @@ FaultRecord FaultRunner::run(int number, FaultKind kind) {
       pg_restart(rec);
       break;
     case FaultKind::MesosFailover:
-      mesos_failover(rec);
+      mesos_faults_.master_failover(rec);
       break;
     case FaultKind::AgentLoss:
-      agent_loss(rec);
+      mesos_faults_.agent_loss(rec);
       break;
   }
   settle(rec, excluded);

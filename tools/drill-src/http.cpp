@@ -12,6 +12,8 @@ struct HttpClient::Impl {
   static web::http::client::http_client_config config(std::chrono::milliseconds timeout) {
     web::http::client::http_client_config c;
     c.set_timeout(timeout);
+    // A redirect is an answer the caller judges (a standby Mesos master's 307 names the leader).
+    c.set_max_redirects(0);
     return c;
   }
   std::string base;
@@ -51,6 +53,9 @@ HttpAnswer HttpClient::request(const std::string& method, const std::string& pat
     const auto bytes = response.extract_vector().get();
     answer.status = response.status_code();
     answer.body.assign(bytes.begin(), bytes.end());
+    if (auto it = response.headers().find("Location"); it != response.headers().end()) {
+      answer.location = it->second;
+    }
   } catch (const std::exception& e) {
     answer.status = 0;
     answer.error = e.what();

@@ -10,6 +10,7 @@ namespace scale::drill {
 struct HttpAnswer {
   int status = 0;  // 0: no HTTP answer (refused, timed out, reset); see error
   std::string body;
+  std::string location;  // the Location header (redirects are not followed)
   std::string error;
 };
 

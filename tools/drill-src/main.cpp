@@ -16,6 +16,8 @@
 #include "cluster.h"
 #include "faults.h"
 #include "load.h"
+#include "mesos_faults.h"
+#include "mesos_watch.h"
 #include "options.h"
 #include "report.h"
 #include "watch.h"
@@ -64,8 +66,8 @@ int main(int argc, char** argv) {
     std::cerr << "drill: " << e.what() << "\n";
     return kExitCannotRun;
   }
-  int agent_losses = 0;
   bool needs_root = false;
+  std::vector<FaultKind> planned;
   for (int i = 0; i < options.faults; ++i) {
     const FaultKind kind = options.kinds[i % options.kinds.size()];
     if (kind == FaultKind::Partition && !cluster->netns()) {
@@ -73,8 +75,8 @@ int main(int argc, char** argv) {
           "partition needs replicas in network namespaces: start the cluster with "
           "tools/cluster up --netns");
     }
-    if (kind == FaultKind::AgentLoss) ++agent_losses;
     needs_root |= kind == FaultKind::Partition || kind == FaultKind::PgRestart;
+    planned.push_back(kind);
   }
   if (needs_root && geteuid() != 0) {
     return usage_error("partition and pg-restart need root (ip link, runuser -u postgres)");
@@ -103,34 +105,30 @@ int main(int argc, char** argv) {
   for (const auto& r : cluster->replicas()) {
     watches.push_back(std::make_unique<ReplicaWatch>(r, options.fresh_s, violations));
   }
-  SimWatch sim(cluster->sim_url(), violations);
-  FaultRunner runner(*cluster, options, violations, watches, sim, interrupted);
+  auto mesos = make_mesos_watch(*cluster, violations);
+  auto mesos_faults = make_mesos_faults(*cluster, options, *mesos, interrupted);
+  FaultRunner runner(*cluster, options, violations, watches, *mesos, *mesos_faults, interrupted);
 
-  sim.catch_up();
-  if (agent_losses > 0) {
-    size_t registered = 0;
-    for (const auto& a : sim.agents()) registered += a.state == "REGISTERED";
-    if (registered < static_cast<size_t>(agent_losses) + 2) {
-      return usage_error(std::to_string(agent_losses) + " agent-loss fault(s) need at least " +
-                         std::to_string(agent_losses + 2) + " registered agents (removed agents " +
-                         "never come back), the emulator has " + std::to_string(registered) +
-                         ": start the cluster with tools/cluster up --agents " +
-                         std::to_string(agent_losses + 2) + " or more");
-    }
-  }
+  if (auto why = mesos_faults->refuse(planned); !why.empty()) return usage_error(why);
   if (auto err = runner.wait_for_leader(); !err.empty()) {
     std::cerr << "drill: the cluster is not ready: " << err << "\n";
     return kExitCannotRun;
   }
 
   std::cerr << "drill: " << options.faults << " faults on " << cluster->replicas().size()
-            << " replicas in " << cluster->run_dir() << ", load " << options.rate
+            << " replicas in " << cluster->run_dir() << " ("
+            << (cluster->mesos() == MesosKind::Real
+                    ? "real Mesos, " + std::to_string(cluster->masters().size()) + " master(s), " +
+                          std::to_string(cluster->agents().size()) + " agent(s)"
+                    : std::string("mesos-sim"))
+            << "), load " << options.rate
             << " jobs/s, session timeout " << cluster->session_timeout_ms() << " ms\n";
   auto load = std::make_unique<LoadGenerator>(cluster->read_url(), options.rate);
   Report report;
   report.options = options;
   report.session_timeout_ms = cluster->session_timeout_ms();
   report.netns = cluster->netns();
+  report.real_mesos = cluster->mesos() == MesosKind::Real;
   // The first fault lands on a cluster that is already launching.
   sleep_interruptible(options.gap_ms, interrupted);
   for (int i = 0; i < options.faults && !interrupted; ++i) {
@@ -145,7 +143,8 @@ int main(int argc, char** argv) {
   report.load = load->stats();
   std::cerr << "drill: load stopped after " << report.load.accepted
             << " accepted jobs; draining and auditing\n";
-  report.audit = audit(*cluster, load->job_ids(), sim, violations, options.drain_s, interrupted);
+  report.audit =
+      audit(*cluster, load->job_ids(), *mesos, violations, options.drain_s, interrupted);
   for (const auto& w : watches) report.status.emplace_back(w->replica().name, w->status_counts());
   report.violations = violations.all();
   report.interrupted = interrupted;
@@ -161,6 +160,7 @@ int main(int argc, char** argv) {
   std::cout.flush();
   // Watch threads finish their current request (at most ~1 s) on the way out.
   watches.clear();
+  mesos.reset();
   if (!report.violations.empty()) return kExitViolations;
   return report.interrupted ? kExitCannotRun : 0;
 }

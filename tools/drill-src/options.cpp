@@ -96,9 +96,17 @@ kinds: kill            leader SIGKILL, then `tools/cluster restart` it
        zk-leader       kill the ZooKeeper ensemble's leader, restart it once the rest serve
        zk-quorum       stop 2 of the 3 ZooKeeper servers past the session timeout, restart them
        pg-restart      pg_ctl restart -m fast
-       mesos-failover  the emulator's master failover (POST /sim/failover)
-       agent-loss      remove an agent (POST /sim/remove_agent); agents do not come back
+       mesos-failover  the emulator's master failover (POST /sim/failover); real Mesos: SIGKILL
+                       of the leading master, restarted once another leads (needs
+                       `tools/cluster up --mesos real --masters 2` or more)
+       agent-loss      remove an agent (POST /sim/remove_agent); agents do not come back.
+                       Real Mesos: kill the busiest agent and its executors, restart it on
+                       the same work dir once the master marked it unreachable
        all             every kind above
+
+On a real Mesos (`tools/cluster up --mesos real`) the audit reads the leading master's
+/master/frameworks and /master/slaves instead of the emulator's journal; zk-quorum is refused
+with several masters (a Mesos master exits when its ZooKeeper session expires).
 
 options:
   --rate JOBS_PER_S   load: jobs submitted per second through HAProxy (default 5; 0 = none)

@@ -108,7 +108,8 @@ std::string checks_text(const Report& r) {
        std::to_string(r.audit.submitted) + " submitted (" + statuses + "), " +
            std::to_string(r.audit.lost) + " lost");
   line("no double launch", "no_double_launch",
-       std::to_string(r.audit.launches) + " launches journaled, " +
+       std::to_string(r.audit.launches) + " launches " +
+           (r.real_mesos ? "the master listed" : "journaled") + ", " +
            std::to_string(r.audit.duplicate_task_ids) + " task ids twice");
   line("launch written ahead", "write_ahead",
        std::to_string(r.audit.launches_without_row) + " launches without a job_exe row");
@@ -116,6 +117,13 @@ std::string checks_text(const Report& r) {
        std::to_string(r.audit.stale_writes) + " rows (db::EpochAudit)");
   line("one Mesos subscription", "one_subscription",
        "at most " + std::to_string(r.audit.max_live_streams) + " live at once");
+  if (r.audit.framework.known) {
+    std::string ids;
+    for (const auto& id : r.audit.framework.ids) ids += (ids.empty() ? "" : ", ") + id;
+    line("one framework id", "one_framework",
+         (ids.empty() ? std::string("none seen") : ids) + "; " +
+             std::to_string(r.audit.framework.subscriptions) + " (re)subscriptions seen");
+  }
   line("fresh /v6/status/", "status_fresh",
        std::to_string(polls) + " polls, " + std::to_string(ok) + " x 200, oldest 200 " + age +
            " s, " + std::to_string(stale) + " over the limit");
@@ -149,15 +157,16 @@ std::string fault_line(const FaultRecord& rec, int total) {
 
 std::string text_report(const Report& r) {
   std::string t;
-  char head[256];
+  char head[512];
   std::snprintf(
       head, sizeof head,
-      "Failover drill: %zu faults in %.0f s, load %.1f jobs/s, session timeout %d ms%s%s\n"
+      "Failover drill: %zu faults in %.0f s, load %.1f jobs/s, session timeout %d ms%s%s%s\n"
       "Times in ms from the fault (zk-quorum: from the first ZooKeeper server back, pg-restart: "
       "from PostgreSQL back), median / "
       "worst.\n\n",
       r.faults.size(), r.duration_s, r.options.rate, r.session_timeout_ms,
-      r.netns ? ", replicas in network namespaces" : "", r.interrupted ? " (INTERRUPTED)" : "");
+      r.real_mesos ? ", real Mesos" : "", r.netns ? ", replicas in network namespaces" : "",
+      r.interrupted ? " (INTERRUPTED)" : "");
   t += head;
   t += pad("kind", 16) + pad("n", 4) + pad("settled", 9) + pad("new term", 10) +
        pad("new leader", 15) + pad("status write", 15) + pad("first launch", 15) + "victim back\n";
@@ -226,6 +235,8 @@ std::string json_report(const Report& r) {
   w.Int(r.session_timeout_ms);
   w.Key("netns");
   w.Bool(r.netns);
+  w.Key("mesos");
+  w.String(r.real_mesos ? "real" : "sim");
   w.Key("summary");
   w.StartObject();
   for (const auto& k : summarize(r)) {
@@ -312,14 +323,22 @@ std::string json_report(const Report& r) {
   w.Int64(r.audit.launches);
   w.Key("duplicate_task_ids");
   w.Int64(r.audit.duplicate_task_ids);
-  w.Key("emulator_duplicate_launches");
-  w.Int64(r.audit.sim_duplicates);
+  w.Key(r.real_mesos ? "master_listed_twice" : "emulator_duplicate_launches");
+  w.Int64(r.audit.mesos_duplicates);
   w.Key("launches_without_row");
   w.Int64(r.audit.launches_without_row);
   w.Key("stale_epoch_writes");
   w.Int64(r.audit.stale_writes);
   w.Key("max_live_subscriptions");
   w.Int(r.audit.max_live_streams);
+  if (r.audit.framework.known) {
+    w.Key("framework_ids");
+    w.StartArray();
+    for (const auto& id : r.audit.framework.ids) w.String(id);
+    w.EndArray();
+    w.Key("subscriptions_seen");
+    w.Int64(r.audit.framework.subscriptions);
+  }
   w.Key("drain_s");
   w.Double(std::round(r.audit.drain_s * 10) / 10);
   w.EndObject();

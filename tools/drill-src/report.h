@@ -18,6 +18,7 @@ struct Report {
   Options options;
   int session_timeout_ms = 0;
   bool netns = false;
+  bool real_mesos = false;
   double duration_s = 0;
   bool interrupted = false;
   std::vector<FaultRecord> faults;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -10,10 +11,10 @@
 
 #include "cluster.h"
 
-// Background observers that run for the whole drill: one per replica (its role and the status
-// document it serves) and one for the Mesos emulator (subscriptions and the launch journal).
-// They keep time-stamped histories so the fault loop can ask "when did X first happen after t"
-// without racing them, and record violations as they see them.
+// Background observers that run for the whole drill, one per replica (its role and the status
+// document it serves; Mesos is watched by mesos_watch.h), and the violations they record. They
+// keep time-stamped histories so the fault loop can ask "when did X first happen after t"
+// without racing them.
 namespace scale::drill {
 
 struct Violation {
@@ -33,6 +34,9 @@ class Violations {
   std::vector<Violation> list_;
   std::map<std::string, size_t> counts_;
 };
+
+// Sleeps until `until` in 10 ms steps, or less once stop is set (the watchers' threads).
+void sleep_until_or_stop(std::chrono::steady_clock::time_point until, const std::atomic<bool>& stop);
 
 enum class Role { Unreachable, Leader, Follower, NoLeaderKnown, Other };
 const char* role_name(Role role);
@@ -70,52 +74,6 @@ class ReplicaWatch {
   std::vector<std::pair<double, Role>> roles_;           // every answer, in time order
   std::vector<std::pair<double, long long>> documents_;  // distinct (timestamp, epoch) served
   StatusCounts counts_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
-struct Launch {
-  double time = 0;
-  std::string task_id, framework_id, stream_id;
-};
-
-struct AgentView {
-  std::string id, state;
-  int tasks = 0;
-};
-
-class SimWatch {
- public:
-  SimWatch(std::string sim_url, Violations& violations);
-  ~SimWatch();
-  SimWatch(const SimWatch&) = delete;
-  SimWatch& operator=(const SimWatch&) = delete;
-
-  // The first launch journaled at or after t; with new_streams_only, only on a subscription
-  // stream that launched nothing before t (a new leader's, not a late one of the old leader's).
-  std::optional<double> first_launch_at_or_after(double t, bool new_streams_only = false) const;
-  size_t launches_between(double from, double to) const;
-  std::vector<Launch> launches() const;
-  std::vector<AgentView> agents() const;  // as of the last /sim/state
-  long long duplicate_launches() const;   // /sim/state's own count
-  int max_live_streams() const;
-  // Polls once more, synchronously, so the audit sees every launch up to now.
-  void catch_up();
-
- private:
-  void run();
-  void poll(class HttpClient& client);
-
-  std::string url_;
-  Violations& violations_;
-  mutable std::mutex mutex_;
-  std::mutex poll_mutex_;  // the thread and catch_up() poll one at a time
-  std::vector<Launch> launches_;
-  unsigned long long next_ = 0;
-  std::vector<AgentView> agents_;
-  long long duplicates_ = 0;
-  int max_live_ = 0;
-  bool over_one_ = false;  // inside an episode of more than one live subscription
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
