@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <chrono>
+#include <memory>
 
 #include "http.h"
 
@@ -16,6 +17,7 @@ using namespace std::chrono_literals;
 constexpr int kWorkers = 6;
 // A slot this late is dropped rather than sent in a burst after an outage.
 constexpr auto kMaxLateness = 5s;
+constexpr auto kIdleReconnect = 5s;
 
 }  // namespace
 
@@ -37,7 +39,8 @@ void LoadGenerator::stop() {
 }
 
 void LoadGenerator::worker() {
-  HttpClient client(url_, 5000ms);
+  auto client = std::make_unique<HttpClient>(url_, 5000ms);
+  auto last_used = std::chrono::steady_clock::now();
   while (!stop_) {
     const long slot = next_slot_++;
     const auto due = start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -56,7 +59,14 @@ void LoadGenerator::worker() {
     const std::string body =
         R"({"name":"drill-)" + std::to_string(slot) +
         R"(","command":"true","resources":{"cpus":0.25,"mem":64},"max_tries":3})";
-    const HttpAnswer a = client.post("/v6/jobs/", body);
+    // HAProxy closes a keep-alive connection idle for its `timeout http-request` (10 s); a POST
+    // on a connection it already closed fails without an answer, so a worker that sat idle
+    // (low rates) starts a new one.
+    if (std::chrono::steady_clock::now() - last_used > kIdleReconnect) {
+      client = std::make_unique<HttpClient>(url_, 5000ms);
+    }
+    const HttpAnswer a = client->post("/v6/jobs/", body);
+    last_used = std::chrono::steady_clock::now();
     long long id = 0;
     if (a.status == 201) {
       rapidjson::Document doc;
@@ -68,7 +78,7 @@ void LoadGenerator::worker() {
     std::lock_guard lock(mutex_);
     ++stats_.attempted;
     if (a.status == 0) {
-      ++stats_.no_answer;
+      if (++stats_.no_answer == 1) stats_.first_error = a.error.substr(0, 200);
     } else if (id > 0) {
       ++stats_.accepted;
       ids_.push_back(id);

@@ -15,6 +15,7 @@ struct LoadStats {
   long attempted = 0, accepted = 0, no_answer = 0, skipped = 0;
   std::map<int, long> rejected;  // HTTP status -> count (503 while PostgreSQL restarts, ...)
   std::map<int, std::string> first_body;  // HTTP status -> the first rejection's body
+  std::string first_error;                // why the first unanswered submit got no answer
 };
 
 class LoadGenerator {

@@ -185,6 +185,7 @@ std::string text_report(const Report& r) {
   for (const auto& [code, body] : r.load.first_body) {
     t += "\n  first HTTP " + std::to_string(code) + ": " + body;
   }
+  if (!r.load.first_error.empty()) t += "\n  first unanswered: " + r.load.first_error;
   if (r.load.skipped) t += ", " + std::to_string(r.load.skipped) + " slots skipped";
   char drain[64];
   std::snprintf(drain, sizeof drain, "; drained for %.0f s\n\n", r.audit.drain_s);
