@@ -4,9 +4,9 @@
 #include <rapidjson/error/en.h>
 
 #include <array>
-#include <string_view>
+#include <cstdio>
 
-#include "base64.h"
+#include "json_reader.h"
 
 namespace mesos_sim {
 namespace {
@@ -34,9 +34,13 @@ constexpr std::array<std::pair<CallType, const char*>, 18> kTypes{{
     {CallType::UPDATE_FRAMEWORK, "UPDATE_FRAMEWORK"},
 }};
 
-// Sub-message key per call type; SUPPRESS/REVIVE's are optional (spec A.17).
+// Sub-message key per call type.
 const char* sub_key(CallType type) {
   switch (type) {
+    case CallType::SUPPRESS:
+      return "suppress";
+    case CallType::REVIVE:
+      return "revive";
     case CallType::SUBSCRIBE:
       return "subscribe";
     case CallType::ACCEPT:
@@ -70,77 +74,22 @@ const char* sub_key(CallType type) {
   }
 }
 
-// Collects the first error; every getter is a no-op once one happened.
-struct Reader {
-  std::string error;
-
-  bool fail(std::string message) {
-    if (error.empty()) error = std::move(message);
-    return false;
-  }
-  const Value* member(const Value& obj, const char* key) {
-    auto it = obj.FindMember(key);
-    if (it == obj.MemberEnd() || it->value.IsNull()) return nullptr;
-    return &it->value;
-  }
-  const Value* object(const Value& obj, const char* key) {
-    const Value* v = member(obj, key);
-    if (v && !v->IsObject()) fail(std::string("Expecting JSON object for '") + key + "'");
-    return v && v->IsObject() ? v : nullptr;
-  }
-  std::optional<std::string> string(const Value& obj, const char* key) {
-    const Value* v = member(obj, key);
-    if (!v) return std::nullopt;
-    if (!v->IsString()) return fail(std::string("Expecting JSON string for '") + key + "'"), "";
-    return std::string(v->GetString(), v->GetStringLength());
-  }
-  // ID wrappers are objects {"value": "..."}; a bare string is an error (spec A.2 rule 4).
-  std::optional<std::string> id(const Value& obj, const char* key) {
-    const Value* v = object(obj, key);
-    if (!v) return std::nullopt;
-    auto value = string(*v, "value");
-    if (!value) fail(std::string("Missing required fields: ") + key + ".value");
-    return value;
-  }
-  std::vector<std::string> strings(const Value& obj, const char* key) {
-    std::vector<std::string> out;
-    const Value* v = member(obj, key);
-    if (!v) return out;
-    if (!v->IsArray()) return fail(std::string("Expecting JSON array for '") + key + "'"), out;
-    for (const auto& item : v->GetArray()) {
-      if (!item.IsString())
-        return fail("Expecting JSON strings in '" + std::string(key) + "'"), out;
-      out.emplace_back(item.GetString(), item.GetStringLength());
-    }
-    return out;
-  }
-  const Value* array(const Value& obj, const char* key) {
-    const Value* v = member(obj, key);
-    if (v && !v->IsArray()) fail(std::string("Expecting JSON array for '") + key + "'");
-    return v && v->IsArray() ? v : nullptr;
-  }
-  double number(const Value& obj, const char* key, double fallback) {
-    const Value* v = member(obj, key);
-    if (!v) return fallback;
-    if (!v->IsNumber()) return fail(std::string("Expecting JSON number for '") + key + "'"), 0;
-    return v->GetDouble();
-  }
-};
-
-void read_resource(Reader& r, const Value& res, TaskLaunch* task) {
-  auto name = r.string(res, "name");
-  auto type = r.string(res, "type");
-  if (!name || !type) {
-    r.fail("Missing required fields: resources.name, resources.type");
-    return;
-  }
+void read_resource(JsonReader& r, const Value& res, TaskLaunch* task) {
+  auto name = r.string(res, "name", true);
+  auto type = r.string(res, "type", true);
   ++task->resource_count;
   const Value* scalar = r.object(res, "scalar");
+  if (!name || !type) return;
   if (*type != "SCALAR" || !scalar) {
     task->unsupported_resource = true;
     return;
   }
-  double value = r.number(*scalar, "value", 0);
+  double value = r.number(*scalar, "value").value_or(0);
+  if (value <= 0 && task->nonpositive.empty()) {
+    char text[64];
+    std::snprintf(text, sizeof(text), ":%g", value);
+    task->nonpositive = *name + text;
+  }
   if (*name == "cpus") {
     task->resources.cpus += value;
   } else if (*name == "mem") {
@@ -154,20 +103,16 @@ void read_resource(Reader& r, const Value& res, TaskLaunch* task) {
   }
 }
 
-TaskLaunch read_task(Reader& r, const Value& info) {
+TaskLaunch read_task(JsonReader& r, const Value& info) {
   TaskLaunch task;
-  task.name = r.string(info, "name").value_or("");
-  auto task_id = r.id(info, "task_id");
-  auto agent_id = r.id(info, "agent_id");
-  if (!info.HasMember("name") || !task_id || !agent_id) {
-    r.fail("Missing required fields: name, task_id, agent_id");
-    return task;
-  }
-  task.task_id = *task_id;
-  task.agent_id = *agent_id;
+  // Required fields first, in declaration order, as the converter lists them.
+  task.name = r.string(info, "name", true).value_or("");
+  task.task_id = r.id(info, "task_id", true).value_or("");
+  task.agent_id = r.id(info, "agent_id", true).value_or("");
   if (const Value* resources = r.array(info, "resources")) {
-    for (const auto& res : resources->GetArray()) {
-      if (res.IsObject()) read_resource(r, res, &task);
+    for (rapidjson::SizeType i = 0; i < resources->Size(); ++i) {
+      JsonReader::Scope scope(r, "resources[" + std::to_string(i) + "]");
+      if ((*resources)[i].IsObject()) read_resource(r, (*resources)[i], &task);
     }
   }
   task.has_command = r.object(info, "command") != nullptr;
@@ -175,64 +120,75 @@ TaskLaunch read_task(Reader& r, const Value& info) {
   return task;
 }
 
-void read_operations(Reader& r, const Value& accept, Call* call) {
-  const Value* ops = r.array(accept, "operations");
-  if (!ops) return;
-  for (const auto& op : ops->GetArray()) {
-    if (!op.IsObject()) continue;
-    Operation operation;
-    operation.type = r.string(op, "type").value_or("UNKNOWN");
-    operation.has_id = r.object(op, "id") != nullptr;
-    const Value* infos = nullptr;
-    if (operation.type == "LAUNCH") {
-      if (const Value* launch = r.object(op, "launch")) infos = r.array(*launch, "task_infos");
-    } else if (operation.type == "LAUNCH_GROUP") {
-      const Value* group = r.object(op, "launch_group");
-      const Value* tg = group ? r.object(*group, "task_group") : nullptr;
-      infos = tg ? r.array(*tg, "tasks") : nullptr;
+void read_task_infos(JsonReader& r, const Value* infos, Operation* operation) {
+  if (!infos) return;
+  for (rapidjson::SizeType i = 0; i < infos->Size(); ++i) {
+    const char* key = operation->type == "LAUNCH" ? "task_infos[" : "tasks[";
+    JsonReader::Scope scope(r, key + std::to_string(i) + "]");
+    if ((*infos)[i].IsObject()) operation->tasks.push_back(read_task(r, (*infos)[i]));
+  }
+}
+
+void read_operation(JsonReader& r, const Value& op, Operation* operation) {
+  operation->type = r.string(op, "type").value_or("UNKNOWN");
+  operation->has_id = r.object(op, "id") != nullptr;
+  if (operation->type == "LAUNCH") {
+    if (const Value* launch = r.object(op, "launch")) {
+      JsonReader::Scope scope(r, "launch");
+      read_task_infos(r, r.array(*launch, "task_infos"), operation);
     }
-    if (infos) {
-      for (const auto& info : infos->GetArray()) {
-        if (info.IsObject()) operation.tasks.push_back(read_task(r, info));
+  } else if (operation->type == "LAUNCH_GROUP") {
+    if (const Value* group = r.object(op, "launch_group")) {
+      JsonReader::Scope scope(r, "launch_group");
+      r.object(*group, "executor", true);
+      if (const Value* tg = r.object(*group, "task_group", true)) {
+        JsonReader::Scope inner(r, "task_group");
+        read_task_infos(r, r.array(*tg, "tasks"), operation);
       }
     }
+  }
+}
+
+void read_operations(JsonReader& r, const Value& accept, Call* call) {
+  const Value* ops = r.array(accept, "operations");
+  if (!ops) return;
+  for (rapidjson::SizeType i = 0; i < ops->Size(); ++i) {
+    if (!(*ops)[i].IsObject()) continue;
+    JsonReader::Scope scope(r, "operations[" + std::to_string(i) + "]");
+    Operation operation;
+    read_operation(r, (*ops)[i], &operation);
     call->operations.push_back(std::move(operation));
   }
 }
 
-void read_offer_ids(Reader& r, const Value& sub, Call* call) {
+void read_offer_ids(JsonReader& r, const Value& sub, Call* call) {
   if (const Value* ids = r.array(sub, "offer_ids")) {
-    for (const auto& id : ids->GetArray()) {
-      const Value* value = id.IsObject() ? r.member(id, "value") : nullptr;
-      if (!value || !value->IsString()) {
-        r.fail("Missing required fields: offer_ids.value");
+    for (rapidjson::SizeType i = 0; i < ids->Size(); ++i) {
+      const Value& id = (*ids)[i];
+      if (!id.IsObject()) {
+        r.wrong_kind(id, "offer_ids");
         return;
       }
-      call->offer_ids.emplace_back(value->GetString(), value->GetStringLength());
+      JsonReader::Scope scope(r, "offer_ids[" + std::to_string(i) + "]");
+      call->offer_ids.push_back(r.string(id, "value", true).value_or(""));
     }
   }
   if (const Value* filters = r.object(sub, "filters")) {
-    if (r.member(*filters, "refuse_seconds")) {
-      call->refuse_seconds = r.number(*filters, "refuse_seconds", 5);
-    }
+    call->refuse_seconds = r.number(*filters, "refuse_seconds");
   }
 }
 
-void read_framework_info(Reader& r, const Value& info, FrameworkInfo* fi) {
-  auto user = r.string(info, "user");
-  auto name = r.string(info, "name");
-  if (!user || !name) {
-    r.fail("Missing required fields: framework_info.user, framework_info.name");
-    return;
-  }
-  fi->user = *user;
-  fi->name = *name;
+void read_framework_info(JsonReader& r, const Value& info, FrameworkInfo* fi) {
+  fi->user = r.string(info, "user", true).value_or("");
+  fi->name = r.string(info, "name", true).value_or("");
   fi->id = r.id(info, "id");
   fi->principal = r.string(info, "principal").value_or("");
+  fi->principal_set = r.member(info, "principal") != nullptr;
   fi->hostname = r.string(info, "hostname").value_or("");
-  fi->failover_timeout = r.number(info, "failover_timeout", 0);
+  fi->failover_timeout = r.number(info, "failover_timeout").value_or(0);
   if (const Value* caps = r.array(info, "capabilities")) {
     for (const auto& cap : caps->GetArray()) {
+      // An unknown name of this optional enum reads as unset.
       auto type = cap.IsObject() ? r.string(cap, "type") : std::nullopt;
       fi->multi_role |= type == "MULTI_ROLE";
       fi->partition_aware |= type == "PARTITION_AWARE";
@@ -246,79 +202,95 @@ void read_framework_info(Reader& r, const Value& info, FrameworkInfo* fi) {
   if (!fi->multi_role && fi->roles.empty()) fi->roles = {role.value_or("*")};
 }
 
-// The sub-message of each call type the core acts on.
-void read_sub(Reader& r, const Value* sub, Call* call) {
-  switch (call->type) {
-    case CallType::SUBSCRIBE:
-      if (const Value* info = r.object(*sub, "framework_info")) {
-        read_framework_info(r, *info, &call->framework_info);
-      } else {
-        r.fail("Expecting 'subscribe.framework_info' to be present");
-      }
-      call->suppressed_roles = r.strings(*sub, "suppressed_roles");
-      break;
-    case CallType::ACCEPT:
-      read_offer_ids(r, *sub, call);
-      read_operations(r, *sub, call);
-      break;
-    case CallType::DECLINE:
-      read_offer_ids(r, *sub, call);
-      break;
-    case CallType::SUPPRESS:
-    case CallType::REVIVE:
-      if (sub) call->roles = r.strings(*sub, "roles");
-      break;
-    case CallType::KILL:
-      call->task_id = r.id(*sub, "task_id").value_or("");
-      call->agent_id = r.id(*sub, "agent_id");
-      if (!r.member(*sub, "task_id")) r.fail("Missing required fields: kill.task_id");
-      break;
-    case CallType::ACKNOWLEDGE: {
-      auto task_id = r.id(*sub, "task_id");
-      call->agent_id = r.id(*sub, "agent_id");
-      auto uuid = r.string(*sub, "uuid");
-      if (!task_id || !call->agent_id || !uuid) {
-        r.fail("Missing required fields: acknowledge.agent_id, task_id, uuid");
-        break;
-      }
-      call->task_id = *task_id;
-      auto raw = base64_decode(*uuid);
-      if (!raw || raw->size() != 16) {
-        r.fail("Failed to validate scheduler::Call: Not a valid UUID");
-        break;
-      }
-      call->uuid = *raw;
-      break;
-    }
-    case CallType::RECONCILE:
-      if (const Value* tasks = r.array(*sub, "tasks")) {
-        for (const auto& t : tasks->GetArray()) {
-          auto task_id = t.IsObject() ? r.id(t, "task_id") : std::nullopt;
-          if (!task_id) {
-            r.fail("Missing required fields: reconcile.tasks.task_id");
-            break;
-          }
-          call->reconcile_tasks.push_back({*task_id, r.id(t, "agent_id")});
-        }
-      }
-      break;
-    default:
-      break;
+// SUBSCRIBE and UPDATE_FRAMEWORK carry the same framework_info and suppressed_roles.
+void read_framework_sub(JsonReader& r, const Value& sub, Call* call) {
+  if (const Value* info = r.object(sub, "framework_info", true)) {
+    JsonReader::Scope scope(r, "framework_info");
+    read_framework_info(r, *info, &call->framework_info);
+  }
+  call->suppressed_roles = r.strings(sub, "suppressed_roles");
+}
+
+void read_acknowledge(JsonReader& r, const Value& sub, Call* call) {
+  call->agent_id = r.id(sub, "agent_id", true);
+  call->task_id = r.id(sub, "task_id", true).value_or("");
+  call->uuid = r.bytes(sub, "uuid", true).value_or("");
+}
+
+void read_reconcile(JsonReader& r, const Value& sub, Call* call) {
+  const Value* tasks = r.array(sub, "tasks");
+  if (!tasks) return;
+  for (rapidjson::SizeType i = 0; i < tasks->Size(); ++i) {
+    if (!(*tasks)[i].IsObject()) continue;
+    JsonReader::Scope scope(r, "tasks[" + std::to_string(i) + "]");
+    auto task_id = r.id((*tasks)[i], "task_id", true);
+    call->reconcile_tasks.push_back({task_id.value_or(""), r.id((*tasks)[i], "agent_id")});
   }
 }
 
-bool read_type(Reader& r, const Value& doc, Call* call) {
+// The sub-message of each call type the core acts on (conversion only; validation follows).
+void read_sub(JsonReader& r, const Value& sub, Call* call) {
+  switch (call->type) {
+    case CallType::SUBSCRIBE:
+    case CallType::UPDATE_FRAMEWORK:
+      return read_framework_sub(r, sub, call);
+    case CallType::ACCEPT:
+      read_offer_ids(r, sub, call);
+      return read_operations(r, sub, call);
+    case CallType::DECLINE:
+      return read_offer_ids(r, sub, call);
+    case CallType::SUPPRESS:
+    case CallType::REVIVE:
+      call->roles = r.strings(sub, "roles");
+      return;
+    case CallType::KILL:
+      call->task_id = r.id(sub, "task_id", true).value_or("");
+      call->agent_id = r.id(sub, "agent_id");
+      return;
+    case CallType::ACKNOWLEDGE:
+      return read_acknowledge(r, sub, call);
+    case CallType::RECONCILE:
+      return read_reconcile(r, sub, call);
+    default:
+      return;
+  }
+}
+
+void read_type(JsonReader& r, const Value& doc, Call* call) {
+  call->has_type = false;
   auto type = r.string(doc, "type");
-  if (type) {
-    for (const auto& [value, name] : kTypes) {
-      if (*type == name) {
-        call->type = value;
-        return true;
-      }
+  if (!type) return;
+  for (const auto& [value, name] : kTypes) {
+    if (*type == name) {
+      call->type = value;
+      call->has_type = true;
     }
   }
-  // An unknown name of an optional enum reads as unset.
-  return r.fail("Failed to validate scheduler::Call: Expecting 'type' to be present");
+  // An unknown name of an optional enum reads as unset: validation reports it.
+}
+
+// Call validation (validation::scheduler::call::validate), after the conversion succeeded.
+std::string validate(const Call& call, bool has_sub, const char* key) {
+  const std::string prefix = "Failed to validate scheduler::Call: ";
+  if (!call.has_type) return prefix + "Expecting 'type' to be present";
+  if (call.type == CallType::SUBSCRIBE) {
+    if (!has_sub) return prefix + "Expecting 'subscribe' to be present";
+    if (call.framework_id != call.framework_info.id) {
+      return prefix + "'framework_id' differs from 'subscribe.framework_info.id'";
+    }
+    return "";
+  }
+  if (!call.framework_id) return prefix + "Expecting 'framework_id' to be present";
+  // SUPPRESS and REVIVE may come without theirs (spec A.17).
+  bool optional = call.type == CallType::SUPPRESS || call.type == CallType::REVIVE;
+  if (key && !has_sub && !optional) return prefix + "Expecting '" + key + "' to be present";
+  if (call.type == CallType::ACKNOWLEDGE && call.uuid.size() != 16) {
+    return prefix + "Not a valid UUID";
+  }
+  if (call.type == CallType::UPDATE_FRAMEWORK && call.framework_id != call.framework_info.id) {
+    return prefix + "'framework_id' differs from 'update_framework.framework_info.id'";
+  }
+  return "";
 }
 
 }  // namespace
@@ -333,35 +305,27 @@ const char* call_type_name(CallType type) {
 ParsedCall parse_call(const char* data, size_t size) {
   rapidjson::Document doc;
   doc.Parse(data, size);
-  if (doc.HasParseError() || !doc.IsObject()) {
-    std::string why = doc.HasParseError() ? rapidjson::GetParseError_En(doc.GetParseError())
-                                          : "not a JSON object";
-    return {std::nullopt, "Failed to convert JSON into Call protobuf: " + why};
+  if (doc.HasParseError()) {
+    return {std::nullopt, std::string("Failed to parse body into JSON: ") +
+                              rapidjson::GetParseError_En(doc.GetParseError())};
   }
-  Reader r;
+  const std::string conversion = "Failed to convert JSON into Call protobuf: ";
+  if (!doc.IsObject()) return {std::nullopt, conversion + "Expecting a JSON object"};
+  JsonReader r;
   Call call;
   call.framework_id = r.id(doc, "framework_id");
-  if (!r.error.empty()) return {std::nullopt, r.error};
-  if (!read_type(r, doc, &call)) return {std::nullopt, r.error};
-  const char* key = sub_key(call.type);
+  read_type(r, doc, &call);
+  const char* key = call.has_type ? sub_key(call.type) : nullptr;
   const Value* sub = key ? r.object(doc, key) : nullptr;
-  if (call.type == CallType::SUPPRESS || call.type == CallType::REVIVE) {
-    sub = r.object(doc, call.type == CallType::SUPPRESS ? "suppress" : "revive");
+  if (sub) {
+    JsonReader::Scope scope(r, key);
+    read_sub(r, *sub, &call);
   }
-  if (key && !sub) {
-    return {std::nullopt, "Failed to validate scheduler::Call: Expecting '" + std::string(key) +
-                              "' to be present"};
+  if (std::string error = r.conversion_error(); !error.empty()) {
+    return {std::nullopt, conversion + error};
   }
-  if (call.type != CallType::SUBSCRIBE && !call.framework_id) {
-    return {std::nullopt,
-            "Failed to validate scheduler::Call: Expecting 'framework_id' to be present"};
-  }
-  read_sub(r, sub, &call);
-  if (!r.error.empty()) return {std::nullopt, r.error};
-  if (call.type == CallType::SUBSCRIBE && call.framework_id != call.framework_info.id) {
-    return {std::nullopt,
-            "Failed to validate scheduler::Call: 'framework_id' differs from "
-            "'subscribe.framework_info.id'"};
+  if (std::string error = validate(call, sub != nullptr, key); !error.empty()) {
+    return {std::nullopt, error};
   }
   return {std::move(call), ""};
 }

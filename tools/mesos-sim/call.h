@@ -36,6 +36,7 @@ enum class CallType {
 
 struct FrameworkInfo {
   std::string user, name, principal, hostname;
+  bool principal_set = false;
   std::optional<std::string> id;
   double failover_timeout = 0;
   std::vector<std::string> roles;  // MULTI_ROLE; otherwise {role or "*"}
@@ -48,6 +49,7 @@ struct TaskLaunch {
   Resources resources;
   int resource_count = 0;
   bool unsupported_resource = false;  // a resource kind no agent offers (ports, ...)
+  std::string nonpositive;            // "cpus:-1": the first scalar <= 0
   bool has_command = false, has_executor = false;
 };
 
@@ -64,8 +66,9 @@ struct ReconcileTask {
 
 struct Call {
   CallType type = CallType::UNKNOWN;
+  bool has_type = false;  // an unknown type name reads as unset
   std::optional<std::string> framework_id;
-  // SUBSCRIBE
+  // SUBSCRIBE and UPDATE_FRAMEWORK
   FrameworkInfo framework_info;
   std::vector<std::string> suppressed_roles;
   // ACCEPT / DECLINE

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace mesos_sim {
 
@@ -44,6 +46,9 @@ struct Config {
   std::string journal_path;
   double failover_timeout_cap_s = 7 * 24 * 3600.0;
   double update_retry_s = 10;  // first redelivery of an unacked update (Mesos: 10 s .. 10 min)
+  bool task_starting = true;   // TASK_STARTING before TASK_RUNNING, as the command executor
+  // --credentials: HTTP framework authentication (principal, secret); empty: none.
+  std::vector<std::pair<std::string, std::string>> credentials;
 };
 
 // Each returns std::nullopt and fills *error (one line) on a bad value.

@@ -58,7 +58,9 @@ void write_master_info(Writer& w, const MasterInfo& info) {
   w.EndObject();
 }
 
-void scalar(Writer& w, const char* name, double value, const std::string& role) {
+// An offered resource: unreserved ("role":"*", the deprecated field the master still fills in)
+// and, for MULTI_ROLE frameworks, allocated to the offer's role.
+void scalar(Writer& w, const char* name, double value, const std::string* role) {
   w.StartObject();
   w.Key("name");
   w.String(name);
@@ -69,11 +71,35 @@ void scalar(Writer& w, const char* name, double value, const std::string& role) 
   w.Key("value");
   w.Double(value);
   w.EndObject();
-  w.Key("allocation_info");
-  w.StartObject();
   w.Key("role");
-  w.String(role);
+  w.String("*");
+  if (role) {
+    w.Key("allocation_info");
+    w.StartObject();
+    w.Key("role");
+    w.String(*role);
+    w.EndObject();
+  }
   w.EndObject();
+}
+
+// The agent's address as offers carry it; simulated agents all claim the default agent port.
+void agent_url(Writer& w, const Agent& agent) {
+  w.Key("url");
+  w.StartObject();
+  w.Key("scheme");
+  w.String("http");
+  w.Key("address");
+  w.StartObject();
+  w.Key("hostname");
+  w.String(agent.hostname);
+  w.Key("ip");
+  w.String("127.0.0.1");
+  w.Key("port");
+  w.Int(5051);
+  w.EndObject();
+  w.Key("path");
+  w.String("/slave(1)");
   w.EndObject();
 }
 
@@ -174,17 +200,18 @@ std::string update_event(const StatusView& s) {
   id_object(w, "task_id", s.task_id);
   w.Key("state");
   w.String(task_state_name(s.state));
+  if (!s.message.empty()) {  // the master's field order
+    w.Key("message");
+    w.String(s.message);
+  }
   w.Key("source");
   w.String(s.source);
   if (!s.reason.empty()) {
     w.Key("reason");
     w.String(s.reason);
   }
-  if (!s.message.empty()) {
-    w.Key("message");
-    w.String(s.message);
-  }
   if (!s.agent_id.empty()) id_object(w, "agent_id", s.agent_id);
+  if (!s.executor_id.empty()) id_object(w, "executor_id", s.executor_id);
   w.Key("timestamp");
   w.Double(s.timestamp);
   if (!s.uuid.empty()) {
@@ -204,7 +231,7 @@ std::string update_event(const StatusView& s) {
   return text(buffer);
 }
 
-void OffersEvent::add(const Offer& offer, const Agent& agent) {
+void OffersEvent::add(const Offer& offer, const Agent& agent, bool multi_role) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
@@ -213,19 +240,23 @@ void OffersEvent::add(const Offer& offer, const Agent& agent) {
   id_object(w, "agent_id", agent.id);
   w.Key("hostname");
   w.String(agent.hostname);
-  w.Key("allocation_info");
-  w.StartObject();
-  w.Key("role");
-  w.String(offer.role);
-  w.EndObject();
+  agent_url(w, agent);
+  const std::string* role = multi_role ? &offer.role : nullptr;
   w.Key("resources");
   w.StartArray();
   const Resources& r = offer.resources;
-  if (r.cpus > 0) scalar(w, "cpus", r.cpus, offer.role);
-  if (r.mem > 0) scalar(w, "mem", r.mem, offer.role);
-  if (r.disk > 0) scalar(w, "disk", r.disk, offer.role);
-  if (r.gpus > 0) scalar(w, "gpus", r.gpus, offer.role);
+  if (r.cpus > 0) scalar(w, "cpus", r.cpus, role);
+  if (r.mem > 0) scalar(w, "mem", r.mem, role);
+  if (r.disk > 0) scalar(w, "disk", r.disk, role);
+  if (r.gpus > 0) scalar(w, "gpus", r.gpus, role);
   w.EndArray();
+  if (role) {
+    w.Key("allocation_info");
+    w.StartObject();
+    w.Key("role");
+    w.String(*role);
+    w.EndObject();
+  }
   w.EndObject();
   if (count_++ > 0) offers_ += ',';
   offers_.append(buffer.GetString(), buffer.GetSize());

@@ -18,7 +18,7 @@ struct MasterInfo {
 
 // A TaskStatus as sent in an UPDATE event.
 struct StatusView {
-  std::string task_id, agent_id;
+  std::string task_id, agent_id, executor_id;
   TaskState state = TaskState::STAGING;
   const char* source = "SOURCE_EXECUTOR";
   std::string reason, message;
@@ -36,10 +36,11 @@ std::string rescind_event(const std::string& offer_id);
 std::string update_event(const StatusView& status);
 std::string failure_event(const std::string& agent_id);
 
-// One OFFERS event with several offers (one per agent).
+// One OFFERS event with several offers (one per agent). Like the master, it leaves out
+// allocation_info for a framework without MULTI_ROLE.
 class OffersEvent {
  public:
-  void add(const Offer& offer, const Agent& agent);
+  void add(const Offer& offer, const Agent& agent, bool multi_role);
   bool empty() const { return count_ == 0; }
   std::string finish();  // the event JSON; the builder is then empty again
 

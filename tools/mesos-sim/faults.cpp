@@ -58,26 +58,50 @@ void Master::reregister_agents(Millis now) {
   }
 }
 
+namespace {
+
+// What the master tells a framework about a task on an agent that went away (B.4).
+struct Removal {
+  TaskState aware, legacy;
+  const char* reason;
+  std::string message;
+};
+
+Removal removal_of(AgentState how, const Agent& agent) {
+  switch (how) {
+    case AgentState::UNREACHABLE:  // health checks failed
+      return {TaskState::UNREACHABLE, TaskState::LOST, "REASON_AGENT_REMOVED",
+              "health check timed out"};
+    case AgentState::GONE:  // MARK_AGENT_GONE
+      return {TaskState::GONE_BY_OPERATOR, TaskState::LOST, "REASON_AGENT_REMOVED_BY_OPERATOR",
+              "Agent has been marked gone"};
+    default:  // unregistered cleanly: TASK_LOST for partition-aware frameworks too
+      return {TaskState::LOST, TaskState::LOST, "REASON_AGENT_REMOVED",
+              "Agent " + agent.hostname + " removed: the agent unregistered"};
+  }
+}
+
+}  // namespace
+
 bool Master::remove_agent(const std::string& agent_id, AgentState how) {
   int index = agent_index(agent_id);
   if (index < 0 || agents_[index].state != AgentState::REGISTERED) return false;
   Agent& agent = agents_[index];
   if (!agent.offer_id.empty()) remove_offer(agent.offer_id, true);
   agent.state = how;
-  const char* reason =
-      how == AgentState::GONE ? "REASON_AGENT_REMOVED_BY_OPERATOR" : "REASON_AGENT_REMOVED";
+  if (how == AgentState::UNREACHABLE) agent.unreachable_time = wall_seconds();
+  const Removal removal = removal_of(how, agent);
   std::vector<uint64_t> serials(agent.tasks.begin(), agent.tasks.end());
   for (uint64_t serial : serials) {
     Task* task = task_by_serial_.at(serial);
     const std::string task_id = task->task_id;
     auto fw = frameworks_.find(task->framework_id);
     if (fw != frameworks_.end() && !is_terminal(task->state)) {
-      TaskState state = how == AgentState::UNREACHABLE ? TaskState::UNREACHABLE
-                        : how == AgentState::GONE      ? TaskState::GONE_BY_OPERATOR
-                                                       : TaskState::GONE;
-      master_update(fw->second, task_id, agent.id,
-                    fw->second.info.partition_aware ? state : TaskState::LOST, reason,
-                    "Agent " + agent.id + " removed");
+      bool aware = fw->second.info.partition_aware;
+      // Without PARTITION_AWARE a gone agent's tasks are plain REASON_AGENT_REMOVED losses.
+      const char* reason = aware ? removal.reason : "REASON_AGENT_REMOVED";
+      master_update(fw->second, task_id, agent.id, aware ? removal.aware : removal.legacy, reason,
+                    removal.message, agent.unreachable_time);
     }
     erase_task(*task);
   }

@@ -2,6 +2,7 @@
 
 // FrameworkInfo checks the master makes after accepting a SUBSCRIBE (validation.cpp). A failure
 // is not an HTTP error: the subscription gets 200, one ERROR event with this message, and closes.
+// The messages are the real master's, word for word.
 
 #include <optional>
 #include <string>
@@ -16,6 +17,11 @@ std::string validate_framework_info(const FrameworkInfo& info,
                                     const std::vector<std::string>& suppressed_roles,
                                     const FrameworkInfo* previous);
 
-bool valid_role(const std::string& role);
+// roles::validate: "" when valid, else why not ("Role 'a//b' cannot contain two adjacent
+// slashes").
+std::string role_error(const std::string& role);
+inline bool valid_role(const std::string& role) {
+  return role_error(role).empty();
+}
 
 }  // namespace mesos_sim

@@ -4,6 +4,7 @@
 #include <glog/logging.h>
 #include <pplx/threadpool.h>
 
+#include "auth.h"
 #include "request_rules.h"
 #include "sim_routes.h"
 
@@ -12,6 +13,8 @@ namespace {
 
 using web::http::http_request;
 using web::http::http_response;
+
+constexpr const char* kSchedulerPath = "/master/api/v1/scheduler";
 
 std::optional<std::string> header(const http_request& request, const char* name) {
   auto it = request.headers().find(name);
@@ -38,10 +41,10 @@ void respond(const std::shared_ptr<Runtime>& rt, http_request request, const Rep
 
 // SUBSCRIBE on the core thread: open a stream, let the master answer on it, reply 200.
 void subscribe_on_core(const std::shared_ptr<Runtime>& rt, http_request request, const Call& call,
-                       Millis now) {
+                       const std::optional<std::string>& principal, Millis now) {
   std::string stream_id = rt->master.new_stream_id();
   auto body = rt->streams.open(stream_id);
-  rt->master.subscribe(call, stream_id, now);
+  rt->master.subscribe(call, stream_id, now, principal);
   http_response response(web::http::status_codes::OK);
   response.headers().add("Mesos-Stream-Id", stream_id);
   response.set_body(body, "application/json");  // no length: Transfer-Encoding chunked
@@ -63,20 +66,20 @@ void on_call_body(const std::shared_ptr<Runtime>& rt, http_request request, Requ
   ParsedCall parsed = parse_call(reinterpret_cast<const char*>(body.data()), body.size());
   if (!parsed.call) return respond(rt, request, {400, parsed.error});
   if (parsed.call->type == CallType::SUBSCRIBE) {
-    if (auto reply = check_subscribe(head)) return respond(rt, request, *reply);
-    rt->loop.post([rt, request, call = std::move(*parsed.call)](Millis now) {
-      subscribe_on_core(rt, request, call, now);
-    });
+    if (auto reply = check_subscribe(head, *parsed.call)) return respond(rt, request, *reply);
+    rt->loop.post([rt, request, principal = head.principal, call = std::move(*parsed.call)](
+                      Millis now) { subscribe_on_core(rt, request, call, principal, now); });
     return;
   }
   rt->loop.post([rt, request, head = std::move(head), call = std::move(*parsed.call)](Millis now) {
-    respond(rt, request, rt->master.call(call, head.stream_id, now));
+    respond(rt, request, rt->master.call(call, head.stream_id, now, head.principal));
   });
 }
 
-void scheduler_endpoint(const std::shared_ptr<Runtime>& rt, http_request request) {
+void scheduler_endpoint(const std::shared_ptr<Runtime>& rt, http_request request,
+                        std::optional<std::string> principal) {
   RequestHead head{request.method(), header(request, "Content-Type"), header(request, "Accept"),
-                   header(request, "Mesos-Stream-Id")};
+                   header(request, "Mesos-Stream-Id"), std::move(principal)};
   if (auto reply = check_before_body(head, rt->config.strict)) {
     return respond(rt, request, *reply);
   }
@@ -102,7 +105,30 @@ bool redirect_unless_leading(const std::shared_ptr<Runtime>& rt, http_request& r
   }
   http_response response(web::http::status_codes::TemporaryRedirect);
   bool base = path == "/redirect" || path == "/master/redirect";
-  response.headers().add("Location", "//" + *view.leader + (base ? "" : path));
+  // The master serves the scheduler API as /master/api/v1/scheduler (the other path is an alias):
+  // its Location names that one, whichever was asked.
+  response.headers().add("Location", "//" + *view.leader + (base ? "" : kSchedulerPath));
+  request.reply(response).then([](pplx::task<void> t) {
+    try {
+      t.get();
+    } catch (...) {
+    }
+  });
+  return true;
+}
+
+// The scheduler realm's basic authenticator runs before any handler (401 comes before 307/503).
+bool unauthenticated(const std::shared_ptr<Runtime>& rt, http_request& request,
+                     std::optional<std::string>* principal) {
+  if (rt->config.credentials.empty()) return false;
+  *principal = authenticate(header(request, "Authorization"), rt->config.credentials);
+  if (*principal) return false;
+  http_response response(web::http::status_codes::Unauthorized);
+  response.headers().add("WWW-Authenticate",
+                         std::string("Basic realm=\"") + kSchedulerRealm + "\"");
+  std::string body = "401 Unauthorized.";
+  response.set_body(std::vector<unsigned char>(body.begin(), body.end()));
+  response.headers().set_content_type("text/plain; charset=utf-8");
   request.reply(response).then([](pplx::task<void> t) {
     try {
       t.get();
@@ -115,9 +141,11 @@ bool redirect_unless_leading(const std::shared_ptr<Runtime>& rt, http_request& r
 void route(const std::shared_ptr<Runtime>& rt, http_request request) {
   const std::string path = request.relative_uri().path();
   if (path.rfind("/sim/", 0) == 0) return handle_sim(rt, request);
-  bool scheduler = path == "/api/v1/scheduler" || path == "/master/api/v1/scheduler";
+  bool scheduler = path == "/api/v1/scheduler" || path == kSchedulerPath;
   bool redirect = path == "/redirect" || path == "/master/redirect";
   if (!scheduler && !redirect) return respond(rt, request, {404, ""});
+  std::optional<std::string> principal;
+  if (scheduler && unauthenticated(rt, request, &principal)) return;
   if (redirect_unless_leading(rt, request, path)) return;
   if (redirect) {  // the leader points at itself
     http_response response(web::http::status_codes::TemporaryRedirect);
@@ -131,7 +159,7 @@ void route(const std::shared_ptr<Runtime>& rt, http_request request) {
     });
     return;
   }
-  scheduler_endpoint(rt, request);
+  scheduler_endpoint(rt, request, std::move(principal));
 }
 
 }  // namespace

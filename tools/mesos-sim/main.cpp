@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 
+#include "auth.h"
 #include "http_front.h"
 #include "runtime.h"
 #include "zk_registration.h"
@@ -27,6 +28,9 @@ DEFINE_string(journal, "", "append every LAUNCH as a JSON line to this file");
 DEFINE_double(failover_timeout_cap_s, 7 * 24 * 3600.0, "cap on a framework's failover_timeout");
 DEFINE_double(update_retry_s, 10, "first redelivery of an unacknowledged update (doubles to 600)");
 DEFINE_int32(http_threads, 8, "cpprestsdk thread pool size");
+DEFINE_bool(task_starting, true, "send TASK_STARTING before TASK_RUNNING, as the command executor");
+DEFINE_string(credentials, "",
+              "JSON credentials file (path or file://): authenticate HTTP frameworks (basic)");
 
 namespace {
 
@@ -68,6 +72,12 @@ bool build_config(Config* config, std::string* error) {
   if (!(FLAGS_update_retry_s > 0)) return *error = "--update_retry_s: must be > 0", false;
   config->update_retry_s = FLAGS_update_retry_s;
   if (FLAGS_http_threads < 1) return *error = "--http_threads: must be >= 1", false;
+  config->task_starting = FLAGS_task_starting;
+  if (!FLAGS_credentials.empty()) {
+    auto credentials = mesos_sim::load_credentials(FLAGS_credentials, error);
+    if (!credentials) return *error = "--credentials: " + *error, false;
+    config->credentials = *credentials;
+  }
   return true;
 }
 

@@ -1,5 +1,6 @@
 #include "master.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "framework_rules.h"
@@ -62,8 +63,10 @@ Framework& Master::recover_framework(const std::string& framework_id) {
   return fw;
 }
 
-void Master::subscribe(const Call& call, const std::string& stream_id, Millis now) {
-  const FrameworkInfo& info = call.framework_info;
+void Master::subscribe(const Call& call, const std::string& stream_id, Millis now,
+                       const std::optional<std::string>& principal) {
+  FrameworkInfo info = call.framework_info;
+  if (principal && !info.principal_set) info.principal = *principal;
   auto known = info.id ? frameworks_.find(*info.id) : frameworks_.end();
   std::string error = validate_framework_info(
       info, call.suppressed_roles, known == frameworks_.end() ? nullptr : &known->second.info);
@@ -108,10 +111,15 @@ void Master::subscribe(const Call& call, const std::string& stream_id, Millis no
   deliver_all_heads(id, now);
 }
 
-Reply Master::call(const Call& call, const std::optional<std::string>& stream_id, Millis now) {
+Reply Master::call(const Call& call, const std::optional<std::string>& stream_id, Millis now,
+                   const std::optional<std::string>& principal) {
   auto it = frameworks_.find(*call.framework_id);
   if (it == frameworks_.end()) return {400, "Framework cannot be found"};
   Framework& fw = it->second;
+  if (principal && *principal != fw.info.principal) {
+    return {400, "Authenticated principal '" + *principal + "' does not match principal '" +
+                     fw.info.principal + "' set in `FrameworkInfo`"};
+  }
   if (!fw.connected) return {403, "Framework is not subscribed"};
   if (!stream_id) {
     return {400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header"};
@@ -123,8 +131,29 @@ Reply Master::call(const Call& call, const std::optional<std::string>& stream_id
                      fw.id};
   }
   if (call.type == CallType::UNKNOWN) return {501, ""};
+  if (call.type == CallType::UPDATE_FRAMEWORK) return update_framework(fw, call);
   dispatch(fw, call, now);
   return {202, ""};
+}
+
+Reply Master::update_framework(Framework& fw, const Call& call) {
+  // Synchronous and all-or-nothing: 200 once applied, 400 with the reason otherwise.
+  FrameworkInfo info = call.framework_info;
+  if (!info.principal_set) info.principal = fw.info.principal;
+  std::string error = validate_framework_info(info, call.suppressed_roles, &fw.info);
+  if (!error.empty()) return {400, error};
+  info.user = fw.info.user;  // immutable; the master keeps the old value
+  fw.info = info;
+  fw.suppressed_roles = {call.suppressed_roles.begin(), call.suppressed_roles.end()};
+  // Offers for a role the framework left or suppressed are rescinded.
+  std::vector<std::string> stale;
+  for (const auto& id : fw.offers) {
+    const std::string& role = offers_.at(id).role;
+    bool subscribed = std::count(fw.info.roles.begin(), fw.info.roles.end(), role) > 0;
+    if (!subscribed || fw.suppressed_roles.count(role)) stale.push_back(id);
+  }
+  for (const auto& id : stale) remove_offer(id, true);
+  return {200, ""};
 }
 
 void Master::dispatch(Framework& fw, const Call& call, Millis now) {

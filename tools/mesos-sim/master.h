@@ -45,10 +45,14 @@ class Master {
 
   std::string new_stream_id();
   // SUBSCRIBE whose stateless checks passed: the front has opened `stream_id`; the master answers
-  // on it (SUBSCRIBED + HEARTBEAT, or one ERROR and close).
-  void subscribe(const Call& call, const std::string& stream_id, Millis now);
-  // Any other call: framework lookup, subscription and stream-id checks (A.14), then dispatch.
-  Reply call(const Call& call, const std::optional<std::string>& stream_id, Millis now);
+  // on it (SUBSCRIBED + HEARTBEAT, or one ERROR and close). `principal`: the authenticated one
+  // (--credentials), which fills in an unset FrameworkInfo.principal.
+  void subscribe(const Call& call, const std::string& stream_id, Millis now,
+                 const std::optional<std::string>& principal = std::nullopt);
+  // Any other call: framework lookup, principal, subscription and stream-id checks (A.14), then
+  // dispatch.
+  Reply call(const Call& call, const std::optional<std::string>& stream_id, Millis now,
+             const std::optional<std::string>& principal = std::nullopt);
   // The HTTP connection of a stream went away.
   void stream_closed(const std::string& stream_id, Millis now);
   void tick(Millis now);  // timers: tasks, redelivery, heartbeats, failover timeouts, offers
@@ -80,6 +84,7 @@ class Master {
 
   // master.cpp
   void dispatch(Framework& fw, const Call& call, Millis now);
+  Reply update_framework(Framework& fw, const Call& call);
   void send(Framework& fw, const std::string& event);
   void disconnect(Framework& fw, Millis now);
   void remove_framework(Framework& fw);
@@ -89,6 +94,7 @@ class Master {
   // offers.cpp
   void allocate(Millis now);
   bool filtered(const Framework& fw, int agent, const Resources& free, Millis now) const;
+  std::string offer_error(const Framework& fw, const std::vector<std::string>& ids) const;
   void accept(Framework& fw, const Call& call, Millis now);
   void decline(Framework& fw, const Call& call, Millis now);
   void suppress(Framework& fw, const std::vector<std::string>& roles);
@@ -98,10 +104,12 @@ class Master {
   void add_filter(Framework& fw, int agent, const Resources& refused,
                   std::optional<double> refuse_seconds, Millis now);
   // tasks.cpp
-  void launch_tasks(Framework& fw, const Operation& op, int agent, Resources* available,
-                    Millis now);
+  void reject_operation_ids(Framework& fw, const Call& call, int agent);
+  void launch_tasks(Framework& fw, const Operation& op, int agent, const std::string& role,
+                    Resources* available, Millis now);
+  void start_task(Framework& fw, const TaskLaunch& launch, int agent, Millis now);
   std::string validate_task(const Framework& fw, const TaskLaunch& task, int agent,
-                            const Resources& available) const;
+                            const Resources& available, const std::string& role) const;
   void push_update(Task& task, TaskState state, const std::string& reason,
                    const std::string& message, Millis now);
   void deliver_head(Task& task, Millis now);
@@ -111,7 +119,8 @@ class Master {
   void erase_task(Task& task);
   void run_timers(Millis now);
   void master_update(Framework& fw, const std::string& task_id, const std::string& agent_id,
-                     TaskState state, const std::string& reason, const std::string& message);
+                     TaskState state, const std::string& reason, const std::string& message,
+                     double unreachable_time = -1);
   Task* task_of(const std::string& framework_id, const std::string& task_id);
   // reconcile.cpp
   void reconcile(Framework& fw, const Call& call);

@@ -68,6 +68,7 @@ struct Agent {
   Resources total, used;
   AgentState state = AgentState::REGISTERED;
   Millis reregister_at = 0;            // while RECOVERING
+  double unreachable_time = -1;        // wall seconds it became UNREACHABLE
   std::string offer_id;                // the one outstanding offer of this agent, or empty
   std::unordered_set<uint64_t> tasks;  // Task::serial of the tasks it runs
 };

@@ -52,7 +52,7 @@ void Master::allocate(Millis now) {
                   static_cast<int>(i), free};
       agent.offer_id = offer.id;
       fw->offers.insert(offer.id);
-      events[fw].add(offer, agent);
+      events[fw].add(offer, agent, fw->info.multi_role);
       offers_.emplace(offer.id, std::move(offer));
       ++allocation_cursor_;
       break;
@@ -92,47 +92,74 @@ void Master::add_filter(Framework& fw, int agent, const Resources& refused,
   fw.filters[agent] = Filter{refused, now + static_cast<Millis>(seconds * 1000)};
 }
 
-void Master::accept(Framework& fw, const Call& call, Millis now) {
-  // Validation (validation.cpp: offer ids valid, owned, unique, same agent, same role).
-  std::string error;
+// validation::offer::validate: the validators run one after the other over all the offers.
+std::string Master::offer_error(const Framework& fw, const std::vector<std::string>& ids) const {
+  if (ids.empty()) return "No offers specified";
   std::unordered_set<std::string> seen;
-  std::vector<const Offer*> offers;
-  for (const auto& id : call.offer_ids) {
-    auto it = offers_.find(id);
-    if (!seen.insert(id).second) {
-      error = "Duplicate offer " + id + " in offer list";
-    } else if (it == offers_.end()) {
-      error = "Offer " + id + " is no longer valid";
-    } else if (it->second.framework_id != fw.id) {
-      error = "Offer " + id + " has invalid framework";
-    } else {
-      if (!offers.empty() && offers[0]->agent != it->second.agent) {
-        error = "Aggregated offers must belong to one single agent";
-      } else if (!offers.empty() && offers[0]->role != it->second.role) {
-        error = "Aggregated offers must be allocated to the same role";
-      }
-      offers.push_back(&it->second);
+  for (const auto& id : ids) {
+    if (!seen.insert(id).second) return "Duplicate offer " + id + " in offer list";
+  }
+  for (const auto& id : ids) {
+    if (!offers_.count(id)) return "Offer " + id + " is no longer valid";
+  }
+  for (const auto& id : ids) {
+    const Offer& offer = offers_.at(id);
+    if (offer.framework_id != fw.id) {
+      return "Offer " + id + " has invalid framework " + offer.framework_id + " while framework " +
+             fw.id + " is expected";
     }
   }
-  if (call.offer_ids.empty()) error = "No offers specified";
-  int agent = offers.empty() ? -1 : offers[0]->agent;
+  const Offer& first = offers_.at(ids[0]);
+  for (const auto& id : ids) {
+    if (offers_.at(id).role != first.role) {
+      // The master's own (unbalanced) quotes.
+      return "Aggregated offers must be allocated to the same role. Offer " + id + " uses role '" +
+             offers_.at(id).role + " but another is using role '" + first.role;
+    }
+  }
+  for (const auto& id : ids) {
+    int agent = offers_.at(id).agent;
+    if (agent != first.agent) {
+      return "Aggregated offers must belong to one single agent. Offer " + id + " uses agent " +
+             agents_[agent].id + " and agent " + agents_[first.agent].id;
+    }
+  }
+  return "";
+}
+
+void Master::accept(Framework& fw, const Call& call, Millis now) {
+  std::string error = offer_error(fw, call.offer_ids);
+  int agent = -1;
+  std::string role;
   Resources available;
-  for (const Offer* offer : offers) available += offer->resources;
   std::vector<std::string> used_ids;
-  for (const Offer* offer : offers) used_ids.push_back(offer->id);
+  for (const auto& id : call.offer_ids) {
+    auto it = offers_.find(id);
+    if (it == offers_.end()) continue;
+    // Even another framework's offer is discarded, and its owner is not told (as the master).
+    used_ids.push_back(id);
+    if (it->second.framework_id != fw.id) continue;
+    agent = it->second.agent;
+    role = it->second.role;
+    available += it->second.resources;
+  }
+  std::sort(used_ids.begin(), used_ids.end());
+  used_ids.erase(std::unique(used_ids.begin(), used_ids.end()), used_ids.end());
   for (const auto& id : used_ids) remove_offer(id, false);
   if (!error.empty()) {
     // Every task gets a master-generated TASK_DROPPED/TASK_LOST without uuid; the resources
-    // of the valid offers go back without a filter.
+    // of the offers go back without a filter.
     TaskState state = fw.info.partition_aware ? TaskState::DROPPED : TaskState::LOST;
     for (const auto& op : call.operations) {
       for (const auto& task : op.tasks) {
-        master_update(fw, task.task_id, task.agent_id, state, "REASON_INVALID_OFFERS", error);
+        master_update(fw, task.task_id, task.agent_id, state, "REASON_INVALID_OFFERS",
+                      "Task launched with invalid offers: " + error);
       }
     }
     return;
   }
-  for (const auto& op : call.operations) launch_tasks(fw, op, agent, &available, now);
+  reject_operation_ids(fw, call, agent);
+  for (const auto& op : call.operations) launch_tasks(fw, op, agent, role, &available, now);
   add_filter(fw, agent, available, call.refuse_seconds, now);
 }
 
@@ -155,6 +182,8 @@ void Master::revive(Framework& fw, const std::vector<std::string>& roles) {
   for (const auto& role : roles.empty() ? fw.info.roles : roles) fw.suppressed_roles.erase(role);
   // Filters are kept per agent, not per role: reviving any role clears them all.
   fw.filters.clear();
+  // The allocator runs at once after a REVIVE, not at its next interval.
+  next_allocation_ = 0;
 }
 
 }  // namespace mesos_sim

@@ -44,14 +44,21 @@ void Master::reconcile_one(Framework& fw, const ReconcileTask& request) {
   if (!request.agent_id && any_agent_recovering()) return;  // retry later
   if (agent >= 0 && state == AgentState::RECOVERING) return;
   TaskState reply = TaskState::UNKNOWN;
+  std::string message = "Reconciliation: Task is unknown";
+  double unreachable_time = -1;
   if (agent >= 0 && state == AgentState::REGISTERED) {
     reply = TaskState::GONE;
+    message = "Reconciliation: Task is unknown to the agent";
   } else if (agent >= 0 && state == AgentState::UNREACHABLE) {
     reply = TaskState::UNREACHABLE;
+    message = "Reconciliation: Task is unreachable";
+    unreachable_time = agents_[agent].unreachable_time;
   } else if (agent >= 0 && state == AgentState::GONE) {
     reply = TaskState::GONE_BY_OPERATOR;
+    message = "Reconciliation: Task is gone";
   }
-  master_update(fw, request.task_id, agent_id, aware ? reply : TaskState::LOST, kReason, kMessage);
+  master_update(fw, request.task_id, agent_id, aware ? reply : TaskState::LOST, kReason, message,
+                unreachable_time);
 }
 
 }  // namespace mesos_sim

@@ -50,8 +50,10 @@ bool accepts_json(const std::optional<std::string>& accept) {
 }
 
 std::optional<Reply> check_before_body(const RequestHead& head, bool strict) {
-  if (head.method != "POST")
-    return Reply{405, "Expecting one of { 'POST' }, but received '" + head.method + "'"};
+  if (head.method != "POST") {
+    return Reply{405, "405 Method Not Allowed. Expecting one of { 'POST' }, but received '" +
+                          head.method + "'."};
+  }
   if (!head.content_type) return Reply{400, "Expecting 'Content-Type' to be present"};
   const std::string& ct = *head.content_type;
   bool json = strict ? ct == kJson : media_type(ct) == kJson;
@@ -62,9 +64,15 @@ std::optional<Reply> check_before_body(const RequestHead& head, bool strict) {
   return Reply{415, "Expecting 'Content-Type' of application/json or application/x-protobuf"};
 }
 
-std::optional<Reply> check_subscribe(const RequestHead& head) {
+std::optional<Reply> check_subscribe(const RequestHead& head, const Call& call) {
+  const FrameworkInfo& info = call.framework_info;
+  if (head.principal && info.principal_set && info.principal != *head.principal) {
+    return Reply{400, "Failed to validate scheduler::Call: Authenticated principal '" +
+                          *head.principal + "' does not match principal '" + info.principal +
+                          "' set in `FrameworkInfo`"};
+  }
   if (!accepts_json(head.accept)) {
-    return Reply{406, "Expecting 'Accept' to allow application/json"};
+    return Reply{406, "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'"};
   }
   if (head.stream_id) {
     return Reply{400, "Subscribe calls should not include the 'Mesos-Stream-Id' header"};

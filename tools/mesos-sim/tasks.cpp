@@ -2,6 +2,9 @@
 // update stream (uuid, redelivery of the unacknowledged head with backoff), ACKNOWLEDGE and KILL.
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
 
 #include "master.h"
 
@@ -10,11 +13,31 @@ namespace {
 
 constexpr double kMaxRetrySeconds = 600;  // the agent's status update retry cap (10 min)
 
-bool valid_id(const std::string& id) {
-  if (id.empty() || id == "." || id == ".." || id.size() > 255) return false;
-  return std::none_of(id.begin(), id.end(), [](char c) {
-    return c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+// common/validation.cpp validateID, with the master's messages.
+std::string id_error(const std::string& id) {
+  if (id.empty()) return "ID must not be empty";
+  if (id.size() > 255) return "ID must not be greater than 255 characters";
+  if (id == "." || id == "..") return "'" + id + "' is disallowed";
+  bool bad = std::any_of(id.begin(), id.end(), [](char c) {
+    return std::iscntrl(static_cast<unsigned char>(c)) || c == '/' || c == '\\';
   });
+  return bad ? "'" + id + "' contains invalid characters" : "";
+}
+
+// "cpus(allocated: r):0.5; mem(allocated: r):32", as the master prints Resources.
+std::string resources_text(const Resources& r, const std::string& role) {
+  std::string out;
+  auto add = [&](const char* name, double value) {
+    if (value <= 0) return;
+    char number[32];
+    std::snprintf(number, sizeof(number), "%g", value);
+    out += (out.empty() ? "" : "; ") + std::string(name) + "(allocated: " + role + "):" + number;
+  };
+  add("cpus", r.cpus);
+  add("mem", r.mem);
+  add("disk", r.disk);
+  add("gpus", r.gpus);
+  return out;
 }
 
 }  // namespace
@@ -30,60 +53,89 @@ const Task* Master::find_task(const std::string& framework_id, const std::string
   return const_cast<Master*>(this)->task_of(framework_id, task_id);
 }
 
+// The master's checks, in its order (B.2); the first failure wins.
 std::string Master::validate_task(const Framework& fw, const TaskLaunch& task, int agent,
-                                  const Resources& available) const {
-  if (!valid_id(task.task_id)) return "Task ID '" + task.task_id + "' is invalid";
+                                  const Resources& available, const std::string& role) const {
+  if (std::string error = id_error(task.task_id); !error.empty()) return error;
   if (const Task* existing = find_task(fw.id, task.task_id);
       existing && !is_terminal(existing->state)) {
     return "Task has duplicate ID: " + task.task_id;
   }
+  if (task.agent_id != agents_[agent].id) {
+    return "Task uses invalid agent " + task.agent_id + " while agent " + agents_[agent].id +
+           " is expected";
+  }
+  if (task.resource_count == 0) return "Task uses no resources";
+  if (!task.nonpositive.empty()) {
+    auto colon = task.nonpositive.find(':');
+    return "Resource '" + task.nonpositive.substr(0, colon) + "(allocated: " + role + ")" +
+           task.nonpositive.substr(colon) + "' is invalid: Invalid scalar resource: value <= 0";
+  }
+  if (std::fabs(task.resources.gpus - std::round(task.resources.gpus)) >= 0.001) {
+    return "Task uses invalid resources: Invalid 'gpus' resource: The 'gpus' resource must be an "
+           "unsigned integer";
+  }
   if (task.has_command == task.has_executor) {
     return "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
   }
-  if (task.resource_count == 0) return "Task uses no resources";
-  if (task.agent_id != agents_[agent].id) {
-    return "Task uses agent " + task.agent_id + " but the offers are for agent " +
-           agents_[agent].id;
-  }
   if (task.unsupported_resource || !available.contains(task.resources)) {
-    return "Task uses more resources than available in the offers";
+    return "Total resources " + resources_text(task.resources, role) +
+           " required by task and its executor is more than available " +
+           resources_text(available, role);
   }
   return "";
 }
 
-void Master::launch_tasks(Framework& fw, const Operation& op, int agent, Resources* available,
-                          Millis now) {
+void Master::reject_operation_ids(Framework& fw, const Call& call, int agent) {
+  // Master::accept drops a LAUNCH or LAUNCH_GROUP that asks for operation feedback before it
+  // looks at any other operation, so these errors come first.
+  for (const auto& op : call.operations) {
+    if (!op.has_id || (op.type != "LAUNCH" && op.type != "LAUNCH_GROUP")) continue;
+    const char* reason = op.type == "LAUNCH" ? "REASON_TASK_INVALID" : "REASON_TASK_GROUP_INVALID";
+    for (const auto& launch : op.tasks) {
+      master_update(fw, launch.task_id, agents_[agent].id, TaskState::ERROR, reason,
+                    "The `id` field cannot be set on " + op.type + " operations");
+    }
+  }
+}
+
+void Master::launch_tasks(Framework& fw, const Operation& op, int agent, const std::string& role,
+                          Resources* available, Millis now) {
   if (op.type != "LAUNCH" && op.type != "LAUNCH_GROUP") return;  // no operation feedback here
+  if (op.has_id) return;                                         // reject_operation_ids
   const char* invalid = op.type == "LAUNCH" ? "REASON_TASK_INVALID" : "REASON_TASK_GROUP_INVALID";
   for (const auto& launch : op.tasks) {
-    std::string error = op.has_id ? "Operation IDs are not supported for LAUNCH operations"
-                                  : validate_task(fw, launch, agent, *available);
+    std::string error = validate_task(fw, launch, agent, *available, role);
     if (!error.empty()) {
       master_update(fw, launch.task_id, agents_[agent].id, TaskState::ERROR, invalid, error);
       continue;
     }
+    start_task(fw, launch, agent, now);
     *available -= launch.resources;
-    Agent& a = agents_[agent];
-    a.used += launch.resources;
-    Task& task = tasks_[fw.id][launch.task_id];
-    if (task.serial) {  // an id reused after a terminal state
-      task_by_serial_.erase(task.serial);
-      agents_[task.agent].tasks.erase(task.serial);
-    }
-    task = Task{};
-    task.serial = next_serial_++;
-    task_by_serial_[task.serial] = &task;
-    a.tasks.insert(task.serial);
-    task.framework_id = fw.id;
-    task.task_id = launch.task_id;
-    task.agent = agent;
-    task.resources = launch.resources;
-    uint64_t key_hash = std::hash<std::string>{}(task_key(fw.id, launch.task_id));
-    if (!launched_.insert(key_hash).second) ++duplicate_launches_;
-    journal_.append({0, wall_seconds(), launch.task_id, a.id, fw.id, fw.stream_id});
-    // The executor reports RUNNING at the next tick.
-    timers_.push({now, TimerKind::START, task.serial, 0});
   }
+}
+
+void Master::start_task(Framework& fw, const TaskLaunch& launch, int agent, Millis now) {
+  Agent& a = agents_[agent];
+  a.used += launch.resources;
+  Task& task = tasks_[fw.id][launch.task_id];
+  if (task.serial) {  // an id reused after a terminal state
+    task_by_serial_.erase(task.serial);
+    agents_[task.agent].tasks.erase(task.serial);
+  }
+  task = Task{};
+  task.serial = next_serial_++;
+  task_by_serial_[task.serial] = &task;
+  a.tasks.insert(task.serial);
+  task.framework_id = fw.id;
+  task.task_id = launch.task_id;
+  task.agent = agent;
+  task.resources = launch.resources;
+  uint64_t key_hash = std::hash<std::string>{}(task_key(fw.id, launch.task_id));
+  if (!launched_.insert(key_hash).second) ++duplicate_launches_;
+  journal_.append({0, wall_seconds(), launch.task_id, a.id, fw.id, fw.stream_id});
+  // The executor reports STARTING and RUNNING at the next tick.
+  timers_.push({now, TimerKind::START, task.serial, 0});
 }
 
 void Master::push_update(Task& task, TaskState state, const std::string& reason,
@@ -123,6 +175,7 @@ void Master::deliver_head(Task& task, Millis now) {
     view.message = head.message;
     view.uuid = head.uuid;
     view.timestamp = head.timestamp;
+    view.executor_id = task.task_id;  // the command executor takes the task's id
     send(fw->second, update_event(view));
   }
   timers_.push({now + static_cast<Millis>(task.retry_s * 1000), TimerKind::RETRY, task.serial,
@@ -175,12 +228,14 @@ void Master::kill(Framework& fw, const Call& call, Millis now) {
     if (fw.info.task_killing_state && task->state != TaskState::KILLING) {
       push_update(*task, TaskState::KILLING, "", "", now);
     }
-    push_update(*task, TaskState::KILLED, "", "Command terminated with signal Killed", now);
+    // The command executor's SIGTERM ends `sleep` and the like.
+    push_update(*task, TaskState::KILLED, "", "Command terminated with signal Terminated", now);
   }
 }
 
 void Master::master_update(Framework& fw, const std::string& task_id, const std::string& agent_id,
-                           TaskState state, const std::string& reason, const std::string& message) {
+                           TaskState state, const std::string& reason, const std::string& message,
+                           double unreachable_time) {
   StatusView view;
   view.task_id = task_id;
   view.agent_id = agent_id;
@@ -189,6 +244,7 @@ void Master::master_update(Framework& fw, const std::string& task_id, const std:
   view.reason = reason;
   view.message = message;
   view.timestamp = wall_seconds();
+  view.unreachable_time = unreachable_time;
   send(fw, update_event(view));  // not retried: dropped when disconnected
 }
 
@@ -200,6 +256,9 @@ void Master::run_timers(Millis now) {
     if (found == task_by_serial_.end()) continue;
     Task* task = found->second;
     if (timer.kind == TimerKind::START && task->state == TaskState::STAGING) {
+      // The command executor sends STARTING, then RUNNING; the agent holds RUNNING back until
+      // STARTING is acknowledged (one unacknowledged update per task).
+      if (config_.task_starting) push_update(*task, TaskState::STARTING, "", "", now);
       push_update(*task, TaskState::RUNNING, "", "", now);
       std::uniform_int_distribution<int> duration(config_.task_ms_min, config_.task_ms_max);
       timers_.push({now + duration(rng_), TimerKind::FINISH, timer.serial, 0});

@@ -65,7 +65,8 @@ TEST(CallParsing, ValidationErrorsAre400Messages) {
 }
 
 TEST(RequestRules, OrderAndStrictness) {
-  RequestHead head{"GET", std::nullopt, std::nullopt, std::nullopt};
+  RequestHead head{"GET", std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+  const Call subscribe;
   EXPECT_EQ(check_before_body(head, true)->status, 405);
   head.method = "POST";
   EXPECT_EQ(check_before_body(head, true)->status, 400);
@@ -75,14 +76,14 @@ TEST(RequestRules, OrderAndStrictness) {
   head.content_type = "application/json";
   EXPECT_FALSE(check_before_body(head, true));
   head.accept = "application/x-protobuf";
-  EXPECT_EQ(check_subscribe(head)->status, 406);
+  EXPECT_EQ(check_subscribe(head, subscribe)->status, 406);
   head.accept = "text/html, */*;q=0.1";
-  EXPECT_FALSE(check_subscribe(head));
+  EXPECT_FALSE(check_subscribe(head, subscribe));
   head.accept = "application/json;q=0";
-  EXPECT_EQ(check_subscribe(head)->status, 406);
+  EXPECT_EQ(check_subscribe(head, subscribe)->status, 406);
   head.accept.reset();
   head.stream_id = "x";
-  EXPECT_EQ(check_subscribe(head)->status, 400);
+  EXPECT_EQ(check_subscribe(head, subscribe)->status, 400);
 }
 
 TEST(ZooKeeperMembers, LowestJsonInfoSequenceLeads) {
