@@ -1,5 +1,9 @@
 #include "sim_fixture.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 #include <utility>
@@ -57,11 +61,33 @@ rapidjson::Document parse(const std::string& json) {
   return doc;
 }
 
+std::string current_user() {
+  const passwd* pw = getpwuid(geteuid());
+  return pw ? pw->pw_name : "root";
+}
+
+std::string basic_authorization(const std::string& principal, const std::string& secret) {
+  // Its own encoder, not the emulator's: the tests must not share the code they check.
+  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const std::string in = principal + ":" + secret;
+  std::string out;
+  for (size_t i = 0; i < in.size(); i += 3) {
+    uint32_t n = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) n |= static_cast<unsigned char>(in[i + 1]) << 8;
+    if (i + 2 < in.size()) n |= static_cast<unsigned char>(in[i + 2]);
+    const size_t chars = std::min<size_t>(in.size() - i, 3) + 1;  // the rest is padding
+    for (size_t k = 0; k < 4; ++k) out += k < chars ? alphabet[(n >> (18 - 6 * k)) & 63] : '=';
+  }
+  return "Basic " + out;
+}
+
 std::string framework_info(const std::optional<std::string>& id, bool partition_aware) {
   std::string caps = R"([{"type":"MULTI_ROLE"})";
   if (partition_aware) caps += R"(,{"type":"PARTITION_AWARE"})";
   caps += "]";
-  return R"({"user":"svc","name":"conformance","roles":["r"],"failover_timeout":3600,)"
+  return R"({"user":")" + current_user() +
+         R"(","name":"conformance","roles":["r"],)"
+         R"("failover_timeout":3600,)"
          R"("checkpoint":true,"capabilities":)" +
          caps + (id ? R"(,"id":{"value":")" + *id + R"("})" : "") + "}";
 }
@@ -84,9 +110,12 @@ Response post(uint16_t port, const std::string& body, const Headers& headers,
   return c.call("POST", path, headers, body);
 }
 
-Subscriber::Subscriber(uint16_t port, const std::optional<std::string>& id)
-    : port_(port), connection_(port) {
-  connection_.send("POST", "/api/v1/scheduler", json_headers(), subscribe_call(id));
+Subscriber::Subscriber(uint16_t port, const std::optional<std::string>& id, Headers extra,
+                       const std::string& body)
+    : port_(port), extra_(std::move(extra)), connection_(port) {
+  Headers headers = json_headers();
+  headers.insert(headers.end(), extra_.begin(), extra_.end());
+  connection_.send("POST", "/api/v1/scheduler", headers, body.empty() ? subscribe_call(id) : body);
   head_ = connection_.read_head();
   stream_id_ = head_.header("mesos-stream-id");
   if (head_.status != 200) return;
@@ -131,7 +160,9 @@ std::optional<rapidjson::Document> Subscriber::next(const std::string& type,
 }
 
 Response Subscriber::call(const std::string& body) {
-  return post(port_, body, json_headers(stream_id_));
+  Headers headers = json_headers(stream_id_);
+  headers.insert(headers.end(), extra_.begin(), extra_.end());
+  return post(port_, body, headers);
 }
 
 }  // namespace mesos_sim::test

@@ -41,17 +41,23 @@ class Sim {
 
 std::string sim_binary();
 rapidjson::Document parse(const std::string& json);
+// The user running the tests: a real agent runs command tasks as FrameworkInfo.user.
+std::string current_user();
 std::string framework_info(const std::optional<std::string>& id, bool partition_aware = true);
 std::string subscribe_call(const std::optional<std::string>& id);
 Headers json_headers(const std::optional<std::string>& stream_id = std::nullopt);
+// "Basic <base64(principal:secret)>".
+std::string basic_authorization(const std::string& principal, const std::string& secret);
 // One call on a fresh connection.
 Response post(uint16_t port, const std::string& body, const Headers& headers,
               const std::string& path = "/api/v1/scheduler");
 
-// A SUBSCRIBE stream.
+// A SUBSCRIBE stream. `extra` headers (e.g. Authorization) go with the SUBSCRIBE and with every
+// call().
 class Subscriber {
  public:
-  Subscriber(uint16_t port, const std::optional<std::string>& id = std::nullopt);
+  Subscriber(uint16_t port, const std::optional<std::string>& id = std::nullopt, Headers extra = {},
+             const std::string& body = "");
   const Response& head() const { return head_; }
   const std::string& framework_id() const { return framework_id_; }
   const std::string& stream_id() const { return stream_id_; }
@@ -67,6 +73,7 @@ class Subscriber {
 
  private:
   uint16_t port_;
+  Headers extra_;
   Connection connection_;
   Response head_;
   std::string framework_id_, stream_id_;
