@@ -263,9 +263,9 @@ void Master::run_timers(Millis now) {
       std::uniform_int_distribution<int> duration(config_.task_ms_min, config_.task_ms_max);
       timers_.push({now + duration(rng_), TimerKind::FINISH, timer.serial, 0});
     } else if (timer.kind == TimerKind::FINISH && task->state == TaskState::RUNNING) {
+      // The command executor gives an exit status, not a reason.
       bool fail = std::uniform_real_distribution<double>(0, 1)(rng_) < config_.fail_ratio;
-      push_update(*task, fail ? TaskState::FAILED : TaskState::FINISHED,
-                  fail ? "REASON_COMMAND_EXECUTOR_FAILED" : "",
+      push_update(*task, fail ? TaskState::FAILED : TaskState::FINISHED, "",
                   fail ? "Command exited with status 1" : "Command exited with status 0", now);
     } else if (timer.kind == TimerKind::RETRY && timer.generation == task->head_generation) {
       task->retry_s = std::min(task->retry_s * 2, kMaxRetrySeconds);

@@ -174,6 +174,22 @@ TEST_P(Lifecycle, KillingStateOnlyWithTheCapability) {
             (std::vector<std::string>{"TASK_KILLING", "TASK_KILLED"}));
 }
 
+TEST_P(Lifecycle, FailedCommandSaysItsExitStatus) {
+  MasterUnderTest& m =
+      master({.sim_flags = {"--task_ms=100", "--fail_ratio=1", "--offer_interval_ms=20"}});
+  Subscriber sub(m.port());
+  FirstOffer offer = first_offer(sub, m.patience());
+  ASSERT_FALSE(offer.id.empty()) << m.log();
+  sub.call(accept_call(sub.framework_id(), offer.id, {task_info("f", offer.agent, "exit 1")}));
+  std::optional<rapidjson::Document> status;
+  while ((status = next_update(sub, "f", m.patience())) &&
+         std::string((*status)["state"].GetString()) != "TASK_FAILED") {
+  }
+  ASSERT_TRUE(status) << m.log();
+  EXPECT_STREQ((*status)["message"].GetString(), "Command exited with status 1");
+  EXPECT_FALSE(status->HasMember("reason"));
+}
+
 TEST_P(Lifecycle, UnacknowledgedUpdateIsRedelivered) {
   // The agent's first retry is after 10 s: the real variant waits that long.
   MasterUnderTest& m =

@@ -195,6 +195,22 @@ TEST_F(MasterTest, KilledTaskSaysTerminated) {
   EXPECT_STREQ(killed[0]["message"].GetString(), "Command terminated with signal Terminated");
 }
 
+TEST_F(MasterTest, FailedTaskHasAnExitStatusAndNoReason) {
+  config_.fail_ratio = 1;
+  restart();
+  subscribe();
+  auto [offer_id, agent] = offer();
+  call("ACCEPT", launch(offer_id, agent, "t"));
+  advance(10);
+  call("ACKNOWLEDGE", ack(agent, updates().at(0)));
+  advance(200);
+  auto failed = updates();
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_STREQ(failed[0]["state"].GetString(), "TASK_FAILED");
+  EXPECT_STREQ(failed[0]["message"].GetString(), "Command exited with status 1");
+  EXPECT_FALSE(failed[0].HasMember("reason"));
+}
+
 TEST_F(MasterTest, ReviveOffersAtOnce) {
   config_.offer_interval_ms = 60000;
   restart();
