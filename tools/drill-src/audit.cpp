@@ -43,6 +43,23 @@ long unfinished(db::Connection& conn, const std::string& ids) {
       .integer(0, 0);
 }
 
+// The jobs the drain left unfinished, each with the state of its last execution: a job stuck
+// behind an execution nobody will ever answer for shows here.
+std::string unfinished_detail(db::Connection& conn, const std::string& ids) {
+  const auto rows = conn.exec(
+      "SELECT j.id, j.status, coalesce(e.state, 'none') FROM job j LEFT JOIN LATERAL (SELECT "
+      "state FROM job_exe WHERE job_exe.job_id = j.id ORDER BY exe_num DESC LIMIT 1) e ON true "
+      "WHERE j.id = ANY($1::bigint[]) AND j.status IN ('QUEUED', 'RUNNING') ORDER BY j.id LIMIT " +
+          std::to_string(kListed),
+      {ids});
+  std::string out;
+  for (int i = 0; i < rows.rows(); ++i) {
+    out += (i ? ", " : "") + rows.text(i, 0) + " (" + rows.text(i, 1) + ", last execution " +
+           rows.text(i, 2) + ")";
+  }
+  return out;
+}
+
 }  // namespace
 
 AuditResult audit(const Cluster& cluster, const std::vector<long long>& job_ids, MesosWatch& mesos,
@@ -62,6 +79,8 @@ AuditResult audit(const Cluster& cluster, const std::vector<long long>& job_ids,
     }
     r.drain_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - drain_start).count();
+
+    r.unfinished = unfinished_detail(conn, ids);
 
     // No job lost: every id the API gave back still has its row, in some status.
     const auto statuses = conn.exec(

@@ -20,6 +20,8 @@ struct AuditResult {
   long submitted = 0;
   std::map<std::string, long> by_status;  // of the submitted jobs
   long lost = 0;                          // submitted ids with no job row
+  std::string unfinished;                 // still QUEUED/RUNNING after the drain: "12 (RUNNING, last
+                                          // execution UNREACHABLE), ..." (not a violation by itself)
   double drain_s = 0;                     // how long the drain waited
   std::string launch_source;               // MesosWatch::name()
   long launches = 0;                      // seen by Mesos since the drill started

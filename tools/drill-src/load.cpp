@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <chrono>
+#include <cstdio>
 #include <memory>
 
 #include "http.h"
@@ -19,10 +20,30 @@ constexpr int kWorkers = 6;
 constexpr auto kMaxLateness = 5s;
 constexpr auto kIdleReconnect = 5s;
 
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
 }  // namespace
 
-LoadGenerator::LoadGenerator(std::string url, double rate_per_s)
-    : url_(std::move(url)), rate_(rate_per_s), start_(std::chrono::steady_clock::now()) {
+LoadGenerator::LoadGenerator(std::string url, double rate_per_s, std::string command)
+    : url_(std::move(url)),
+      rate_(rate_per_s),
+      command_json_(json_string(command)),
+      start_(std::chrono::steady_clock::now()) {
   if (rate_ <= 0) return;
   for (int i = 0; i < kWorkers; ++i) workers_.emplace_back([this] { worker(); });
 }
@@ -55,10 +76,10 @@ void LoadGenerator::worker() {
       ++stats_.skipped;
       continue;
     }
-    // Short jobs: mesos-sim runs each task for its --task_ms, whatever the command.
-    const std::string body =
-        R"({"name":"drill-)" + std::to_string(slot) +
-        R"(","command":"true","resources":{"cpus":0.25,"mem":64},"max_tries":3})";
+    // mesos-sim runs each task for its --task_ms, whatever the command; a real Mesos runs it.
+    const std::string body = R"({"name":"drill-)" + std::to_string(slot) +
+                             R"(","command":)" + command_json_ +
+                             R"(,"resources":{"cpus":0.25,"mem":64},"max_tries":3})";
     // HAProxy closes a keep-alive connection idle for its `timeout http-request` (10 s); a POST
     // on a connection it already closed fails without an answer, so a worker that sat idle
     // (low rates) starts a new one.

@@ -20,7 +20,7 @@ struct LoadStats {
 
 class LoadGenerator {
  public:
-  LoadGenerator(std::string url, double rate_per_s);
+  LoadGenerator(std::string url, double rate_per_s, std::string command = "true");
   ~LoadGenerator();
   LoadGenerator(const LoadGenerator&) = delete;
   LoadGenerator& operator=(const LoadGenerator&) = delete;
@@ -34,6 +34,7 @@ class LoadGenerator {
 
   std::string url_;
   double rate_;
+  std::string command_json_;  // the job's command, as a JSON string
   std::chrono::steady_clock::time_point start_;
   std::atomic<long> next_slot_{0};
   std::atomic<bool> stop_{false};

@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
                     : std::string("mesos-sim"))
             << "), load " << options.rate
             << " jobs/s, session timeout " << cluster->session_timeout_ms() << " ms\n";
-  auto load = std::make_unique<LoadGenerator>(cluster->read_url(), options.rate);
+  auto load = std::make_unique<LoadGenerator>(cluster->read_url(), options.rate, options.job_command);
   Report report;
   report.options = options;
   report.session_timeout_ms = cluster->session_timeout_ms();

@@ -102,20 +102,19 @@ class MasterFaults : public MesosFaults {
     Restore start([&] {
       if (auto err = cluster_.tool({"start", victim.name}); !err.empty()) rec.note += err + "; ";
     });
-    // Nothing answers the master's pings any more: after its ping timeouts it marks the agent
-    // unreachable and the scheduler hears TASK_UNREACHABLE for the tasks it ran.
+    // Nothing answers the master's pings any more: the agent is inactive at once (its connection
+    // closed), and after the ping timeouts the master marks it unreachable, drops it from
+    // /master/slaves and tells the scheduler TASK_UNREACHABLE for the tasks it ran.
     const bool lost = poll_until(rec.measured_from + options_.recover_s, interrupted_, [&] {
       auto agents = fetch_master_agents(cluster_);
-      return agents && std::none_of(agents->begin(), agents->end(), [&](const MasterAgent& a) {
-               return a.id == victim.id && a.active;
-             });
+      return agents && std::none_of(agents->begin(), agents->end(),
+                                    [&](const MasterAgent& a) { return a.id == victim.id; });
     });
     if (lost) {
       rec.note += "the master marked it unreachable after " + ms_text(rec.measured_from, wall_now()) +
                   "; ";
     } else if (!interrupted_) {
-      rec.note += "the master still listed it active after " + std::to_string(options_.recover_s) +
-                  " s; ";
+      rec.note += "the master still listed it after " + std::to_string(options_.recover_s) + " s; ";
     }
     start.now();
   }

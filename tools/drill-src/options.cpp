@@ -115,6 +115,8 @@ options:
   --drain_s S         after the last fault: wait up to S s for submitted jobs to end (default 60)
   --fresh_s S         status freshness threshold (default 12, as the API's)
   --gap_ms MS         pause after the cluster settled, before the next fault (default 1000)
+  --job_command CMD   the shell command of each load job (default true; a real Mesos runs it,
+                      so e.g. 'sleep 5' keeps tasks running when a fault hits)
   --run-dir DIR       the cluster's run directory (default $SCALE_RUN_DIR or run/cluster)
 
 exit status: 0 no violation, 1 violations (listed), 2 bad arguments, 3 the drill could not run
@@ -149,7 +151,8 @@ ParseResult parse_options(const std::vector<std::string>& args) {
     }
     const bool takes_value = flag == "--faults" || flag == "--kinds" || flag == "--rate" ||
                              flag == "--recover-s" || flag == "--drain-s" || flag == "--fresh-s" ||
-                             flag == "--gap-ms" || flag == "--run-dir" || flag == "--root";
+                             flag == "--gap-ms" || flag == "--run-dir" || flag == "--root" ||
+                             flag == "--job-command";
     if (!takes_value) return {o, "unknown argument '" + args[i] + "'"};
     std::string value;
     if (inline_value) {
@@ -175,6 +178,9 @@ ParseResult parse_options(const std::vector<std::string>& args) {
       auto r = parse_number(value);
       if (!r || *r <= 0 || *r > 3600) return {o, "--fresh_s must be a number of seconds > 0"};
       o.fresh_s = *r;
+    } else if (flag == "--job-command") {
+      if (value.empty()) return {o, "--job_command needs a command"};
+      o.job_command = value;
     } else if (flag == "--run-dir" || flag == "--root") {
       if (value.empty()) return {o, flag + " needs a directory"};
       (flag == "--root" ? o.root : o.run_dir) = value;

@@ -33,6 +33,7 @@ struct Options {
   int drain_s = 60;              // after the last fault: how long to wait for jobs to finish
   double fresh_s = 12;           // a 200 from /v6/status/ with an older document is a violation
   int gap_ms = 1000;             // quiet time after the cluster settled, before the next fault
+  std::string job_command = "true";  // what each load job runs (the emulator ignores it)
   std::string root;              // the source tree (for tools/cluster); set by the wrapper
   std::string run_dir;           // the cluster's SCALE_RUN_DIR; default <root>/run/cluster
   bool help = false;

@@ -188,8 +188,10 @@ std::string text_report(const Report& r) {
   if (!r.load.first_error.empty()) t += "\n  first unanswered: " + r.load.first_error;
   if (r.load.skipped) t += ", " + std::to_string(r.load.skipped) + " slots skipped";
   char drain[64];
-  std::snprintf(drain, sizeof drain, "; drained for %.0f s\n\n", r.audit.drain_s);
+  std::snprintf(drain, sizeof drain, "; drained for %.0f s\n", r.audit.drain_s);
   t += drain;
+  if (!r.audit.unfinished.empty()) t += "Unfinished after the drain: " + r.audit.unfinished + "\n";
+  t += "\n";
   t += checks_text(r);
   if (r.violations.empty()) {
     t += "\nNo violation.\n";
@@ -320,6 +322,8 @@ std::string json_report(const Report& r) {
   w.EndObject();
   w.Key("lost");
   w.Int64(r.audit.lost);
+  w.Key("unfinished");
+  w.String(r.audit.unfinished);
   w.Key("launches");
   w.Int64(r.audit.launches);
   w.Key("duplicate_task_ids");
