@@ -88,7 +88,7 @@ TEST_P(Lifecycle, SemanticSubscribeRefusalIsAnErrorEvent) {
   EXPECT_TRUE(c.stream_ended() || c.at_eof());
 }
 
-TEST_P(Lifecycle, InvalidOffersTaskErrorsAndReconciliation) {
+TEST_P(Lifecycle, InvalidOffersAndTaskErrors) {
   MasterUnderTest& m = master({.sim_flags = {"--task_ms=60000", "--offer_interval_ms=20"}});
   Subscriber sub(m.port());
   FirstOffer offer = first_offer(sub, m.patience());
@@ -117,7 +117,10 @@ TEST_P(Lifecycle, InvalidOffersTaskErrorsAndReconciliation) {
     auto event = sub.next("UPDATE", m.patience());
     ASSERT_TRUE(event) << m.log();
     const auto& status = (*event)["update"]["status"];
-    if (std::string(status["state"].GetString()) != "TASK_ERROR") continue;  // long's own
+    if (std::string(status["state"].GetString()) != "TASK_ERROR") {  // long's own
+      sub.call(ack_call(fw, status));
+      continue;
+    }
     EXPECT_FALSE(status.HasMember("uuid"));
     errors.emplace_back(status["task_id"]["value"].GetString(), status["message"].GetString());
   }
@@ -128,8 +131,18 @@ TEST_P(Lifecycle, InvalidOffersTaskErrorsAndReconciliation) {
           {"a/b", "'a/b' contains invalid characters"},
           {"elsewhere", "Task uses invalid agent S9 while agent " + offer.agent + " is expected"},
           {"long", "Task has duplicate ID: long"}}));
-  // The valid task's updates were left unacknowledged while the errors came: reading on.
+  // The valid task runs.
   EXPECT_EQ(states_until(sub, "long", "TASK_RUNNING", m.patience()).back(), "TASK_RUNNING");
+}
+
+TEST_P(Lifecycle, ReconciliationAndKill) {
+  MasterUnderTest& m = master({.sim_flags = {"--task_ms=60000", "--offer_interval_ms=20"}});
+  Subscriber sub(m.port());
+  FirstOffer offer = first_offer(sub, m.patience());
+  ASSERT_FALSE(offer.id.empty()) << m.log();
+  const std::string& fw = sub.framework_id();
+  sub.call(accept_call(fw, offer.id, {task_info("long", offer.agent, "sleep 60")}));
+  ASSERT_EQ(states_until(sub, "long", "TASK_RUNNING", m.patience()).back(), "TASK_RUNNING");
   sub.call(reconcile_call(fw, R"({"task_id":{"value":"long"}},{"task_id":{"value":"ghost"},)"
                               R"("agent_id":{"value":")" +
                                   offer.agent + R"("}})"));
