@@ -163,14 +163,19 @@ void Master::accept(Framework& fw, const Call& call, Millis now) {
   add_filter(fw, agent, available, call.refuse_seconds, now);
 }
 
-void Master::decline(Framework& fw, const Call& call, Millis now) {
+void Master::decline(Framework&, const Call& call, Millis now) {
+  // Offer by offer, unknown ids skipped (B.7). Like the master, it does not check the owner:
+  // another framework's offer is declined on its behalf (its filter), and that framework is not
+  // told.
   for (const auto& id : call.offer_ids) {
     auto it = offers_.find(id);
-    if (it == offers_.end() || it->second.framework_id != fw.id) continue;
+    if (it == offers_.end()) continue;
+    auto owner = frameworks_.find(it->second.framework_id);
     int agent = it->second.agent;
     Resources refused = it->second.resources;
     remove_offer(id, false);
-    add_filter(fw, agent, refused, call.refuse_seconds, now);
+    if (owner != frameworks_.end())
+      add_filter(owner->second, agent, refused, call.refuse_seconds, now);
   }
 }
 

@@ -136,6 +136,25 @@ TEST_F(MasterTest, AnotherFrameworksOfferIsDiscardedSilently) {
   EXPECT_TRUE(sink_.take(owner_stream, "RESCIND").empty());  // its owner is not told
 }
 
+TEST_F(MasterTest, AnotherFrameworksOfferCanBeDeclinedForIt) {
+  std::string owner_stream = subscribe();
+  auto [offer_id, agent] = offer();
+  ASSERT_FALSE(offer_id.empty());
+  subscribe();
+  EXPECT_EQ(call("DECLINE", R"(,"decline":{"offer_ids":[{"value":")" + offer_id +
+                                R"("},{"value":"nope"}],"filters":{"refuse_seconds":3600}})")
+                .status,
+            202);
+  EXPECT_FALSE(master_->offers().count(offer_id));
+  advance(50);
+  for (auto& event : sink_.take(owner_stream, "OFFERS")) {  // the owner's filter holds that agent
+    for (const auto& o : event["offers"]["offers"].GetArray()) {
+      EXPECT_NE(o["agent_id"]["value"].GetString(), agent);
+    }
+  }
+  EXPECT_TRUE(sink_.take(owner_stream, "RESCIND").empty());
+}
+
 TEST_F(MasterTest, ReconciliationAnswersCarryTheMastersMessages) {
   subscribe();
   std::string agent0 = master_->agents()[0].id, agent1 = master_->agents()[1].id;
