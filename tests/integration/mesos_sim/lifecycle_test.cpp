@@ -50,7 +50,7 @@ TEST_P(Lifecycle, LaunchUpdatesAcks) {
   EXPECT_EQ(seen["t2"], expected);
   // Acked terminal updates drop the tasks from the master: implicit reconciliation is silent.
   sub.call(reconcile_call(fw, ""));
-  EXPECT_FALSE(sub.next("UPDATE", 1s));
+  EXPECT_FALSE(sub.next("UPDATE", m.silence()));
   if (Sim* sim = m.sim()) {
     auto journal = sim->journal();
     ASSERT_EQ(journal["launches"].Size(), 2u);

@@ -66,6 +66,8 @@ class MasterUnderTest {
   // How long to wait for an event that should come: a -O0 real master with real executors is
   // slower than the emulator.
   std::chrono::milliseconds patience() const { return real() ? 20s : 5s; }
+  // How long to wait before concluding that an answer the master sends at once is not coming.
+  std::chrono::milliseconds silence() const { return real() ? 1s : 300ms; }
 };
 
 // A fresh emulator for each call. A real master is shared by the tests of the binary that ask for
