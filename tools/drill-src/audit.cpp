@@ -159,8 +159,8 @@ AuditResult audit(const Cluster& cluster, const std::vector<long long>& job_ids,
   r.framework = mesos.framework();
   // After the drain exactly one framework of the replicas' name is left subscribed.
   if (r.framework.known && r.framework.active_at_end != 1 && !interrupted) {
-    violations.add("one_framework", std::to_string(r.framework.active_at_end) + " frameworks named " +
-                                        cluster.framework_name() +
+    violations.add("one_framework", std::to_string(r.framework.active_at_end) +
+                                        " frameworks named " + cluster.framework_name() +
                                         " active and connected at the master after the drain");
   }
   return r;

@@ -77,8 +77,8 @@ void LoadGenerator::worker() {
       continue;
     }
     // mesos-sim runs each task for its --task_ms, whatever the command; a real Mesos runs it.
-    const std::string body = R"({"name":"drill-)" + std::to_string(slot) +
-                             R"(","command":)" + command_json_ +
+    const std::string body = R"({"name":"drill-)" + std::to_string(slot) + R"(","command":)" +
+                             command_json_ +
                              R"(,"resources":{"cpus":0.25,"mem":64},"max_tries":3})";
     // HAProxy closes a keep-alive connection idle for its `timeout http-request` (10 s); a POST
     // on a connection it already closed fails without an answer, so a worker that sat idle

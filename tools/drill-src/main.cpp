@@ -121,9 +121,10 @@ int main(int argc, char** argv) {
                     ? "real Mesos, " + std::to_string(cluster->masters().size()) + " master(s), " +
                           std::to_string(cluster->agents().size()) + " agent(s)"
                     : std::string("mesos-sim"))
-            << "), load " << options.rate
-            << " jobs/s, session timeout " << cluster->session_timeout_ms() << " ms\n";
-  auto load = std::make_unique<LoadGenerator>(cluster->read_url(), options.rate, options.job_command);
+            << "), load " << options.rate << " jobs/s, session timeout "
+            << cluster->session_timeout_ms() << " ms\n";
+  auto load =
+      std::make_unique<LoadGenerator>(cluster->read_url(), options.rate, options.job_command);
   Report report;
   report.options = options;
   report.session_timeout_ms = cluster->session_timeout_ms();
@@ -143,8 +144,7 @@ int main(int argc, char** argv) {
   report.load = load->stats();
   std::cerr << "drill: load stopped after " << report.load.accepted
             << " accepted jobs; draining and auditing\n";
-  report.audit =
-      audit(*cluster, load->job_ids(), *mesos, violations, options.drain_s, interrupted);
+  report.audit = audit(*cluster, load->job_ids(), *mesos, violations, options.drain_s, interrupted);
   for (const auto& w : watches) report.status.emplace_back(w->replica().name, w->status_counts());
   report.violations = violations.all();
   report.interrupted = interrupted;

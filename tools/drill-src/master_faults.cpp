@@ -90,9 +90,8 @@ class MasterFaults : public MesosFaults {
       return;
     }
     const auto victim =
-        *std::max_element(active.begin(), active.end(), [](const AgentView& x, const AgentView& y) {
-          return x.tasks < y.tasks;
-        });
+        *std::max_element(active.begin(), active.end(),
+                          [](const AgentView& x, const AgentView& y) { return x.tasks < y.tasks; });
     rec.target = victim.name + " (" + std::to_string(victim.tasks) + " tasks)";
     rec.injected_at = rec.measured_from = wall_now();
     if (auto err = cluster_.tool({"stop", victim.name, "--executors"}); !err.empty()) {
@@ -111,8 +110,8 @@ class MasterFaults : public MesosFaults {
                                     [&](const MasterAgent& a) { return a.id == victim.id; });
     });
     if (lost) {
-      rec.note += "the master marked it unreachable after " + ms_text(rec.measured_from, wall_now()) +
-                  "; ";
+      rec.note +=
+          "the master marked it unreachable after " + ms_text(rec.measured_from, wall_now()) + "; ";
     } else if (!interrupted_) {
       rec.note += "the master still listed it after " + std::to_string(options_.recover_s) + " s; ";
     }

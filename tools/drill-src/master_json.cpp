@@ -111,7 +111,8 @@ std::optional<int> redirect_port(const std::string& location) {
   const size_t colon = location.find(':', host);
   if (colon == std::string::npos) return std::nullopt;
   int port = 0;
-  auto [end, ec] = std::from_chars(location.data() + colon + 1, location.data() + location.size(), port);
+  auto [end, ec] =
+      std::from_chars(location.data() + colon + 1, location.data() + location.size(), port);
   if (ec != std::errc() || port <= 0) return std::nullopt;
   (void)end;
   return port;

@@ -20,9 +20,9 @@ struct MasterFramework {
 };
 
 struct MasterFrameworks {
-  std::vector<MasterFramework> frameworks;   // registered at this master
-  std::vector<MasterFramework> completed;    // torn down or failed over past their timeout
-  std::vector<MasterTask> tasks;             // tasks, unreachable_tasks and completed_tasks
+  std::vector<MasterFramework> frameworks;  // registered at this master
+  std::vector<MasterFramework> completed;   // torn down or failed over past their timeout
+  std::vector<MasterTask> tasks;            // tasks, unreachable_tasks and completed_tasks
 };
 
 struct MasterAgent {

@@ -20,7 +20,8 @@ std::vector<std::unique_ptr<HttpClient>> clients_for(const Cluster& cluster,
                                                      std::chrono::milliseconds timeout) {
   std::vector<std::unique_ptr<HttpClient>> out;
   for (const auto& m : cluster.masters()) {
-    out.push_back(std::make_unique<HttpClient>("http://127.0.0.1:" + std::to_string(m.port), timeout));
+    out.push_back(
+        std::make_unique<HttpClient>("http://127.0.0.1:" + std::to_string(m.port), timeout));
   }
   return out;
 }
@@ -223,8 +224,8 @@ std::vector<Launch> MasterWatch::launches() const {
   std::lock_guard lock(mutex_);
   std::vector<Launch> out;
   for (const auto& [id, seen] : tasks_) {
-    const size_t n = std::max<size_t>(
-        {seen.containers.size(), static_cast<size_t>(seen.most_in_one_answer), 1});
+    const size_t n =
+        std::max<size_t>({seen.containers.size(), static_cast<size_t>(seen.most_in_one_answer), 1});
     auto container = seen.containers.begin();
     for (size_t i = 0; i < n; ++i) {
       std::string cid = container != seen.containers.end() ? *container++ : "";

@@ -26,16 +26,16 @@ std::optional<FaultKind> kind_from_name(const std::string& name);
 
 struct Options {
   int faults = 0;
-  std::vector<FaultKind> kinds;  // cycled in this order: fault i is kinds[i % kinds.size()]
-  double rate = 5;               // jobs submitted per second through HAProxy; 0 = no load
-  bool json = false;             // the report as JSON on stdout (progress stays on stderr)
-  int recover_s = 60;            // per fault: how long the cluster may take to settle
-  int drain_s = 60;              // after the last fault: how long to wait for jobs to finish
-  double fresh_s = 12;           // a 200 from /v6/status/ with an older document is a violation
-  int gap_ms = 1000;             // quiet time after the cluster settled, before the next fault
+  std::vector<FaultKind> kinds;      // cycled in this order: fault i is kinds[i % kinds.size()]
+  double rate = 5;                   // jobs submitted per second through HAProxy; 0 = no load
+  bool json = false;                 // the report as JSON on stdout (progress stays on stderr)
+  int recover_s = 60;                // per fault: how long the cluster may take to settle
+  int drain_s = 60;                  // after the last fault: how long to wait for jobs to finish
+  double fresh_s = 12;               // a 200 from /v6/status/ with an older document is a violation
+  int gap_ms = 1000;                 // quiet time after the cluster settled, before the next fault
   std::string job_command = "true";  // what each load job runs (the emulator ignores it)
-  std::string root;              // the source tree (for tools/cluster); set by the wrapper
-  std::string run_dir;           // the cluster's SCALE_RUN_DIR; default <root>/run/cluster
+  std::string root;                  // the source tree (for tools/cluster); set by the wrapper
+  std::string run_dir;               // the cluster's SCALE_RUN_DIR; default <root>/run/cluster
   bool help = false;
 };
 

@@ -36,7 +36,8 @@ class Violations {
 };
 
 // Sleeps until `until` in 10 ms steps, or less once stop is set (the watchers' threads).
-void sleep_until_or_stop(std::chrono::steady_clock::time_point until, const std::atomic<bool>& stop);
+void sleep_until_or_stop(std::chrono::steady_clock::time_point until,
+                         const std::atomic<bool>& stop);
 
 enum class Role { Unreachable, Leader, Follower, NoLeaderKnown, Other };
 const char* role_name(Role role);
