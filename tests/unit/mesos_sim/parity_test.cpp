@@ -97,6 +97,22 @@ TEST_F(MasterTest, TooBigTaskNamesTheResources) {
                "r):1000");
 }
 
+TEST_F(MasterTest, GpusMustBeWhole) {
+  config_.agent_resources.gpus = 2;
+  restart();
+  subscribe();
+  auto [offer_id, agent] = offer();
+  std::string sub = launch(offer_id, agent, "g");
+  sub.replace(sub.find(R"("name":"cpus")"), 13, R"("name":"gpus")");
+  sub.replace(sub.find("1.000000"), 8, "0.5");
+  call("ACCEPT", sub);
+  auto errors = updates();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_STREQ(errors[0]["message"].GetString(),
+               "Task uses invalid resources: Invalid 'gpus' resource: The 'gpus' resource must be "
+               "an unsigned integer");
+}
+
 TEST_F(MasterTest, InvalidOffersSayWhyLikeTheMaster) {
   subscribe();
   advance(20);
