@@ -47,6 +47,7 @@ void Master::reregister_agents(Millis now) {
   for (auto& agent : agents_) {
     if (agent.state != AgentState::RECOVERING || agent.reregister_at > now) continue;
     agent.state = AgentState::REGISTERED;
+    next_allocation_ = 0;  // an agent (re-)added is offered at once
     --recovering_agents_;
     for (uint64_t serial : agent.tasks) {
       Task* task = task_by_serial_.at(serial);

@@ -109,6 +109,8 @@ void Master::subscribe(const Call& call, const std::string& stream_id, Millis no
   send(fw, heartbeat_event());
   fw.next_heartbeat = now + seconds_to_ms(config_.heartbeat_interval_s);
   deliver_all_heads(id, now);
+  // The allocator runs when a framework is added or activated, not only at its interval.
+  next_allocation_ = 0;
 }
 
 Reply Master::call(const Call& call, const std::optional<std::string>& stream_id, Millis now,

@@ -46,7 +46,8 @@ TEST_P(OffersAndAgents, OfferShapeAndAllocationInfoOnlyForMultiRole) {
 }
 
 TEST_P(OffersAndAgents, ReviveBringsOffersBackAtOnceDespiteFilterAndSuppress) {
-  MasterUnderTest& m = master();
+  // An emulator that allocates once a minute: only an allocation at REVIVE brings offers in time.
+  MasterUnderTest& m = master({.sim_flags = {"--offer_interval_ms=60000"}});
   Subscriber sub(m.port());
   FirstOffer offer = first_offer(sub, m.patience());
   ASSERT_FALSE(offer.id.empty()) << m.log();
@@ -54,13 +55,12 @@ TEST_P(OffersAndAgents, ReviveBringsOffersBackAtOnceDespiteFilterAndSuppress) {
   sub.call(R"({"type":"DECLINE","framework_id":{"value":")" + fw +
            R"("},"decline":{"offer_ids":[{"value":")" + offer.id +
            R"("}],"filters":{"refuse_seconds":3600}}})");
-  // Past two allocation rounds (a real master's are 1 s apart).
+  // Past two allocation rounds of a real master (1 s apart).
   EXPECT_FALSE(sub.next("OFFERS", real() ? 2500ms : 500ms));
   sub.call(R"({"type":"SUPPRESS","framework_id":{"value":")" + fw + R"("}})");
-  auto start = std::chrono::steady_clock::now();
   sub.call(R"({"type":"REVIVE","framework_id":{"value":")" + fw + R"("}})");
-  EXPECT_TRUE(sub.next("OFFERS", m.patience()));
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 900ms);  // not at the next interval
+  // A real master's come within milliseconds; its 1 s interval makes that untestable here.
+  EXPECT_TRUE(sub.next("OFFERS", m.patience())) << m.log();
 }
 
 // A running task on the first agent; returns the agent id.

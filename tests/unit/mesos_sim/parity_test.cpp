@@ -246,9 +246,10 @@ TEST_F(MasterTest, FailedTaskHasAnExitStatusAndNoReason) {
   EXPECT_FALSE(failed[0].HasMember("reason"));
 }
 
-TEST_F(MasterTest, ReviveOffersAtOnce) {
+TEST_F(MasterTest, SubscribeAndReviveAllocateAtOnce) {
   config_.offer_interval_ms = 60000;
   restart();
+  advance(5);  // the first allocation, with nobody to offer to
   subscribe();
   advance(5);
   auto first = sink_.take(stream_, "OFFERS");
