@@ -41,6 +41,11 @@ struct ZkTerm::Core {
   bool node_may_exist = true;
   bool ended = false;
   TermEndReason reason = TermEndReason::None;
+  // The session is certainly alive until then: a probe sent at t was answered, so the ensemble
+  // heard from this session at t or later and cannot expire it before t + session timeout. A
+  // process frozen past that (SIGSTOP, a long GC-like stall) stops acting the moment it resumes,
+  // before its ZooKeeper client has even noticed the session is gone.
+  Clock::time_point confirmed_until{};
   std::vector<std::function<void(TermEndReason)>> callbacks;
 
   // Set up by claim() before the monitor starts; afterwards touched by the monitor only.
@@ -54,7 +59,40 @@ struct ZkTerm::Core {
   void end(std::unique_lock<std::mutex>& lock, TermEndReason why);
   void check_node(std::unique_lock<std::mutex>& lock);
   void run(std::stop_token stop);
+  void confirm(Clock::time_point sent);
+  void renew_lease(std::stop_token stop);
 };
+
+namespace {
+
+// A fifth of the session timeout is left for clock-rate differences and for the time between a
+// check of acting() and the action it allows.
+Clock::duration lease_length(std::chrono::milliseconds session_timeout) {
+  return session_timeout * 4 / 5;
+}
+
+}  // namespace
+
+void ZkTerm::Core::confirm(Clock::time_point sent) {
+  std::lock_guard lock(mutex);
+  confirmed_until = std::max(confirmed_until, sent + lease_length(client->session_timeout()));
+}
+
+// Its own thread: a probe blocks for a round trip, and up to the session timeout when the
+// connection is lost, which must not hold up the monitor's suspension timer.
+void ZkTerm::Core::renew_lease(std::stop_token stop) {
+  const auto period = client->session_timeout() / 4;
+  std::unique_lock lock(mutex);
+  while (!stop.stop_requested() && !ended) {
+    changed_cv.wait_for(lock, stop, period, [&] { return ended; });
+    if (stop.stop_requested() || ended || session != SessionState::Connected) continue;
+    lock.unlock();
+    const auto sent = Clock::now();
+    const ZkError error = client->exists(node_path, nullptr);
+    if (error == ZkError::Ok) confirm(sent);
+    lock.lock();
+  }
+}
 
 void ZkTerm::Core::on_session(SessionState state) {
   {
@@ -131,8 +169,13 @@ void ZkTerm::Core::check_node(std::unique_lock<std::mutex>& lock) {
   node_check_due = false;
   const bool over = ended;
   lock.unlock();
+  const auto sent = Clock::now();
   const ZkError error = over ? client->remove(node_path) : watch_node(nullptr);
   lock.lock();
+  if (!over && error == ZkError::Ok) {
+    // The answer renews the lease too: after a reconnect the leader acts again at once.
+    confirmed_until = std::max(confirmed_until, sent + lease_length(client->session_timeout()));
+  }
   if (error == ZkError::NoNode) {
     node_may_exist = false;
     if (!over) node_gone = true;
@@ -179,6 +222,7 @@ ZkTerm::Claim ZkTerm::claim(std::shared_ptr<ZkClient> client, const std::string&
     if (core->session == SessionState::Suspended) core->suspended_since = Clock::now();
   }
   ZkStat stat;
+  const auto sent = Clock::now();
   const ZkError error = core->watch_node(&stat);
   if (error == ZkError::NoNode) return {ClaimOutcome::NodeMissing, error, 0, nullptr};
   if (error != ZkError::Ok) return {ClaimOutcome::Failed, error, 0, nullptr};
@@ -186,15 +230,19 @@ ZkTerm::Claim ZkTerm::claim(std::shared_ptr<ZkClient> client, const std::string&
     return {ClaimOutcome::NotOwner, error, stat.ephemeral_owner, nullptr};
   }
   core->epoch = stat.czxid;
+  core->confirm(sent);
   return {ClaimOutcome::Claimed, error, 0, std::unique_ptr<ZkTerm>(new ZkTerm(std::move(core)))};
 }
 
 ZkTerm::ZkTerm(std::shared_ptr<Core> core)
-    : core_(std::move(core)), monitor_([core = core_](std::stop_token stop) { core->run(stop); }) {}
+    : core_(std::move(core)),
+      monitor_([core = core_](std::stop_token stop) { core->run(stop); }),
+      lease_([core = core_](std::stop_token stop) { core->renew_lease(stop); }) {}
 
 ZkTerm::~ZkTerm() {
   resign();
   monitor_.request_stop();
+  lease_.request_stop();
   // Destroyed from an on_end callback: the monitor owns a share of the core and finishes alone.
   if (monitor_.get_id() == std::this_thread::get_id()) monitor_.detach();
 }
@@ -209,7 +257,8 @@ std::string ZkTerm::node_path() const {
 
 bool ZkTerm::acting() const {
   std::lock_guard lock(core_->mutex);
-  return !core_->ended && !core_->deletion_seen && core_->session == SessionState::Connected;
+  return !core_->ended && !core_->deletion_seen && core_->session == SessionState::Connected &&
+         Clock::now() < core_->confirmed_until;
 }
 
 bool ZkTerm::ended() const {

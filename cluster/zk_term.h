@@ -13,7 +13,10 @@ namespace scale::cluster {
 
 // Ends (exactly once) when the session expires or is closed, when the session stays Suspended
 // longer than its negotiated timeout, when the node is deleted, or on resign(). acting() turns
-// false the moment the session is Suspended and true again on reconnect while not ended.
+// false the moment the session is Suspended and true again on reconnect while not ended; it is
+// also false once the session has gone unconfirmed for most of its timeout (a lease renewed by a
+// round trip every quarter of the timeout), so a process that was frozen past its session stops
+// acting as soon as it resumes, before its client learns of the expiry.
 //
 // Threading: ZooKeeper events only update state under a mutex; a monitor thread owned by the
 // term runs the suspension timer, re-arms the node watch after a reconnect, calls the on_end
@@ -56,6 +59,7 @@ class ZkTerm final : public Term {
 
   std::shared_ptr<Core> core_;
   std::jthread monitor_;
+  std::jthread lease_;  // renews the lease acting() needs (see Core::confirmed_until)
 };
 
 }  // namespace scale::cluster

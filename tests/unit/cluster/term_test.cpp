@@ -173,6 +173,24 @@ TEST_F(TermTest, ResignWhileSuspendedDoesNotBlockAndRemovesTheNodeOnReconnect) {
   EXPECT_TRUE(eventually([&] { return !tree->contains(node); }));
 }
 
+// A session nobody has confirmed for most of its timeout may already be expired on the ensemble
+// (the process was frozen, say): the leader stops acting without waiting for its client to notice.
+TEST_F(TermTest, StopsActingWhenTheSessionGoesUnconfirmedAndResumesWhenAProbeIsAnswered) {
+  std::atomic<bool> unanswered{false};
+  zk->before_op = [&](const std::string& op, const std::string&) -> std::optional<ZkError> {
+    if (op == "exists" && unanswered) return ZkError::ConnectionLoss;
+    return std::nullopt;
+  };
+  auto term = claim(zk);
+  ASSERT_TRUE(term->acting());
+  unanswered = true;
+  ASSERT_TRUE(eventually([&] { return !term->acting(); }));
+  EXPECT_FALSE(term->ended());
+  unanswered = false;
+  EXPECT_TRUE(eventually([&] { return term->acting(); }));
+  EXPECT_FALSE(term->ended());
+}
+
 TEST_F(TermTest, ReconnectReArmsTheNodeWatch) {
   auto patient = std::make_shared<FakeZkClient>(tree, kSession, milliseconds(60000));
   auto term = claim(patient);
