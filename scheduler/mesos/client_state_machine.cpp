@@ -141,6 +141,9 @@ void ClientStateMachine::tick() {
   auto now = now_();
   switch (state_) {
     case ConnectionState::Disconnected:
+      // A new leading master is worth trying at once, whatever the backoff from the old one.
+      if (auto master = source_.leading_master(); master && *master != detected_master_)
+        reconnect_at_ = now;
       connect_if_due(now);
       break;
     case ConnectionState::Subscribing:
@@ -151,6 +154,8 @@ void ClientStateMachine::tick() {
         disconnect("no event for " + std::to_string(HeartbeatWatchdog::kMissedHeartbeats) +
                        " heartbeat intervals",
                    Retry::WithBackoff);
+      } else {
+        transport_.release_held_calls();
       }
       break;
     case ConnectionState::Connected:

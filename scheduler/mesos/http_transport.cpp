@@ -1,320 +1,261 @@
 #include "scheduler/mesos/http_transport.h"
 
-#include <cpprest/http_client.h>
 #include <glog/logging.h>
 
-#include <algorithm>
-#include <boost/asio/ip/tcp.hpp>
-#include <condition_variable>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/detail/base64.hpp>
+#include <future>
 #include <map>
-#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "scheduler/mesos/call_lanes.h"
+#include "scheduler/mesos/http_connection.h"
 
 namespace scale::mesos {
 
-namespace http = web::http;
-using http::client::http_client;
+namespace asio = boost::asio;
 
 namespace {
 
-struct SplitUrl {
-  std::string origin;  // scheme://host:port
-  std::string path;    // /api/v1/scheduler
-};
-
-SplitUrl split_url(const std::string& url) {
-  auto scheme_end = url.find("://");
-  auto path_start =
-      scheme_end == std::string::npos ? std::string::npos : url.find('/', scheme_end + 3);
-  if (path_start == std::string::npos) return {url, "/"};
-  return {url.substr(0, path_start), url.substr(path_start)};
-}
-
-// Bodies go out as bytes with the content type set by hand: the std::string overloads trip
-// UBSan's vptr check inside cpprest, and the master wants exactly "application/json" (415
-// for anything with a charset).
-http::http_request make_post(const std::string& path, const std::string& body) {
-  http::http_request request(http::methods::POST);
-  request.set_request_uri(path);
-  request.set_body(std::vector<unsigned char>(body.begin(), body.end()));
-  request.headers().set_content_type("application/json");
-  request.headers().add("Accept", "application/json");
-  return request;
-}
-
-// cpprest writes a request's headers and body with two send()s. With Nagle's algorithm on, the
-// body then waits for the master's delayed ACK of the headers (40 ms on Linux): one call per
-// 40 ms per connection. Plain-HTTP sockets get TCP_NODELAY; for https cpprest hands over an
-// SSL stream, which is left alone.
-http::client::http_client_config client_config(const std::string& origin,
-                                               std::chrono::seconds timeout) {
-  http::client::http_client_config config;
-  config.set_timeout(timeout);
-  if (origin.rfind("http://", 0) == 0) {
-    config.set_nativehandle_options([](http::client::native_handle handle) {
-      auto* socket = static_cast<boost::asio::ip::tcp::socket*>(handle);
-      boost::system::error_code ignored;  // not open yet on a new connection: set again later
-      socket->set_option(boost::asio::ip::tcp::no_delay(true), ignored);
-    });
-  }
-  return config;
-}
-
-std::string header_or_empty(const http::http_response& response, const char* name) {
-  auto it = response.headers().find(name);
-  return it == response.headers().end() ? std::string() : it->second;
+// "Basic base64(principal:secret)", or "" without a principal.
+std::string basic_authorization(const HttpTransportOptions& options) {
+  if (options.principal.empty()) return "";
+  const std::string pair = options.principal + ":" + options.secret;
+  std::string encoded(boost::beast::detail::base64::encoded_size(pair.size()), '\0');
+  encoded.resize(boost::beast::detail::base64::encode(encoded.data(), pair.data(), pair.size()));
+  return "Basic " + encoded;
 }
 
 }  // namespace
 
+// Everything here lives on the I/O thread: the public methods post to it, and the listener is
+// called from it, so no lock is needed and the order of calls is the order they were made in.
 struct HttpTransport::Shared {
-  explicit Shared(HttpTransportOptions o) : options(o) {}
+  explicit Shared(HttpTransportOptions o)
+      : options(std::move(o)), authorization(basic_authorization(options)) {}
 
-  // Runs f(listener) unless shut down; shutdown() waits for running deliveries.
+  bool gate_open() const { return !options.may_send || options.may_send(); }
+  std::vector<std::pair<std::string, std::string>> headers(const std::string& stream_id) const;
   template <typename F>
   void deliver(F&& f) {
-    TransportListener* target = nullptr;
-    {
-      std::lock_guard lock(mu);
-      if (shutting_down || listener == nullptr) return;
-      target = listener;
-      ++running;
-    }
-    f(*target);
-    std::lock_guard lock(mu);
-    if (--running == 0) idle.notify_all();
+    if (!shutting_down && listener != nullptr) f(*listener);
   }
 
-  bool stream_closed(uint64_t connection) {
-    std::lock_guard lock(mu);
-    return shutting_down || streams.find(connection) == streams.end();
-  }
-
-  void forget(uint64_t connection) {
-    std::lock_guard lock(mu);
-    streams.erase(connection);
-  }
+  void open(uint64_t connection, const std::string& url, const std::string& body);
+  void close(uint64_t connection);
+  void submit(uint64_t connection, const std::string& url, const std::string& stream_id,
+              const std::string& call_type, std::string body);
+  void start(const LaneCall& call);
+  void answered(const std::shared_ptr<CallConnection>& conn, uint64_t connection,
+                const LaneCall& call, const CallConnection::Result& result);
+  void release_held();
+  std::shared_ptr<CallConnection> idle_connection();
+  void close_everything();
 
   const HttpTransportOptions options;
-  std::mutex mu;
-  std::condition_variable idle;
+  const std::string authorization;  // header value, or ""
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
+  std::thread thread;
+  std::atomic<bool> shutting_down{false};
   TransportListener* listener = nullptr;
-  bool shutting_down = false;
-  int running = 0;
-  std::map<uint64_t, pplx::cancellation_token_source> streams;
-  std::shared_ptr<http_client> call_client;
-  std::string call_origin;
-  uint64_t call_connection = 0;  // the subscription the call client serves
-  pplx::cancellation_token_source calls_cancel;
-  CallLanes lanes{options.ack_window, options.offer_window};  // of call_connection
-  std::string call_path;
+
+  std::map<uint64_t, std::shared_ptr<StreamConnection>> streams;
+  // The calls of one subscription (call_connection) to one master (call_target).
+  uint64_t call_connection = 0;
+  std::optional<HttpTarget> call_target;
   std::string call_stream_id;
+  CallLanes lanes{options.ack_window, options.offer_window};
+  std::vector<LaneCall> held;  // started by the lanes while the send gate was closed, in order
+  std::vector<std::shared_ptr<CallConnection>> idle;
+  std::vector<std::shared_ptr<CallConnection>> busy;
 };
 
-namespace {
-
-using SharedPtr = std::shared_ptr<HttpTransport::Shared>;
-
-// Reads whatever has arrived (at least one byte), hands it on, and schedules the next read.
-// The read size follows in_avail() because a larger getn() would wait for that many bytes.
-void read_stream(SharedPtr shared, std::shared_ptr<http_client> client, uint64_t connection,
-                 concurrency::streams::istream body, std::shared_ptr<std::vector<uint8_t>> buffer) {
-  auto streambuf = body.streambuf();
-  size_t want = std::clamp<size_t>(streambuf.in_avail(), 1, buffer->size());
-  streambuf.getn(buffer->data(), want).then([=](pplx::task<size_t> read) {
-    size_t n = 0;
-    std::string failure;
-    try {
-      n = read.get();
-    } catch (const std::exception& e) {
-      failure = e.what();
-    }
-    if (shared->stream_closed(connection)) return;  // closed by us: nothing more to report
-    if (n == 0) {
-      std::string reason = failure.empty() ? "end of stream" : failure;
-      shared->forget(connection);
-      shared->deliver([&](TransportListener& l) { l.on_stream_closed(connection, reason); });
-      return;
-    }
-    std::string_view bytes(reinterpret_cast<const char*>(buffer->data()), n);
-    shared->deliver([&](TransportListener& l) { l.on_stream_bytes(connection, bytes); });
-    read_stream(shared, client, connection, body, buffer);
-  });
+std::vector<std::pair<std::string, std::string>> HttpTransport::Shared::headers(
+    const std::string& stream_id) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!stream_id.empty()) out.emplace_back("Mesos-Stream-Id", stream_id);
+  if (!authorization.empty()) out.emplace_back("Authorization", authorization);
+  return out;
 }
 
-void handle_subscribe_response(SharedPtr shared, std::shared_ptr<http_client> client,
-                               uint64_t connection, http::http_response response) {
-  SubscribeResponse answer;
-  answer.status = response.status_code();
-  answer.stream_id = header_or_empty(response, "Mesos-Stream-Id");
-  answer.location = header_or_empty(response, "Location");
-  if (answer.status != 200) {
-    shared->forget(connection);
-    response.extract_vector().then(
-        [shared, connection, answer](pplx::task<std::vector<uint8_t>> t) {
-          SubscribeResponse with_body = answer;
-          try {
-            auto bytes = t.get();
-            with_body.error_text.assign(bytes.begin(), bytes.end());
-          } catch (const std::exception& e) {
-            with_body.error_text = e.what();
-          }
-          shared->deliver(
-              [&](TransportListener& l) { l.on_subscribe_response(connection, with_body); });
-        });
-    return;
+void HttpTransport::Shared::open(uint64_t connection, const std::string& url,
+                                 const std::string& body) {
+  const auto target = parse_http_target(url);
+  if (!target) {
+    SubscribeResponse bad{0, "", "", "not an http:// master URL: " + url};
+    return deliver([&](TransportListener& l) { l.on_subscribe_response(connection, bad); });
   }
-  shared->deliver([&](TransportListener& l) { l.on_subscribe_response(connection, answer); });
-  auto buffer = std::make_shared<std::vector<uint8_t>>(shared->options.read_bytes);
-  read_stream(shared, client, connection, response.body(), buffer);
-}
-
-// Delivers a call's answer (or its failure as status 0) to the listener.
-pplx::task<void> report_call(SharedPtr shared, uint64_t connection, const std::string& call_type,
-                             pplx::task<http::http_response> t) {
-  http::http_response response;
-  try {
-    response = t.get();
-  } catch (const std::exception& e) {
-    std::string text = e.what();
-    shared->deliver(
-        [&](TransportListener& l) { l.on_call_response(connection, call_type, 0, text); });
-    return pplx::task_from_result();
-  }
-  int status = response.status_code();
-  // Drain the body even when empty so the keep-alive connection can be reused.
-  return response.extract_vector().then([=](pplx::task<std::vector<uint8_t>> body) {
-    std::string text;
-    try {
-      auto bytes = body.get();
-      text.assign(bytes.begin(), bytes.end());
-    } catch (const std::exception& e) {
-      text = e.what();
-    }
-    shared->deliver(
-        [&](TransportListener& l) { l.on_call_response(connection, call_type, status, text); });
-  });
-}
-
-// Sends one call; when it is answered, the calls that were waiting for it start. Called with
-// shared->mu held.
-void start_call(SharedPtr shared, uint64_t connection, const LaneCall& call) {
-  http::http_request request = make_post(shared->call_path, call.body);
-  request.headers().add("Mesos-Stream-Id", shared->call_stream_id);
-  const uint64_t seq = call.seq;
-  const std::string type = call.type;
-  shared->call_client->request(request, shared->calls_cancel.get_token())
-      .then([=](pplx::task<http::http_response> t) {
-        return report_call(shared, connection, type, t);
-      })
-      .then([=](pplx::task<void> done) {
-        try {
-          done.get();
-        } catch (...) {
-        }
-        std::lock_guard lock(shared->mu);
-        // A new subscription reset the lanes: this answer frees nothing.
-        if (shared->shutting_down || shared->call_connection != connection) return;
-        for (const LaneCall& next : shared->lanes.finished(seq))
-          start_call(shared, connection, next);
+  auto stream = std::make_shared<StreamConnection>(io, *target, options.read_bytes);
+  streams[connection] = stream;
+  stream->open(
+      json_post(*target, body, headers("")), options.subscribe_head_timeout,
+      [this] { return gate_open(); },
+      [this, connection](const StreamConnection::Head& head) {
+        if (head.status != 200) streams.erase(connection);
+        const SubscribeResponse answer{head.status, head.stream_id, head.location, head.error_text};
+        deliver([&](TransportListener& l) { l.on_subscribe_response(connection, answer); });
+      },
+      [this, connection](std::string_view bytes) {
+        deliver([&](TransportListener& l) { l.on_stream_bytes(connection, bytes); });
+      },
+      [this, connection](const std::string& reason) {
+        streams.erase(connection);
+        deliver([&](TransportListener& l) { l.on_stream_closed(connection, reason); });
       });
 }
 
-}  // namespace
+void HttpTransport::Shared::close(uint64_t connection) {
+  const auto found = streams.find(connection);
+  if (found == streams.end()) return;
+  found->second->close();  // nothing more is reported for it
+  streams.erase(found);
+}
+
+void HttpTransport::Shared::submit(uint64_t connection, const std::string& url,
+                                   const std::string& stream_id, const std::string& call_type,
+                                   std::string body) {
+  auto target = parse_http_target(url);
+  if (!target) {
+    return deliver([&](TransportListener& l) {
+      l.on_call_response(connection, call_type, 0, "not an http:// master URL: " + url);
+    });
+  }
+  if (connection != call_connection || !call_target || call_target->origin() != target->origin()) {
+    // A new subscription gets fresh connections and lanes: its calls must not wait behind (or
+    // reuse the sockets of) calls made for a connection that has since been given up.
+    for (auto& conn : idle) conn->close();
+    for (auto& conn : busy) conn->close();
+    idle.clear();
+    busy.clear();
+    lanes.reset();
+    held.clear();
+    call_connection = connection;
+  }
+  call_target = std::move(target);
+  call_stream_id = stream_id;
+  for (const LaneCall& call : lanes.submit(call_type, std::move(body))) start(call);
+}
+
+std::shared_ptr<CallConnection> HttpTransport::Shared::idle_connection() {
+  while (!idle.empty()) {
+    auto conn = std::move(idle.back());
+    idle.pop_back();
+    if (conn->idle()) return conn;
+  }
+  return std::make_shared<CallConnection>(io, *call_target);
+}
+
+// Sends one call; when it is answered, the calls that were waiting for it start.
+void HttpTransport::Shared::start(const LaneCall& call) {
+  if (!held.empty()) {
+    held.push_back(call);  // behind those already held: the lanes' order stays
+    return;
+  }
+  auto conn = idle_connection();
+  busy.push_back(conn);
+  const uint64_t connection = call_connection;
+  conn->exchange(
+      json_post(*call_target, call.body, headers(call_stream_id)), options.call_timeout,
+      [this] { return gate_open(); },
+      [this, conn, connection, call](const CallConnection::Result& result) {
+        answered(conn, connection, call, result);
+      });
+}
+
+void HttpTransport::Shared::answered(const std::shared_ptr<CallConnection>& conn,
+                                     uint64_t connection, const LaneCall& call,
+                                     const CallConnection::Result& result) {
+  std::erase(busy, conn);
+  if (shutting_down || connection != call_connection) return;  // reset: this frees nothing
+  if (conn->idle()) idle.push_back(conn);
+  if (!result.sent) {
+    held.push_back(call);  // the gate closed: it goes out when it opens again
+    return;
+  }
+  deliver([&](TransportListener& l) {
+    l.on_call_response(connection, call.type, result.status, result.body);
+  });
+  if (shutting_down || connection != call_connection) return;
+  for (const LaneCall& next : lanes.finished(call.seq)) start(next);
+}
+
+void HttpTransport::Shared::release_held() {
+  if (held.empty() || !gate_open()) return;
+  std::vector<LaneCall> ready;
+  ready.swap(held);
+  for (const LaneCall& call : ready) start(call);
+}
+
+void HttpTransport::Shared::close_everything() {
+  for (auto& [connection, stream] : streams) stream->close();
+  streams.clear();
+  for (auto& conn : idle) conn->close();
+  for (auto& conn : busy) conn->close();
+  idle.clear();
+  busy.clear();
+  held.clear();
+}
 
 HttpTransport::HttpTransport(HttpTransportOptions options)
-    : shared_(std::make_shared<Shared>(options)) {}
+    : shared_(std::make_shared<Shared>(std::move(options))) {
+  shared_->thread = std::thread([shared = shared_.get()] { shared->io.run(); });
+}
 
 HttpTransport::~HttpTransport() {
   shutdown();
 }
 
 void HttpTransport::set_listener(TransportListener* listener) {
-  std::lock_guard lock(shared_->mu);
+  // Before the first request, so before anything on the I/O thread can read it.
   shared_->listener = listener;
 }
 
 void HttpTransport::open_subscription(uint64_t connection, const std::string& url,
                                       std::string body) {
-  pplx::cancellation_token_source cancel;
-  {
-    std::lock_guard lock(shared_->mu);
-    if (shared_->shutting_down) return;
-    shared_->streams[connection] = cancel;
-  }
-  SplitUrl target = split_url(url);
-  auto config = client_config(target.origin, shared_->options.stream_timeout);
-  std::shared_ptr<http_client> client;
-  try {
-    client = std::make_shared<http_client>(target.origin, config);
-  } catch (const std::exception& e) {
-    shared_->forget(connection);
-    SubscribeResponse failure{0, "", "", std::string("bad master URL: ") + e.what()};
-    // Never call the listener synchronously: hand the failure to the pool.
-    auto shared = shared_;
-    pplx::create_task([shared, connection, failure] {
-      shared->deliver([&](TransportListener& l) { l.on_subscribe_response(connection, failure); });
-    });
-    return;
-  }
-  auto shared = shared_;
-  client->request(make_post(target.path, body), cancel.get_token())
-      .then([shared, client, connection](pplx::task<http::http_response> request) {
-        try {
-          handle_subscribe_response(shared, client, connection, request.get());
-        } catch (const std::exception& e) {
-          bool ours = !shared->stream_closed(connection);
-          shared->forget(connection);
-          if (!ours) return;
-          SubscribeResponse failure{0, "", "", e.what()};
-          shared->deliver(
-              [&](TransportListener& l) { l.on_subscribe_response(connection, failure); });
-        }
-      });
+  asio::post(shared_->io, [shared = shared_.get(), connection, url, body = std::move(body)] {
+    if (!shared->shutting_down) shared->open(connection, url, body);
+  });
 }
 
 void HttpTransport::close_subscription(uint64_t connection) {
-  std::lock_guard lock(shared_->mu);
-  auto it = shared_->streams.find(connection);
-  if (it == shared_->streams.end()) return;
-  it->second.cancel();  // aborts the request and the body read: the socket is closed
-  shared_->streams.erase(it);
+  asio::post(shared_->io, [shared = shared_.get(), connection] { shared->close(connection); });
 }
 
 void HttpTransport::send_call(uint64_t connection, const std::string& url,
                               const std::string& stream_id, const std::string& call_type,
                               std::string body) {
-  std::lock_guard lock(shared_->mu);
-  if (shared_->shutting_down) return;
-  SplitUrl target = split_url(url);
-  if (!shared_->call_client || shared_->call_origin != target.origin ||
-      shared_->call_connection != connection) {
-    // A new subscription gets fresh call connections and lanes: its calls must not wait behind
-    // (or reuse the sockets of) calls made for a connection that has since been given up.
-    shared_->calls_cancel.cancel();
-    shared_->calls_cancel = pplx::cancellation_token_source();
-    shared_->lanes.reset();
-    auto config = client_config(target.origin, shared_->options.call_timeout);
-    shared_->call_client = std::make_shared<http_client>(target.origin, config);
-    shared_->call_origin = target.origin;
-    shared_->call_connection = connection;
-  }
-  shared_->call_path = target.path;
-  shared_->call_stream_id = stream_id;
-  for (const LaneCall& call : shared_->lanes.submit(call_type, std::move(body))) {
-    start_call(shared_, connection, call);
-  }
+  asio::post(shared_->io, [shared = shared_.get(), connection, url, stream_id, call_type,
+                           body = std::move(body)]() mutable {
+    if (!shared->shutting_down)
+      shared->submit(connection, url, stream_id, call_type, std::move(body));
+  });
+}
+
+void HttpTransport::release_held_calls() {
+  asio::post(shared_->io, [shared = shared_.get()] {
+    if (!shared->shutting_down) shared->release_held();
+  });
 }
 
 void HttpTransport::shutdown() {
-  std::unique_lock lock(shared_->mu);
-  shared_->shutting_down = true;
-  for (auto& [connection, cancel] : shared_->streams) cancel.cancel();
-  shared_->streams.clear();
-  shared_->calls_cancel.cancel();
-  shared_->idle.wait(lock, [this] { return shared_->running == 0; });
-  shared_->call_client.reset();
+  if (!shared_->thread.joinable()) return;
+  shared_->shutting_down = true;  // no listener call from here on
+  if (std::this_thread::get_id() == shared_->thread.get_id()) {
+    LOG(DFATAL) << "HttpTransport::shutdown() called from its own I/O thread";
+    return;
+  }
+  std::promise<void> closed;
+  asio::post(shared_->io, [&] {
+    shared_->close_everything();
+    closed.set_value();
+  });
+  closed.get_future().wait();
+  shared_->work.reset();
+  shared_->io.stop();  // handlers of the closed sockets are dropped with the io_context
+  shared_->thread.join();
 }
 
 }  // namespace scale::mesos

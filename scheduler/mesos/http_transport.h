@@ -1,10 +1,12 @@
 #pragma once
 
-// MesosTransport over cpprestsdk's http_client. cpprest stays out of this header (each TU that
-// includes it costs ~10 s to compile).
+// MesosTransport over Boost.Beast (HTTP/1.1 on plain TCP), on one I/O thread of its own. Asio and
+// Beast stay out of this header (they are slow to compile).
 
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "scheduler/mesos/mesos_transport.h"
 
@@ -12,10 +14,10 @@ namespace scale::mesos {
 
 struct HttpTransportOptions {
   // Answer deadline for non-SUBSCRIBE calls (spec A.11 suggests ~75 s).
-  std::chrono::seconds call_timeout{75};
-  // cpprest's inactivity timeout on the SUBSCRIBE connection. Large on purpose: staleness of the
-  // stream is the heartbeat watchdog's job, which knows the master's interval.
-  std::chrono::seconds stream_timeout{24 * 3600};
+  std::chrono::milliseconds call_timeout{75000};
+  // Deadline for the SUBSCRIBE response's head. After it, staleness of the stream is the
+  // heartbeat watchdog's job, which knows the master's interval.
+  std::chrono::milliseconds subscribe_head_timeout{30000};
   // Largest read from the stream in one go.
   size_t read_bytes = 64 * 1024;
   // ACKNOWLEDGE calls in flight at once (each on its own keep-alive connection). A master
@@ -24,13 +26,25 @@ struct HttpTransportOptions {
   size_t ack_window = 256;
   // ACCEPT and DECLINE calls in flight at once.
   size_t offer_window = 16;
+  // Asked right before a SUBSCRIBE or a call goes on the wire, also a call that waited in a
+  // lane. While it answers false, calls are held in order until release_held_calls() finds it
+  // open, and a SUBSCRIBE fails as unanswered (the state machine retries with backoff). The
+  // leader passes "my term is acting", so a leader whose term lapsed while calls were queued (a
+  // frozen process that resumed) sends the master nothing. Empty: always open.
+  std::function<bool()> may_send;
+  // HTTP basic credentials for a master with framework authentication (spec B.6), sent on the
+  // subscription and on every call. Empty principal: no Authorization header.
+  std::string principal;
+  std::string secret;  // never logged
 };
 
-// Threads: none of its own. Callbacks run on cpprest's (pplx) pool threads; the SUBSCRIBE body is
-// read chunk by chunk as it arrives (never waiting for the whole body) by a chain of
-// continuations, so bytes of one connection are delivered in order by one chain. Calls go out
-// on keep-alive connections in the lanes of CallLanes: acknowledgements and ACCEPT/DECLINE
-// several at once, every other call in order after the offer calls made before it.
+// Threads: one, the I/O thread. Every method posts its work to it and returns; the listener is
+// called from it, in order (the SUBSCRIBE body chunk by chunk as it arrives, never waiting for the
+// whole body). Calls go out on keep-alive connections in the lanes of CallLanes:
+// acknowledgements and ACCEPT/DECLINE several at once, every other call in order after the offer
+// calls made before it. The send gate is asked on the I/O thread right before a request is
+// written, and the write starts in the same step, so once the gate is closed nothing more leaves.
+// Only http:// masters: parse_http_target refuses anything else.
 class HttpTransport final : public MesosTransport {
  public:
   explicit HttpTransport(HttpTransportOptions options = {});
@@ -43,6 +57,7 @@ class HttpTransport final : public MesosTransport {
   void close_subscription(uint64_t connection) override;
   void send_call(uint64_t connection, const std::string& url, const std::string& stream_id,
                  const std::string& call_type, std::string body) override;
+  void release_held_calls() override;
   void shutdown() override;
 
   struct Shared;  // state shared with in-flight continuations (defined in the .cpp)

@@ -51,8 +51,14 @@ std::optional<MasterSpec> parse_zk(const std::string& text, std::string* error) 
 
 std::optional<MasterSpec> parse_master_spec(const std::string& text, std::string* error) {
   if (starts_with(text, "zk://")) return parse_zk(text, error);
+  if (starts_with(text, "https://")) {
+    *error =
+        "https:// masters are not supported: the client speaks plain HTTP (put a "
+        "TLS-terminating proxy next to the replica and give its http:// address)";
+    return std::nullopt;
+  }
   std::string url = text;
-  if (!starts_with(url, "http://") && !starts_with(url, "https://")) url = "http://" + url;
+  if (!starts_with(url, "http://")) url = "http://" + url;
   std::string origin = origin_of(url);
   std::string authority = origin.substr(origin.find("://") + 3);
   if (!valid_host_port(authority)) {

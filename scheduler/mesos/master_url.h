@@ -20,8 +20,9 @@ struct MasterSpec {
   std::string zk_credentials;  // ZooKeeper: "user:pass" or empty
 };
 
-// Accepts "http://host:port", "https://host:port", "host:port" (http assumed) and
-// "zk://[user:pass@]host:port[,host:port...]/path". Returns nullopt (with *error) otherwise.
+// Accepts "http://host:port", "host:port" (http assumed) and
+// "zk://[user:pass@]host:port[,host:port...]/path". Returns nullopt (with *error) otherwise,
+// also for https:// (the client has no TLS).
 std::optional<MasterSpec> parse_master_spec(const std::string& text, std::string* error);
 
 // "http://host:port" for a detected master.

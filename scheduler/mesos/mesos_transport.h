@@ -49,6 +49,9 @@ class MesosTransport {
   // CallLanes); an ACKNOWLEDGE identical to an unanswered one is dropped.
   virtual void send_call(uint64_t connection, const std::string& url, const std::string& stream_id,
                          const std::string& call_type, std::string body) = 0;
+  // Sends the calls a closed send gate held back (see HttpTransportOptions::may_send), if it is
+  // open now; the state machine calls it on every tick.
+  virtual void release_held_calls() {}
   // Cancels everything and waits until no callback runs or will run. Never call it from a
   // listener callback.
   virtual void shutdown() = 0;

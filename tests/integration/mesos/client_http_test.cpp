@@ -1,7 +1,8 @@
-// The real client (cpprest transport) against a scripted fake master over loopback HTTP.
+// The real client (its Beast transport) against a scripted fake master over loopback HTTP.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <future>
 
 #include "scheduler/mesos/http_mesos_connection.h"
@@ -42,7 +43,9 @@ FakeMaster::Handler streaming_master() {
   };
 }
 
-std::unique_ptr<MesosConnection> make_client(const std::string& master) {
+std::unique_ptr<MesosConnection> make_client(
+    const std::string& master,
+    const std::function<void(HttpMesosConnectionOptions&)>& adjust = nullptr) {
   HttpMesosConnectionOptions options;
   options.master = master;
   options.client.client.framework.user = "svc-sched";
@@ -52,6 +55,7 @@ std::unique_ptr<MesosConnection> make_client(const std::string& master) {
   options.client.tick_period = 10ms;
   options.zk_session_timeout = 4000ms;
   options.zk_poll_period = 200ms;
+  if (adjust) adjust(options);
   return make_http_mesos_connection(options);
 }
 
@@ -70,9 +74,10 @@ struct SubscribedClient {
 };
 
 // Starts a client without a framework id and answers its SUBSCRIBE as framework F-1.
-::testing::AssertionResult subscribe_client(FakeMaster& master, NotificationLog& log,
-                                            SubscribedClient& out) {
-  out.client = make_client(master.base_url());
+::testing::AssertionResult subscribe_client(
+    FakeMaster& master, NotificationLog& log, SubscribedClient& out,
+    const std::function<void(HttpMesosConnectionOptions&)>& adjust = nullptr) {
+  out.client = make_client(master.base_url(), adjust);
   out.client->start(std::nullopt, log.callback());
   out.stream = master.wait_stream(0, kWait);
   if (!out.stream) return ::testing::AssertionFailure() << "no SUBSCRIBE reached the master";
@@ -221,6 +226,67 @@ TEST(MesosClientHttp, AcknowledgementsGoInParallelAndPendingDuplicatesAreDropped
   }
   EXPECT_TRUE(resent);
   client->stop();
+}
+
+// The send gate (the leader's term) is asked right before each request is written: while it is
+// closed not a byte reaches the master, the calls wait in order, and they go when it opens.
+TEST(MesosClientHttp, ASendGateHoldsEveryCallUntilItOpens) {
+  FakeMaster master(streaming_master());
+  NotificationLog log;
+  SubscribedClient subscription;
+  auto open = std::make_shared<std::atomic<bool>>(true);
+  ASSERT_TRUE(subscribe_client(master, log, subscription, [open](auto& options) {
+    options.transport.may_send = [open] { return open->load(); };
+  }));
+  auto& client = subscription.client;
+  const size_t before = master.requests().size();
+  open->store(false);
+  ASSERT_TRUE(client->decline({"O-1"}, 60.0));
+  ASSERT_TRUE(client->revive({"*"}));
+  ASSERT_TRUE(client->kill("t-1", "S1"));
+  EXPECT_FALSE(master.wait_requests([&](auto& r) { return r.size() > before; }, 500ms))
+      << "a call went out through a closed gate";
+  open->store(true);
+  ASSERT_TRUE(master.wait_requests([&](auto& r) { return r.size() == before + 3; }, kWait));
+  const auto requests = master.requests();
+  EXPECT_EQ(count_calls(requests, "DECLINE"), 1u);
+  // The ordered lane keeps its order behind the offer call: DECLINE, REVIVE, KILL.
+  EXPECT_NE(requests[before + 1].body.find(R"("type":"REVIVE")"), std::string::npos);
+  EXPECT_NE(requests[before + 2].body.find(R"("type":"KILL")"), std::string::npos);
+  client->stop();
+}
+
+// A closed gate also holds a SUBSCRIBE back: the client retries with backoff and subscribes once
+// the gate opens.
+TEST(MesosClientHttp, ASendGateHoldsTheSubscriptionBack) {
+  FakeMaster master(streaming_master());
+  NotificationLog log;
+  auto open = std::make_shared<std::atomic<bool>>(false);
+  auto client = make_client(master.base_url(), [open](auto& options) {
+    options.transport.may_send = [open] { return open->load(); };
+  });
+  client->start(std::nullopt, log.callback());
+  EXPECT_FALSE(master.wait_requests([](auto& r) { return !r.empty(); }, 300ms));
+  open->store(true);
+  ASSERT_TRUE(master.wait_stream(0, kWait));
+  client->stop();
+}
+
+// HTTP basic authentication: the same header on the subscription and on every call.
+TEST(MesosClientHttp, CredentialsGoOnTheSubscriptionAndOnEveryCall) {
+  FakeMaster master(streaming_master());
+  NotificationLog log;
+  SubscribedClient subscription;
+  ASSERT_TRUE(subscribe_client(master, log, subscription, [](auto& options) {
+    options.transport.principal = "sched";
+    options.transport.secret = "pw";
+  }));
+  ASSERT_TRUE(subscription.client->reconcile({}));
+  ASSERT_TRUE(
+      master.wait_requests([](auto& r) { return count_calls(r, "RECONCILE") == 1; }, kWait));
+  for (const auto& request : master.requests())
+    EXPECT_EQ(request.header("authorization"), "Basic c2NoZWQ6cHc=") << request.body;
+  subscription.client->stop();
 }
 
 TEST(MesosClientHttp, Follows307ToTheLeader) {

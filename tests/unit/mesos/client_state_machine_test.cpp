@@ -86,16 +86,31 @@ TEST_F(ClientStateMachineTest, ResubscriptionCarriesBothFrameworkIds) {
   EXPECT_NE(body.find(R"("id":{"value":"F-old"})"), std::string::npos) << body;
 }
 
-TEST_F(ClientStateMachineTest, DisconnectedWhileNoMasterIsKnownRetriesWithBackoff) {
+// While no master is known nothing is sent; the first one detected is tried at the next tick.
+TEST_F(ClientStateMachineTest, DisconnectedWhileNoMasterIsKnownWaitsForOne) {
   source_.set(std::nullopt);
   machine_.start(std::nullopt);
   EXPECT_EQ(machine_.state(), ConnectionState::Disconnected);
-  source_.set("http://m1:5050");
-  advance(50ms);
+  advance(500ms);
   EXPECT_TRUE(transport_.subscribes.empty());
-  advance(60ms);
+  source_.set("http://m1:5050");
+  advance(10ms);
   EXPECT_EQ(machine_.state(), ConnectionState::Subscribing);
   EXPECT_EQ(transport_.subscribes.size(), 1u);
+}
+
+// A master failover seen while backing off from the old master: the new one is tried at once.
+TEST_F(ClientStateMachineTest, DisconnectedToANewLeadingMasterWithoutWaitingOutTheBackoff) {
+  subscribe();
+  machine_.on_stream_closed(machine_.connection(), "end of stream");
+  advance(100ms);  // the first retry goes to the old master: refused
+  ASSERT_EQ(transport_.subscribes.size(), 2u);
+  machine_.on_subscribe_response(machine_.connection(), {0, "", "", "connection refused"});
+  ASSERT_EQ(machine_.state(), ConnectionState::Disconnected);
+  source_.set("http://m2:5051");
+  advance(10ms);  // well within the doubled backoff
+  ASSERT_EQ(transport_.subscribes.size(), 3u);
+  EXPECT_EQ(transport_.subscribes.back().url, "http://m2:5051/api/v1/scheduler");
 }
 
 TEST_F(ClientStateMachineTest, SubscribingToSubscribedOnFirstSubscribedEvent) {

@@ -62,6 +62,15 @@ TEST(MasterUrl, RejectsGarbage) {
   }
 }
 
+// The client speaks plain HTTP only: an https:// master is refused at start-up with a reason,
+// rather than retried forever.
+TEST(MasterUrl, RefusesHttpsMastersWithAReason) {
+  std::string error;
+  EXPECT_FALSE(parse_master_spec("https://m1:5050", &error));
+  EXPECT_NE(error.find("https://"), std::string::npos) << error;
+  EXPECT_NE(error.find("proxy"), std::string::npos) << error;
+}
+
 TEST(Backoff, DoublesUpToTheCapAndResets) {
   Backoff backoff(std::chrono::milliseconds(100), std::chrono::milliseconds(1000));
   EXPECT_EQ(backoff.next().count(), 100);
