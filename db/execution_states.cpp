@@ -36,8 +36,11 @@ std::optional<std::string> from_mesos(std::string_view mesos_state) {
   constexpr std::string_view kPrefix = "TASK_";
   if (!mesos_state.starts_with(kPrefix)) return std::nullopt;
   const std::string_view name = mesos_state.substr(kPrefix.size());
-  // LAUNCHING is ours (written before ACCEPT), never a Mesos state.
-  if (name == "LAUNCHING") return std::nullopt;
+  // LAUNCHING is ours (written before ACCEPT), never a Mesos state. TASK_UNKNOWN says nothing
+  // about the task (the master does not know its agent, e.g. right after a master failover): it
+  // is logged but leaves the execution as it was. Rows stored as UNKNOWN by earlier versions keep
+  // their terminal rank below.
+  if (name == "LAUNCHING" || name == "UNKNOWN") return std::nullopt;
   for (const StateRank& s : kStates) {
     if (s.name == name) return std::string(name);
   }

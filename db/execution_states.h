@@ -9,9 +9,11 @@
 // Rank: LAUNCHING 0 < STAGING 1 < STARTING 2 < RUNNING = UNREACHABLE 3 < KILLING 4 < terminal 5.
 // An update is applied only when it ranks above the stored state, or at the same rank names a
 // different state with a newer Mesos timestamp (RUNNING <-> UNREACHABLE as an agent drops out
-// and comes back). Terminal states never change again. TASK_UNKNOWN counts as terminal: the
-// master has no record of the task (e.g. the leader died between the write-ahead and ACCEPT), so
-// it will never run and the job is retried.
+// and comes back). Terminal states never change again. TASK_UNKNOWN is never applied: a master
+// says it for a task whose agent it does not know, which right after a master failover is every
+// agent that has not re-registered yet, so the task may be running. The leader asks again until
+// a real answer comes (TASK_GONE once the agent is back, if the task never ran there) and gives up
+// only after a long wait (scheduler/reconciler.h). UNKNOWN rows of earlier versions stay terminal.
 namespace scale::db::exe_state {
 
 inline constexpr int kTerminalRank = 5;

@@ -83,7 +83,7 @@ class Leader {
   void update_warnings(std::chrono::system_clock::time_point now);
   static void add_recent_executions(db::Connection& conn, StatusInputs& in);
   static std::unique_ptr<mesos::MesosConnection> make_mesos_connection(
-      const ReplicaOptions& options);
+      const ReplicaOptions& options, cluster::Term& term);
   void stop_scheduling();
 
   const ReplicaOptions& options_;

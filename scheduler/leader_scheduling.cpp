@@ -96,12 +96,13 @@ bool Leader::listen_and_load() {
 std::optional<std::string> Leader::load_term_state() {
   const auto start = Clock::now();
   db::Connection& conn = connection();
-  mesos_ = make_mesos_connection(options_);
+  mesos_ = make_mesos_connection(options_, term_);
   persistence_ = std::make_unique<DbPersistence>(
       [this]() -> db::Connection& { return connection(); }, term_.epoch(), options_.mesos_master);
   SchedulingCore::Options core_options;
   core_options.role = options_.role;
   core_options.master = options_.mesos_master;
+  core_options.reconciler.unknown_timeout = options_.unknown_task_timeout;
   core_ = std::make_unique<SchedulingCore>(core_options, *mesos_, *persistence_);
   published_ = {};  // a new core counts from zero
   std::vector<queue::QueuedJob> queued;
@@ -128,8 +129,8 @@ std::optional<std::string> Leader::load_term_state() {
   return framework_id;
 }
 
-std::unique_ptr<mesos::MesosConnection> Leader::make_mesos_connection(
-    const ReplicaOptions& options) {
+std::unique_ptr<mesos::MesosConnection> Leader::make_mesos_connection(const ReplicaOptions& options,
+                                                                      cluster::Term& term) {
   mesos::HttpMesosConnectionOptions mesos_options;
   mesos_options.master = options.mesos_master;
   auto& framework = mesos_options.client.client.framework;
@@ -139,6 +140,12 @@ std::unique_ptr<mesos::MesosConnection> Leader::make_mesos_connection(
   framework.failover_timeout_seconds = static_cast<double>(options.failover_timeout.count());
   framework.hostname = options.hostname;
   framework.webui_url = options.advertise_url;
+  framework.principal = options.mesos_principal;
+  mesos_options.transport.principal = options.mesos_principal;
+  mesos_options.transport.secret = options.mesos_secret.value_or("");
+  // Nothing reaches the master unless the term is acting at that very moment: a leader frozen
+  // past its session and resumed sends no call, even one that waited in a lane.
+  mesos_options.transport.may_send = [&term] { return term.acting(); };
   mesos_options.zk_session_timeout = options.zk_session_timeout;
   return mesos::make_http_mesos_connection(mesos_options);
 }
@@ -222,6 +229,14 @@ std::vector<Leader::WantedWarning> Leader::wanted_warnings() {
     wanted.push_back({"framework_removed", "Framework removed",
                       "Mesos removed the framework (" + core_->terminal_error().value_or("") +
                           "); scheduling has stopped. An operator must intervene."});
+  } else if (core_->terminal_error() && !core_->failed_over()) {
+    // A refused SUBSCRIBE (401 for a wrong secret, 400 for a bad FrameworkInfo) is not retried:
+    // the same request would be refused again.
+    wanted.push_back({"mesos_subscription_refused", "Mesos refused the subscription",
+                      "The Mesos master " + options_.mesos_master + " refused the subscription (" +
+                          *core_->terminal_error() +
+                          "); scheduling has stopped. Fix the configuration (for 401: "
+                          "--mesos_principal and --mesos_secret_file) and restart the replicas."});
   } else if (!core_->subscribed()) {
     wanted.push_back({"mesos_not_subscribed", "No Mesos subscription",
                       "The leader is not subscribed to the Mesos master " + options_.mesos_master +

@@ -31,6 +31,16 @@ DEFINE_bool(api_token_reads, false,
             "Reads need the token too, except /ping, /healthz and /leaderhealth");
 DEFINE_string(tls_cert, "", "PEM certificate (chain) of the API; with --tls_key it serves https");
 DEFINE_string(tls_key, "", "PEM private key (unencrypted) of --tls_cert");
+DEFINE_int32(
+    unknown_task_timeout_s, 600,
+    "How long a task the Mesos master calls TASK_UNKNOWN (its agent has not re-registered, "
+    "e.g. after a master failover) is asked about again before it is finished as lost "
+    "and its job retried");
+DEFINE_string(mesos_principal, "",
+              "Principal of the framework (FrameworkInfo.principal); with --mesos_secret_file the "
+              "replica authenticates to a master that has --authenticate_http_frameworks");
+DEFINE_string(mesos_secret_file, "",
+              "File holding the secret of --mesos_principal (HTTP basic authentication)");
 DEFINE_string(zk_auth_file, "",
               "File holding user:password: ZooKeeper digest credential; the election nodes get an "
               "ACL writable only with it");
@@ -42,7 +52,8 @@ namespace {
 constexpr const char* kFlagNames =
     "zk,zk_session_timeout_ms,election_path,db,mesos_master,framework_name,framework_user,role,"
     "failover_timeout_s,listen,advertise_url,replica_id,status_interval_ms,startup_timeout_s,"
-    "api_token_file,api_token_reads,tls_cert,tls_key,zk_auth_file";
+    "api_token_file,api_token_reads,tls_cert,tls_key,zk_auth_file,mesos_principal,"
+    "mesos_secret_file,unknown_task_timeout_s";
 
 std::string local_hostname() {
   char name[256] = {};
@@ -91,6 +102,9 @@ ReplicaOptions options_from_flags() {
   options.tls_cert_file = FLAGS_tls_cert;
   options.tls_key_file = FLAGS_tls_key;
   options.zk_auth_file = FLAGS_zk_auth_file;
+  options.mesos_principal = FLAGS_mesos_principal;
+  options.mesos_secret_file = FLAGS_mesos_secret_file;
+  options.unknown_task_timeout = std::chrono::seconds(FLAGS_unknown_task_timeout_s);
   return options;
 }
 

@@ -44,6 +44,12 @@ std::optional<std::string> check_security(const ReplicaOptions& options) {
   if (options.api_token_reads && options.api_token_file.empty()) {
     return "--api_token_reads needs --api_token_file";
   }
+  if (!options.mesos_secret_file.empty() && options.mesos_principal.empty()) {
+    return "--mesos_secret_file needs --mesos_principal";
+  }
+  if (options.mesos_principal.find(':') != std::string::npos) {
+    return "--mesos_principal must not contain ':' (HTTP basic authentication)";
+  }
   return std::nullopt;
 }
 
@@ -111,9 +117,28 @@ std::optional<std::string> load_zk_auth(ReplicaOptions& options) {
   return std::nullopt;
 }
 
+// HTTP basic authentication splits "principal:secret" at its one colon (spec B.6): a colon in
+// either could never authenticate, so it is refused here rather than at every SUBSCRIBE.
+std::optional<std::string> load_mesos_secret(ReplicaOptions& options) {
+  std::string problem;
+  const auto text = read_secret(options.mesos_secret_file, "--mesos_secret_file", &problem);
+  if (!text) return problem;
+  std::string secret = trim_whitespace(*text);
+  if (secret.empty()) return "--mesos_secret_file: " + options.mesos_secret_file + " is empty";
+  if (secret.find(':') != std::string::npos || !valid_token(secret)) {
+    return "--mesos_secret_file: the secret in " + options.mesos_secret_file +
+           " must be one word of printable ASCII without ':' (HTTP basic authentication)";
+  }
+  options.mesos_secret = std::move(secret);
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> load_secrets(ReplicaOptions& options) {
+  if (!options.mesos_secret_file.empty()) {
+    if (auto problem = load_mesos_secret(options)) return problem;
+  }
   if (!options.api_token_file.empty()) {
     if (auto problem = load_api_token(options)) return problem;
   }
@@ -137,6 +162,9 @@ std::optional<std::string> finalize(ReplicaOptions& options) {
     return "--status_interval_ms must be at least 100";
   }
   if (options.listen_port == 0) return "--listen must name a port";
+  if (options.unknown_task_timeout < std::chrono::seconds(1)) {
+    return "--unknown_task_timeout_s must be at least 1";
+  }
   if (auto problem = check_security(options)) return problem;
   if (options.advertise_url.empty()) {
     options.advertise_url = (options.tls() ? "https://" : "http://") + options.listen_host + ":" +

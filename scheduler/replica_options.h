@@ -27,6 +27,10 @@ struct ReplicaOptions {
   std::string framework_user = "root";
   std::string role = "*";
   std::chrono::seconds failover_timeout{7 * 24 * 3600};
+  std::string mesos_principal;                     // FrameworkInfo.principal; "" = none
+  std::string mesos_secret_file;                   // its secret for HTTP basic authentication
+  std::optional<std::string> mesos_secret;         // its content (load_secrets); never logged
+  std::chrono::seconds unknown_task_timeout{600};  // TASK_UNKNOWN asked about this long
   std::string api_token_file;
   std::optional<std::string> api_token;    // its content (load_secrets); never logged or echoed
   bool api_token_reads = false;            // reads need the token too, health checks excepted
@@ -51,9 +55,9 @@ std::optional<HostPort> parse_host_port(const std::string& text);
 std::optional<std::string> finalize(ReplicaOptions& options);
 
 // Reads the secret files named by the options (api_token_file into api_token, zk_auth_file into
-// zk_auth). Surrounding whitespace and the final newline are dropped. Returns a one-line problem
-// naming the flag and the file, never its content, when one is missing, unreadable, empty or
-// malformed; nullopt when every named file was loaded.
+// zk_auth, mesos_secret_file into mesos_secret). Surrounding whitespace and the final newline are
+// dropped. Returns a one-line problem naming the flag and the file, never its content, when one is
+// missing, unreadable, empty or malformed; nullopt when every named file was loaded.
 std::optional<std::string> load_secrets(ReplicaOptions& options);
 
 }  // namespace scale::scheduler

@@ -294,6 +294,7 @@ SchedulingCore::TurnOutcome SchedulingCore::turn(Clock::time_point now) {
     if (commit_outcome_unknown_) reconcile_after_failed_commit(now);
     send_kills();
     send_reconciliation(now);
+    give_up_unknown(now);
   }
   TurnWrites writes = take_writes();
   plan_launches(writes, now);
@@ -358,7 +359,7 @@ void SchedulingCore::act_on_commit(const TurnWrites& writes, const TurnResult& r
   // New agents got node ids (and keep their user's pause flags): pick them up next turn.
   if (!writes.agents.empty()) nodes_dirty_ = true;
   send_launches(writes, result);
-  handle_outcomes(result);
+  handle_outcomes(result, now);
   decline_rest(now);
   adjust_suppression(now);
   send_kills();
@@ -398,14 +399,37 @@ void SchedulingCore::send_launches(const TurnWrites& writes, const TurnResult& r
   }
 }
 
-void SchedulingCore::handle_outcomes(const TurnResult& result) {
+// Tasks the master kept calling TASK_UNKNOWN for the reconciler's whole patience (their agent never
+// re-registered) are finished as lost, through the same path as a Mesos update, so their jobs are
+// retried. Should one turn up after all, the database no longer knows it as live: it is killed.
+void SchedulingCore::give_up_unknown(Clock::time_point now) {
+  for (const auto& task : reconciler_.take_given_up(now)) {
+    LOG(WARNING) << "leader: task " << task.task_id
+                 << " stayed unknown to the Mesos master; finishing it as lost";
+    mesos::TaskStatus lost;
+    lost.task_id = task.task_id;
+    lost.agent_id = task.agent_id;
+    lost.state = "TASK_LOST";
+    lost.source = "SOURCE_SCHEDULER";
+    lost.reason = "REASON_RECONCILIATION";
+    lost.message = "unknown to the Mesos master (its agent never re-registered)";
+    pending_updates_.push_back(to_update(lost));
+    pending_statuses_.push_back(std::move(lost));
+  }
+}
+
+void SchedulingCore::handle_outcomes(const TurnResult& result, Clock::time_point now) {
   const size_t count = std::min(result.outcomes.size(), pending_statuses_.size());
   for (size_t i = 0; i < count; ++i) {
     const auto& status = pending_statuses_[i];
     const auto& outcome = result.outcomes[i];
     // Committed: safe to let Mesos forget it.
     if (mesos_.acknowledge(status)) ++counters_.acknowledgements;
-    reconciler_.answered(status.task_id);
+    // Only a task the leader tracks is asked about again; another one is killed, or done.
+    const bool live = live_tasks_.count(status.task_id) > 0;
+    reconciler_.answered(status.task_id,
+                         live ? Reconciler::answer_of(status.state) : Reconciler::Answer::Settled,
+                         status.agent_id, now);
     ++counters_.task_updates;
     if (mesos::is_terminal_task_state(status.state)) {
       ++counters_.tasks_finished;

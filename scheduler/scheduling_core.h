@@ -137,7 +137,8 @@ class SchedulingCore {
   void plan_launches(TurnWrites& writes, Clock::time_point now);
   void act_on_commit(const TurnWrites& writes, const TurnResult& result, Clock::time_point now);
   void send_launches(const TurnWrites& writes, const TurnResult& result);
-  void handle_outcomes(const TurnResult& result);
+  void handle_outcomes(const TurnResult& result, Clock::time_point now);
+  void give_up_unknown(Clock::time_point now);
   void decline_rest(Clock::time_point now);
   void adjust_suppression(Clock::time_point now);
   void send_reconciliation(Clock::time_point now);

@@ -128,7 +128,11 @@ TEST(FaultE2e, ZooKeeperQuorumLossStopsTheLeaderAndNoNewTermStartsUntilItReturns
 }
 
 TEST(FaultE2e, MesosMasterCrashIsWarnedAboutAndWorkResumesWhenItIsBack) {
-  LocalCluster cluster(cluster_options("1000-2000"));
+  auto options = cluster_options("1000-2000");
+  // The restarted emulator has new agents: the old ones never come back, so their tasks stay
+  // TASK_UNKNOWN until the leader gives them up (seconds here, ten minutes by default).
+  options.replica_flags = {"--unknown_task_timeout_s=3"};
+  LocalCluster cluster(options);
   const int leader = cluster.wait_sole_leader(30s);
   ASSERT_GE(leader, 0);
   db::Connection conn(cluster.conninfo());
@@ -141,7 +145,7 @@ TEST(FaultE2e, MesosMasterCrashIsWarnedAboutAndWorkResumesWhenItIsBack) {
   expect_all_running(cluster);
 
   // A master that lost its state: the leader resubscribes, reconciles (its running tasks are
-  // unknown now) and runs every job to completion.
+  // unknown now, and given up as lost after the timeout) and runs every job to completion.
   cluster.start_mesos();
   ASSERT_TRUE(wait_completed(conn, 20, 120s)) << jobs_in(conn, "COMPLETED") << " completed\n"
                                               << cluster.log(leader);

@@ -188,6 +188,27 @@ TEST(ExecutionStore, UpdatesRunAnExecutionToCompletion) {
             3);
 }
 
+// A master that does not know a task's agent (right after a master failover) says TASK_UNKNOWN:
+// no news about the task, which may be running. Logged; the execution and its job stay as they are.
+TEST(ExecutionStore, TaskUnknownIsLoggedButLeavesTheExecutionAndTheJobAlone) {
+  Leader l;
+  Connection& c = l.conn;
+  const long long launching = add_job(c), running = add_job(c);
+  const std::string launching_task = launch_one(c, launching);
+  const std::string running_task = launch_one(c, running);
+  apply_one(c, update(running_task, "TASK_RUNNING", "r1", 100));
+  for (const auto& task : {launching_task, running_task}) {
+    const UpdateOutcome unknown = apply_one(c, update(task, "TASK_UNKNOWN"));
+    EXPECT_FALSE(unknown.applied);
+    EXPECT_FALSE(unknown.kill);
+    EXPECT_EQ(unknown.transition, JobTransition::None);
+  }
+  EXPECT_EQ(exe_text(c, launching_task, "state"), "LAUNCHING");
+  EXPECT_EQ(exe_text(c, running_task, "state"), "RUNNING");
+  EXPECT_EQ(count(c, "SELECT count(*) FROM job WHERE status = 'RUNNING'"), 2);
+  EXPECT_EQ(count(c, "SELECT count(*) FROM task_update WHERE state = 'TASK_UNKNOWN'"), 2);
+}
+
 TEST(ExecutionStore, RepeatedOlderAndRedeliveredUpdatesChangeNothing) {
   Leader l;
   Connection& c = l.conn;
@@ -374,7 +395,8 @@ TEST(LeaderStateLoader, LoadsTheQueueLiveExecutionsNodesAndPendingKills) {
   const std::string unknown_task = launch_one(c, unknown);
   apply_one(c, update(running_task, "TASK_RUNNING", "r"));
   apply_one(c, update(done_task, "TASK_FINISHED", "d"));
-  apply_one(c, update(unknown_task, "TASK_UNKNOWN"));  // terminal: the job goes back to the queue
+  apply_one(c, update(unknown_task, "TASK_UNKNOWN"));  // no news: the execution stays as it was
+  apply_one(c, update(unknown_task, "TASK_GONE"));     // terminal: the job goes back to the queue
   c.exec("UPDATE job SET cancel_requested = true WHERE id = $1", {std::to_string(running)});
 
   std::vector<QueueEntry> queue;
