@@ -109,6 +109,11 @@ void LocalCluster::start(int index) {
       "--logtostderr"};
   if (sim_port_ != 0)
     argv.push_back("--mesos_master=http://127.0.0.1:" + std::to_string(sim_port_));
+  else if (!options_.mesos_masters.empty())
+    argv.push_back(
+        "--mesos_master=" +
+        options_.mesos_masters[static_cast<size_t>(index) % options_.mesos_masters.size()]);
+  argv.insert(argv.end(), options_.replica_flags.begin(), options_.replica_flags.end());
   replica.process = std::make_unique<ChildProcess>(
       argv, replica.log, std::map<std::string, std::string>{{"FLAGS_db", conninfo_}});
 }

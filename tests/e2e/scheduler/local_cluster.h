@@ -28,6 +28,11 @@ class LocalCluster {
     std::chrono::milliseconds session_timeout{2000};
     std::chrono::milliseconds status_interval{500};
     std::optional<MesosSim> mesos;  // none: replicas run without --mesos_master
+    // A master started elsewhere (a real Mesos), instead of `mesos`: replica i gets
+    // --mesos_master=mesos_masters[i % size] (one entry for all, or one each, e.g. each through
+    // its own proxy).
+    std::vector<std::string> mesos_masters;
+    std::vector<std::string> replica_flags;  // added to every replica's command line
   };
 
   explicit LocalCluster(Options options);

@@ -46,10 +46,22 @@ std::vector<JournalEntry> journal(const LocalCluster& cluster) {
 
 void expect_exactly_once(const LocalCluster& cluster, db::Connection& conn, long long jobs,
                          bool one_execution) {
+  std::vector<std::string> launched;
+  for (const auto& entry : journal(cluster)) launched.push_back(entry.task_id);
+  expect_launched_once(launched, conn, jobs, one_execution);
+  const auto state = cluster.sim_call("GET", "/sim/state");
+  rapidjson::Document doc;
+  doc.Parse(state.body.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  EXPECT_EQ(doc["duplicate_launches"].GetInt64(), 0);
+}
+
+void expect_launched_once(const std::vector<std::string>& launched_task_ids, db::Connection& conn,
+                          long long jobs, bool one_execution) {
   EXPECT_EQ(jobs_in(conn, "COMPLETED"), jobs);
   std::set<std::string> launched;
-  for (const auto& entry : journal(cluster)) {
-    EXPECT_TRUE(launched.insert(entry.task_id).second) << entry.task_id << " launched twice";
+  for (const auto& task_id : launched_task_ids) {
+    EXPECT_TRUE(launched.insert(task_id).second) << task_id << " launched twice";
   }
   EXPECT_EQ(static_cast<long long>(launched.size()), jobs);
   const auto rows = conn.exec("SELECT job_id, task_id, state FROM job_exe");
@@ -70,11 +82,6 @@ void expect_exactly_once(const LocalCluster& cluster, db::Connection& conn, long
   if (one_execution) {
     EXPECT_EQ(scalar(conn, "SELECT count(*) FROM job WHERE num_exes <> 1"), 0);
   }
-  const auto state = cluster.sim_call("GET", "/sim/state");
-  rapidjson::Document doc;
-  doc.Parse(state.body.c_str());
-  ASSERT_FALSE(doc.HasParseError());
-  EXPECT_EQ(doc["duplicate_launches"].GetInt64(), 0);
 }
 
 bool wait_completed(db::Connection& conn, long long jobs, std::chrono::seconds timeout) {

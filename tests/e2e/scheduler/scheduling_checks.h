@@ -28,10 +28,14 @@ struct JournalEntry {
 };
 std::vector<JournalEntry> journal(const LocalCluster& cluster);
 
-// Every job ran exactly once: no task id launched twice on the emulator, one launched execution
-// per job, FINISHED. With `one_execution`, no job has any other execution either; without it (a
-// leader killed between the write-ahead and its ACCEPT), an extra execution must be one Mesos
-// never launched, which reconciliation finished as lost.
+// Every job ran exactly once, judged against the task ids Mesos launched (each launch listed
+// once, so an id listed twice was launched twice): one launched execution per job, FINISHED.
+// With `one_execution`, no job has any other execution either; without it (a leader killed
+// between the write-ahead and its ACCEPT), an extra execution must be one Mesos never launched,
+// which reconciliation finished as lost.
+void expect_launched_once(const std::vector<std::string>& launched_task_ids, db::Connection& conn,
+                          long long jobs, bool one_execution);
+// The same against the emulator's launch journal, which also counts duplicate launches itself.
 void expect_exactly_once(const LocalCluster& cluster, db::Connection& conn, long long jobs,
                          bool one_execution);
 

@@ -10,18 +10,18 @@
 #include <vector>
 
 #include "cluster/zookeeper_session.h"
-#include "tests/integration/cluster/tcp_proxy.h"
 #include "tests/integration/cluster/test_replica.h"
 #include "tests/support/servers.h"
+#include "tests/support/tcp_proxy.h"
 
 namespace scale::cluster {
 namespace {
 
 using std::chrono::milliseconds;
+using test::TcpProxy;
 using test::wait_until;
 using testing::ActingSampler;
 using testing::force_expiry;
-using testing::TcpProxy;
 using testing::TermRecord;
 using testing::TestReplica;
 

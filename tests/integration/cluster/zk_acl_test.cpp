@@ -14,17 +14,17 @@
 #include "cluster/zk_auth.h"
 #include "cluster/zk_client.h"
 #include "cluster/zookeeper_session.h"
-#include "tests/integration/cluster/tcp_proxy.h"
 #include "tests/integration/cluster/test_replica.h"
 #include "tests/support/servers.h"
+#include "tests/support/tcp_proxy.h"
 
 namespace scale::cluster {
 namespace {
 
 using std::chrono::milliseconds;
+using test::TcpProxy;
 using test::wait_until;
 using testing::force_expiry;
-using testing::TcpProxy;
 
 constexpr milliseconds kDeadline{10000};
 const ZkAuth kAuth{"scale", "s3cret-pw"};

@@ -13,9 +13,9 @@
 #include "cluster/election.h"
 #include "cluster/zk_client.h"
 #include "cluster/zookeeper_session.h"
-#include "tests/integration/cluster/tcp_proxy.h"
 #include "tests/integration/cluster/test_replica.h"
 #include "tests/support/servers.h"
+#include "tests/support/tcp_proxy.h"
 
 namespace scale::cluster {
 namespace {
@@ -141,7 +141,7 @@ TEST_F(ZkSessionTest, MalformedConnectStringThrows) {
 }
 
 TEST_F(ZkSessionTest, ConnectionLossIsSuspendedAndTheSessionSurvivesAReconnect) {
-  testing::TcpProxy proxy(server->port());
+  test::TcpProxy proxy(server->port());
   auto session = ZkSession::open(proxy.address(), milliseconds(4000));
   ASSERT_TRUE(session->wait_connected(kDeadline));
   const long long id = session->session_id();

@@ -1,4 +1,4 @@
-#include "tests/integration/cluster/tcp_proxy.h"
+#include "tests/support/tcp_proxy.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -14,27 +15,11 @@
 
 #include "tests/support/loopback.h"
 
-namespace scale::cluster::testing {
-namespace {
-
-// Copies what is readable on `from` to `to`; false when the connection is over.
-bool pump(int from, int to) {
-  char buffer[64 * 1024];
-  const ssize_t n = read(from, buffer, sizeof buffer);
-  if (n <= 0) return false;
-  for (ssize_t done = 0; done < n;) {
-    // MSG_NOSIGNAL: a peer that just closed must not SIGPIPE the test.
-    const ssize_t written = send(to, buffer + done, static_cast<size_t>(n - done), MSG_NOSIGNAL);
-    if (written <= 0) return false;
-    done += written;
-  }
-  return true;
-}
-
-}  // namespace
+namespace scale::test {
+namespace {}  // namespace
 
 TcpProxy::TcpProxy(uint16_t target_port) : target_port_(target_port) {
-  listen_fd_ = scale::test::listen_loopback(0, 16, &port_);
+  listen_fd_ = listen_loopback(0, 16, &port_);
   if (listen_fd_ < 0) {
     throw std::runtime_error(std::string("TcpProxy: cannot listen: ") + std::strerror(errno));
   }
@@ -49,6 +34,38 @@ TcpProxy::~TcpProxy() {
 
 std::string TcpProxy::address() const {
   return "127.0.0.1:" + std::to_string(port_);
+}
+
+void TcpProxy::start_capture() {
+  std::lock_guard lock(capture_mutex_);
+  capturing_ = true;
+  captured_.clear();
+}
+
+std::string TcpProxy::captured_to_target() const {
+  std::lock_guard lock(capture_mutex_);
+  return captured_;
+}
+
+// Copies what is readable on `from` to `to`; false when the connection is over.
+bool TcpProxy::forward(int from, int to, bool to_target) {
+  char buffer[64 * 1024];
+  const ssize_t n = read(from, buffer, sizeof buffer);
+  if (n <= 0) return false;
+  if (to_target) {
+    bytes_to_target_ += static_cast<uint64_t>(n);
+    std::lock_guard lock(capture_mutex_);
+    constexpr size_t kCaptureBytes = 64 * 1024;
+    if (capturing_ && captured_.size() < kCaptureBytes)
+      captured_.append(buffer, std::min(static_cast<size_t>(n), kCaptureBytes - captured_.size()));
+  }
+  for (ssize_t done = 0; done < n;) {
+    // MSG_NOSIGNAL: a peer that just closed must not SIGPIPE the test.
+    const ssize_t written = send(to, buffer + done, static_cast<size_t>(n - done), MSG_NOSIGNAL);
+    if (written <= 0) return false;
+    done += written;
+  }
+  return true;
 }
 
 void TcpProxy::cut() {
@@ -81,14 +98,15 @@ void TcpProxy::run(std::stop_token stop) {
       const pollfd& from_client = fds[1 + 2 * i];
       const pollfd& from_server = fds[2 + 2 * i];
       bool alive = true;
-      if (from_client.revents != 0) alive = pump(links[i].first, links[i].second);
-      if (alive && from_server.revents != 0) alive = pump(links[i].second, links[i].first);
+      if (from_client.revents != 0) alive = forward(links[i].first, links[i].second, true);
+      if (alive && from_server.revents != 0)
+        alive = forward(links[i].second, links[i].first, false);
       if (!alive) drop(i);
     }
     // After the links polled above, so fds and links stay aligned.
     if (fds[0].revents & POLLIN) {
       const int client = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      const int server = client >= 0 && !cut_ ? scale::test::connect_loopback(target_port_) : -1;
+      const int server = client >= 0 && !cut_ ? connect_loopback(target_port_) : -1;
       if (server >= 0) {
         links.emplace_back(client, server);
       } else if (client >= 0) {
@@ -99,4 +117,4 @@ void TcpProxy::run(std::stop_token stop) {
   while (!links.empty()) drop(0);
 }
 
-}  // namespace scale::cluster::testing
+}  // namespace scale::test
