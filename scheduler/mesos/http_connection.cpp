@@ -4,6 +4,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <limits>
 #include <sstream>
 
 namespace scale::mesos {
@@ -137,7 +138,9 @@ void CallConnection::close() {
 
 StreamConnection::StreamConnection(asio::io_context& io, HttpTarget target, size_t read_bytes)
     : target_(std::move(target)), resolver_(io), socket_(io), deadline_(io), chunk_(read_bytes) {
-  parser_.body_limit(boost::none);  // the body is the subscription: it lasts as long as it lasts
+  // The body is the subscription: it lasts as long as it lasts. Not boost::none: Boost 1.74
+  // compares a Content-Length with an empty optional limit as exceeded (any 401 with a body).
+  parser_.body_limit(std::numeric_limits<std::uint64_t>::max());
 }
 
 void StreamConnection::open(std::string request, std::chrono::milliseconds head_timeout,

@@ -289,6 +289,32 @@ TEST(MesosClientHttp, CredentialsGoOnTheSubscriptionAndOnEveryCall) {
   subscription.client->stop();
 }
 
+// A master refusing the credentials: 401 with a sentence as body (as a real master answers). The
+// client stops for good with the master's words, and asks once.
+TEST(MesosClientHttp, A401OnSubscribeIsTerminalAndCarriesTheMastersAnswer) {
+  FakeMaster master([](const HttpRequest&) {
+    HttpReply reply;
+    reply.status = 401;
+    reply.headers.push_back({"WWW-Authenticate", R"(Basic realm="mesos-master-scheduler")"});
+    reply.body = "401 Unauthorized.";
+    return reply;
+  });
+  NotificationLog log;
+  auto client = make_client(master.base_url(), [](auto& options) {
+    options.transport.principal = "sched";
+    options.transport.secret = "wrong";
+  });
+  client->start(std::nullopt, log.callback());
+  ASSERT_TRUE(log.wait_kind<TerminalError>(kWait));
+  const auto terminal = client->terminal_error();
+  ASSERT_TRUE(terminal);
+  EXPECT_NE(terminal->message.find("401"), std::string::npos) << terminal->message;
+  EXPECT_NE(terminal->message.find("401 Unauthorized."), std::string::npos) << terminal->message;
+  EXPECT_FALSE(master.wait_requests([](auto& r) { return r.size() > 1; }, 300ms))
+      << "a refused SUBSCRIBE was retried";
+  client->stop();
+}
+
 TEST(MesosClientHttp, Follows307ToTheLeader) {
   FakeMaster leader(streaming_master());
   std::string location = "//127.0.0.1:" + std::to_string(leader.port()) + "/api/v1/scheduler";
