@@ -450,7 +450,10 @@ void SchedulingCore::handle_outcomes(const TurnResult& result, Clock::time_point
 
 void SchedulingCore::decline_rest(Clock::time_point now) {
   const bool idle = !settings_.is_paused && reconciler_.ready_to_launch() && queue_.empty();
-  const auto rest = idle ? offers_.take_older_than(now - options_.offer_hold) : offers_.take_all();
+  const bool reconciling = subscribed_ && !settings_.is_paused && !reconciler_.ready_to_launch();
+  const auto rest = idle          ? offers_.take_older_than(now - options_.offer_hold)
+                    : reconciling ? offers_.take_older_than(now - options_.offer_hold_reconciling)
+                                  : offers_.take_all();
   if (rest.empty()) return;
   double refuse = 1;  // waiting for reconciliation: ask again soon
   if (settings_.is_paused) {

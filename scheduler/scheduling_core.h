@@ -71,6 +71,10 @@ class SchedulingCore {
     // submitted meanwhile launch at the next turn instead of after a REVIVE and an allocation
     // round (and a steady trickle of jobs does not make Mesos re-offer every agent each round).
     std::chrono::milliseconds offer_hold{1000};
+    // Offers that arrive while a new subscription is still reconciling are kept this long: a
+    // real master allocates right after SUBSCRIBE and then only every second, so declining them
+    // delayed the first launch of a new leader by a filter and an allocation round.
+    std::chrono::milliseconds offer_hold_reconciling{5000};
     Reconciler::Options reconciler;
   };
 
