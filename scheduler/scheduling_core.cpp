@@ -95,8 +95,13 @@ void SchedulingCore::on_mesos(mesos::Notification notification, Clock::time_poin
     if (terminal->message.find("failed over") != std::string::npos) failed_over_ = true;
     if (terminal->message.find("removed") != std::string::npos) framework_removed_ = true;
   } else if (auto* rejected = std::get_if<mesos::CallRejected>(&notification)) {
-    LOG(WARNING) << "leader: Mesos rejected " << rejected->call_type << " ("
-                 << rejected->http_status << "): " << rejected->body;
+    if (rejected->http_status == 0) {
+      LOG(WARNING) << "leader: Mesos " << rejected->call_type
+                   << " got no answer: " << rejected->body;
+    } else {
+      LOG(WARNING) << "leader: Mesos rejected " << rejected->call_type << " ("
+                   << rejected->http_status << "): " << rejected->body;
+    }
   }
 }
 

@@ -200,45 +200,48 @@ void StreamConnection::read_head() {
       });
 }
 
+// Reads the body bytes that have arrived (at least one parse step) into chunk_, then hands them
+// and how the read went to `then`; nothing once the stream is closed.
+void StreamConnection::read_chunk(void (StreamConnection::*then)(std::string_view, error_code)) {
+  parser_.get().body().data = chunk_.data();
+  parser_.get().body().size = chunk_.size();
+  http::async_read_some(socket_, buffer_, parser_,
+                        [self = shared_from_this(), then](error_code ec, size_t) {
+                          if (self->closed_) return;
+                          const size_t got = self->chunk_.size() - self->parser_.get().body().size;
+                          if (ec == http::error::need_buffer) ec = {};
+                          ((*self).*then)(std::string_view(self->chunk_.data(), got), ec);
+                        });
+}
+
 void StreamConnection::read_error_body() {
   if (parser_.is_done() || head_.error_text.size() >= kMaxErrorText) {
     closed_ = true;
     close();
     return on_head_(head_);
   }
-  parser_.get().body().data = chunk_.data();
-  parser_.get().body().size = chunk_.size();
-  http::async_read_some(socket_, buffer_, parser_,
-                        [self = shared_from_this()](error_code ec, size_t) {
-                          if (self->closed_) return;
-                          const size_t got = self->chunk_.size() - self->parser_.get().body().size;
-                          self->head_.error_text.append(self->chunk_.data(), got);
-                          if (ec == http::error::need_buffer) ec = {};
-                          if (ec && !ended(ec)) self->head_.error_text += " (" + ec.message() + ")";
-                          if (ec) {
-                            self->closed_ = true;
-                            self->close();
-                            return self->on_head_(self->head_);
-                          }
-                          self->read_error_body();
-                        });
+  read_chunk(&StreamConnection::on_error_body);
+}
+
+void StreamConnection::on_error_body(std::string_view bytes, error_code ec) {
+  head_.error_text.append(bytes);
+  if (!ec) return read_error_body();
+  if (!ended(ec)) head_.error_text += " (" + ec.message() + ")";
+  closed_ = true;
+  close();
+  on_head_(head_);
 }
 
 void StreamConnection::read_body() {
   if (parser_.is_done()) return fail("end of stream");
-  parser_.get().body().data = chunk_.data();
-  parser_.get().body().size = chunk_.size();
-  http::async_read_some(socket_, buffer_, parser_,
-                        [self = shared_from_this()](error_code ec, size_t) {
-                          if (self->closed_) return;
-                          const size_t got = self->chunk_.size() - self->parser_.get().body().size;
-                          if (got > 0) self->on_bytes_(std::string_view(self->chunk_.data(), got));
-                          if (self->closed_)
-                            return;  // the listener closed the stream while handling the bytes
-                          if (ec == http::error::need_buffer) ec = {};
-                          if (ec) return self->fail(ended(ec) ? "end of stream" : ec.message());
-                          self->read_body();
-                        });
+  read_chunk(&StreamConnection::on_body);
+}
+
+void StreamConnection::on_body(std::string_view bytes, error_code ec) {
+  if (!bytes.empty()) on_bytes_(bytes);
+  if (closed_) return;  // the listener closed the stream while handling the bytes
+  if (ec) return fail(ended(ec) ? "end of stream" : ec.message());
+  read_body();
 }
 
 // Reports a stream that could not start (as a head with status 0) or that ended; once.

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace scale::mesos {
@@ -102,8 +103,11 @@ class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
   void connect();
   void write();
   void read_head();
+  void read_chunk(void (StreamConnection::*then)(std::string_view, boost::system::error_code));
   void read_error_body();
+  void on_error_body(std::string_view bytes, boost::system::error_code ec);
   void read_body();
+  void on_body(std::string_view bytes, boost::system::error_code ec);
   void fail(const std::string& what);
 
   const HttpTarget target_;

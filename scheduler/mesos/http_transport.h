@@ -60,7 +60,7 @@ class HttpTransport final : public MesosTransport {
   void release_held_calls() override;
   void shutdown() override;
 
-  struct Shared;  // state shared with in-flight continuations (defined in the .cpp)
+  struct Shared;  // what the I/O thread owns (defined in the .cpp)
 
  private:
   std::shared_ptr<Shared> shared_;

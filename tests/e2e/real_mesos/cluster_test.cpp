@@ -34,14 +34,7 @@ std::string text_of(const std::filesystem::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-class RealMesosClusterTest : public ::testing::Test {
- protected:
-  void SetUp() override { SCALE_REQUIRE_REAL_MESOS(); }
-  void TearDown() override {
-    if (cluster_) cluster_->keep_logs_if_failed();
-  }
-  std::unique_ptr<RealCluster> cluster_;
-};
+using RealMesosClusterTest = RealClusterTest;
 
 // Submits `count` jobs, one every `interval`, through the replicas in turn (the next one when a
 // replica does not answer, e.g. while it is being replaced), on its own thread.

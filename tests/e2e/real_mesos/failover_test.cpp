@@ -51,14 +51,7 @@ std::string stored_state(RealCluster& cluster, const std::string& task_id) {
   return rows.rows() == 1 ? rows.text(0, 0) : "";
 }
 
-class RealMesosFailoverTest : public ::testing::Test {
- protected:
-  void SetUp() override { SCALE_REQUIRE_REAL_MESOS(); }
-  void TearDown() override {
-    if (cluster_) cluster_->keep_logs_if_failed();
-  }
-  std::unique_ptr<RealCluster> cluster_;
-};
+using RealMesosFailoverTest = RealClusterTest;
 
 // Two masters elect through ZooKeeper; the replicas find the leader through zk://. The leading
 // master is killed while tasks run: the client detects the standby, resubscribes with its

@@ -34,6 +34,14 @@ LocalCluster::Options replica_options(const RealClusterOptions& options, const R
 
 }  // namespace
 
+void RealClusterTest::SetUp() {
+  SCALE_REQUIRE_REAL_MESOS();
+}
+
+void RealClusterTest::TearDown() {
+  if (cluster_) cluster_->keep_logs_if_failed();
+}
+
 void report_figure(const std::string& name, const std::string& value) {
   std::cout << "REAL-MESOS FIGURE " << name << ": " << value << std::endl;
 }
@@ -143,6 +151,13 @@ void RealCluster::expect_exactly_once(long long jobs, Faults faults,
   }
   if (faults == Faults::None) {
     EXPECT_EQ(m.acknowledgements, m.valid_updates);
+  }
+  // Nothing the replicas sent was refused by the master (a stale stream id, a bad call); a call
+  // that got no answer (a master killed meanwhile) is not a refusal.
+  for (int i = 0; i < replicas_->size(); ++i) {
+    EXPECT_EQ(replicas_->log(i).find("Mesos rejected"), std::string::npos)
+        << replicas_->replica_id(i) << " had a call refused:\n"
+        << replicas_->log(i);
   }
   report_figure("reliable updates delivered / acknowledged",
                 std::to_string(m.valid_updates) + " / " + std::to_string(m.acknowledgements));

@@ -4,6 +4,8 @@
 // tasks) under a LocalCluster (ZooKeeper ensemble, PostgreSQL, N replicas), and the checks and
 // figures the real-Mesos suite takes from it.
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -61,8 +63,9 @@ class RealCluster {
   // Every job COMPLETED, each task id once at the master, one Scale framework whose id is the
   // stored one, every terminal update acknowledged (the master holds no task of it), what each
   // agent recorded equal to the database, never more acknowledgements than reliable updates
-  // delivered, and none refused unless agents failed. `known_before`: the tasks a master that
-  // has since been replaced knew (a new master forgets completed tasks).
+  // delivered, none refused unless agents failed, and no call of any replica refused.
+  // `known_before`: the tasks a master that has since been replaced knew (a new master forgets
+  // completed tasks).
   void expect_exactly_once(long long jobs, Faults faults,
                            const std::map<std::string, MasterTask>& known_before = {});
   // After a failure (or always with SCALE_KEEP_LOGS set): the master, agent and replica logs,
@@ -74,6 +77,14 @@ class RealCluster {
   std::vector<std::unique_ptr<TcpProxy>> proxies_;
   std::unique_ptr<LocalCluster> replicas_;
   std::unique_ptr<db::Connection> db_;
+};
+
+// The fixture of the real-Mesos cluster tests: skipped without MESOS_HOME, logs kept on failure.
+class RealClusterTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  std::unique_ptr<RealCluster> cluster_;
 };
 
 // "REAL-MESOS FIGURE <name>: <value>" on stdout, for the closing note and docs/real-mesos.md.
