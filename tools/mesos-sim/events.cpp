@@ -60,6 +60,16 @@ void write_master_info(Writer& w, const MasterInfo& info) {
 
 // An offered resource: unreserved ("role":"*", the deprecated field the master still fills in)
 // and, for MULTI_ROLE frameworks, allocated to the offer's role.
+// "allocation_info":{"role":...}, for a MULTI_ROLE framework only (role set).
+void allocation_info(Writer& w, const std::string* role) {
+  if (role == nullptr) return;
+  w.Key("allocation_info");
+  w.StartObject();
+  w.Key("role");
+  w.String(*role);
+  w.EndObject();
+}
+
 void scalar(Writer& w, const char* name, double value, const std::string* role) {
   w.StartObject();
   w.Key("name");
@@ -73,13 +83,7 @@ void scalar(Writer& w, const char* name, double value, const std::string* role) 
   w.EndObject();
   w.Key("role");
   w.String("*");
-  if (role) {
-    w.Key("allocation_info");
-    w.StartObject();
-    w.Key("role");
-    w.String(*role);
-    w.EndObject();
-  }
+  allocation_info(w, role);
   w.EndObject();
 }
 
@@ -250,13 +254,7 @@ void OffersEvent::add(const Offer& offer, const Agent& agent, bool multi_role) {
   if (r.disk > 0) scalar(w, "disk", r.disk, role);
   if (r.gpus > 0) scalar(w, "gpus", r.gpus, role);
   w.EndArray();
-  if (role) {
-    w.Key("allocation_info");
-    w.StartObject();
-    w.Key("role");
-    w.String(*role);
-    w.EndObject();
-  }
+  allocation_info(w, role);
   w.EndObject();
   if (count_++ > 0) offers_ += ',';
   offers_.append(buffer.GetString(), buffer.GetSize());

@@ -20,15 +20,6 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-void submit_commands(LocalCluster& cluster, int count, const std::string& command) {
-  for (int i = 0; i < count; ++i) {
-    const std::string body = R"({"name":"real-)" + std::to_string(i) + R"(","command":")" +
-                             command + R"(","resources":{"cpus":0.25,"mem":32},"max_tries":3})";
-    const auto answer = cluster.call(i % cluster.size(), "POST", "/v6/jobs/", body);
-    ASSERT_TRUE(answer.status == 200 || answer.status == 201) << answer.status << answer.body;
-  }
-}
-
 std::string text_of(const std::filesystem::path& path) {
   std::ifstream in(path);
   return std::string(std::istreambuf_iterator<char>(in), {});

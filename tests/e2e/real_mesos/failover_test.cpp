@@ -15,15 +15,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-void submit_commands(LocalCluster& cluster, int count, const std::string& command) {
-  for (int i = 0; i < count; ++i) {
-    const std::string body = R"({"name":"fault-)" + std::to_string(i) + R"(","command":")" +
-                             command + R"(","resources":{"cpus":0.5,"mem":32},"max_tries":3})";
-    const auto answer = cluster.call(i % cluster.size(), "POST", "/v6/jobs/", body);
-    ASSERT_TRUE(answer.status == 200 || answer.status == 201) << answer.status << answer.body;
-  }
-}
-
 // Task ids the master reports RUNNING, on `agent_id` when given.
 std::set<std::string> running_tasks(RealCluster& cluster, const std::string& agent_id = "") {
   std::set<std::string> running;
@@ -60,7 +51,7 @@ TEST_F(RealMesosFailoverTest, TheLeadingMasterKilledWhileTasksRun) {
   cluster_ = std::make_unique<RealCluster>(
       RealClusterOptions{.mesos = {.masters = 2, .agents = 2}, .replicas = 2});
   auto& mesos = cluster_->mesos();
-  submit_commands(cluster_->replicas(), 12, "sleep 10");
+  submit_commands(cluster_->replicas(), 12, "sleep 10", 0.5);
   std::set<std::string> survivors;
   ASSERT_TRUE(wait_until([&] { return (survivors = running_tasks(*cluster_)).size() >= 2; }, 120s));
   const std::string framework_id = cluster_->stored_framework_id();
@@ -88,7 +79,7 @@ TEST_F(RealMesosFailoverTest, AnAgentRestartedRecoversItsTasks) {
   cluster_ =
       std::make_unique<RealCluster>(RealClusterOptions{.mesos = {.agents = 2}, .replicas = 2});
   auto& mesos = cluster_->mesos();
-  submit_commands(cluster_->replicas(), 8, "sleep 20");
+  submit_commands(cluster_->replicas(), 8, "sleep 20", 0.5);
   std::set<std::string> running;
   ASSERT_TRUE(wait_until([&] { return !(running = running_tasks(*cluster_)).empty(); }, 120s));
   const int agent = agent_running(*cluster_, *running.begin());
@@ -109,7 +100,7 @@ TEST_F(RealMesosFailoverTest, AnAgentMarkedGoneHasItsJobsRetriedElsewhere) {
   cluster_ =
       std::make_unique<RealCluster>(RealClusterOptions{.mesos = {.agents = 2}, .replicas = 2});
   auto& mesos = cluster_->mesos();
-  submit_commands(cluster_->replicas(), 12, "sleep 5");
+  submit_commands(cluster_->replicas(), 12, "sleep 5", 0.5);
   std::set<std::string> running;
   ASSERT_TRUE(wait_until([&] { return !(running = running_tasks(*cluster_)).empty(); }, 120s));
   const int lost_index = agent_running(*cluster_, *running.begin());

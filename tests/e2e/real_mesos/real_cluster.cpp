@@ -34,6 +34,16 @@ LocalCluster::Options replica_options(const RealClusterOptions& options, const R
 
 }  // namespace
 
+void submit_commands(LocalCluster& cluster, int count, const std::string& command, double cpus) {
+  for (int i = 0; i < count; ++i) {
+    const std::string body = R"({"name":"real-)" + std::to_string(i) + R"(","command":")" +
+                             command + R"(","resources":{"cpus":)" + std::to_string(cpus) +
+                             R"(,"mem":32},"max_tries":3})";
+    const auto answer = cluster.call(i % cluster.size(), "POST", "/v6/jobs/", body);
+    ASSERT_TRUE(answer.status == 200 || answer.status == 201) << answer.status << answer.body;
+  }
+}
+
 void RealClusterTest::SetUp() {
   SCALE_REQUIRE_REAL_MESOS();
 }

@@ -79,6 +79,10 @@ class RealCluster {
   std::unique_ptr<db::Connection> db_;
 };
 
+// Submits `count` jobs running `command` with `cpus` each, through the replicas in turn.
+void submit_commands(LocalCluster& cluster, int count, const std::string& command,
+                     double cpus = 0.25);
+
 // The fixture of the real-Mesos cluster tests: skipped without MESOS_HOME, logs kept on failure.
 class RealClusterTest : public ::testing::Test {
  protected:

@@ -116,6 +116,17 @@ class MasterTest : public ::testing::Test {
     return {o["id"]["value"].GetString(), o["agent_id"]["value"].GetString()};
   }
 
+  // The offers of the next OFFERS event that holds two: {offer id, agent id} each.
+  std::vector<std::pair<std::string, std::string>> two_offers() {
+    advance(20);
+    auto offers = sink_.take(stream_, "OFFERS");
+    if (offers.empty() || offers[0]["offers"]["offers"].Size() != 2) return {};
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& o : offers[0]["offers"]["offers"].GetArray())
+      out.emplace_back(o["id"]["value"].GetString(), o["agent_id"]["value"].GetString());
+    return out;
+  }
+
   std::string launch(const std::string& offer_id, const std::string& agent, const std::string& task,
                      double cpus = 1, const std::string& filters = "") {
     return R"(,"accept":{"offer_ids":[{"value":")" + offer_id +

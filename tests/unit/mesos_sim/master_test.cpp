@@ -45,12 +45,10 @@ TEST_F(MasterTest, OfferUsedTwiceIsInvalidAndTasksAreDroppedWithoutUuid) {
 
 TEST_F(MasterTest, OffersFromTwoAgentsCannotBeCombined) {
   subscribe();
-  advance(20);
-  auto offers = sink_.take(stream_, "OFFERS");
-  ASSERT_EQ(offers[0]["offers"]["offers"].Size(), 2u);
-  std::string a = offers[0]["offers"]["offers"][0]["id"]["value"].GetString();
-  std::string b = offers[0]["offers"]["offers"][1]["id"]["value"].GetString();
-  std::string agent = offers[0]["offers"]["offers"][0]["agent_id"]["value"].GetString();
+  const auto offers = two_offers();
+  ASSERT_EQ(offers.size(), 2u);
+  const auto& [a, agent] = offers[0];
+  const std::string& b = offers[1].first;
   std::string sub = launch(a, agent, "t");
   sub.replace(sub.find("}],"), 3, R"(},{"value":")" + b + R"("}],)");
   call("ACCEPT", sub);

@@ -115,13 +115,10 @@ TEST_F(MasterTest, GpusMustBeWhole) {
 
 TEST_F(MasterTest, InvalidOffersSayWhyLikeTheMaster) {
   subscribe();
-  advance(20);
-  auto offers = sink_.take(stream_, "OFFERS");
-  ASSERT_EQ(offers[0]["offers"]["offers"].Size(), 2u);
-  std::string a = offers[0]["offers"]["offers"][0]["id"]["value"].GetString();
-  std::string b = offers[0]["offers"]["offers"][1]["id"]["value"].GetString();
-  std::string agent_a = offers[0]["offers"]["offers"][0]["agent_id"]["value"].GetString();
-  std::string agent_b = offers[0]["offers"]["offers"][1]["agent_id"]["value"].GetString();
+  const auto offers = two_offers();
+  ASSERT_EQ(offers.size(), 2u);
+  const auto& [a, agent_a] = offers[0];
+  const auto& [b, agent_b] = offers[1];
   std::string sub = launch(a, agent_a, "t");
   sub.replace(sub.find("}],"), 3, R"(},{"value":")" + b + R"("}],)");
   call("ACCEPT", sub);
