@@ -10,8 +10,11 @@
 namespace scale::scheduler {
 
 DbLeaderStore::DbLeaderStore(std::string conninfo, std::unique_ptr<db::Connection> warm,
-                             std::chrono::seconds recent_window)
-    : conninfo_(std::move(conninfo)), recent_window_(recent_window), conn_(std::move(warm)) {
+                             std::chrono::seconds recent_window, int terms_shown)
+    : conninfo_(std::move(conninfo)),
+      recent_window_(recent_window),
+      terms_shown_(terms_shown),
+      conn_(std::move(warm)) {
   // A warmed connection may have sat idle through a database restart: notice that without a
   // round trip and connect afresh instead of failing the first attempt.
   if (conn_ && !conn_->probe()) conn_.reset();
@@ -60,15 +63,26 @@ LoadedTerm DbLeaderStore::load(long long epoch) {
   return term;
 }
 
-void DbLeaderStore::write_status(long long epoch,
+void DbLeaderStore::write_status(long long epoch, const std::vector<db::TermStep>& new_steps,
                                  const std::function<std::string(const StatusFacts&)>& render) {
   db::Fence::run(connection(), epoch, [&](db::Connection& c) {
+    db::TermHistory::add_steps(c, epoch, new_steps);
     StatusFacts facts;
     facts.paused = db::SchedulerSettingsStore::get(c).is_paused;
     if (auto framework = db::FrameworkStore::get(c)) facts.framework_id = framework->framework_id;
     facts.recent = db::NodeActivity::recent_finished(c, recent_window_);
+    facts.terms = db::TermHistory::recent(c, terms_shown_);
     db::StatusStore::write(c, epoch, render(facts));
   });
+}
+
+void DbLeaderStore::record_end(long long epoch, const std::string& reason) {
+  if (!conn_ || !conn_->ok()) return;
+  try {
+    db::TermHistory::end(*conn_, epoch, reason);
+  } catch (const db::Error&) {
+    // Fenced out (a successor records it as superseded) or the database is gone: nothing to do.
+  }
 }
 
 std::unique_ptr<LeaderPersistence> DbLeaderStore::persistence(long long epoch,

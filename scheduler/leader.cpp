@@ -64,6 +64,7 @@ LeaderOutcome Leader::run(std::stop_token stop) {
   // No Mesos call after the term's loop is over: the caller may resign before this Leader's
   // slower teardown (threads to join) and a successor may subscribe at once.
   if (scheduling_.mesos) scheduling_.mesos->stop();
+  if (outcome != LeaderOutcome::PromotionRefused) record_end(outcome);
   publish_counters();
   if (metrics_) {
     metrics_->set_leader(false, term_.epoch());
@@ -103,6 +104,8 @@ LeaderOutcome Leader::lead(std::stop_token stop) {
   if (fence == Promotion::Result::Refused) return LeaderOutcome::PromotionRefused;
   if (fence != Promotion::Result::Done) return interrupted(stop);
   promoted_ = true;
+  pending_steps_.push_back({"elected", 0});
+  step("fenced");
   if (metrics_) {
     metrics_->term_started();
     metrics_->set_leader(true, term_.epoch());
@@ -116,6 +119,7 @@ LeaderOutcome Leader::lead(std::stop_token stop) {
       if (started == Promotion::Result::FencedOut) return LeaderOutcome::FencedOut;
       return interrupted(stop);
     }
+    step("state_loaded");
     status_->start_counting(*scheduling_.core);
     published_ = {};  // a new core counts from zero
   }
@@ -177,8 +181,10 @@ bool Leader::write_status() {
   }
   StatusInputs in = status_->build(scheduling_.core.get(), std::move(replicas));
   try {
-    parts_.store->write_status(
-        term_.epoch(), [&](const StatusFacts& facts) { return StatusBuilder::render(in, facts); });
+    parts_.store->write_status(term_.epoch(), pending_steps_, [&](const StatusFacts& facts) {
+      return StatusBuilder::render(in, facts);
+    });
+    pending_steps_.clear();
     db_warned_ = false;
   } catch (const db::FencedOut& e) {
     LOG(WARNING) << "leader: status write fenced out: term epoch " << e.term_epoch()
@@ -230,14 +236,57 @@ void Leader::log_milestones() {
   const SchedulingCore& core = *scheduling_.core;
   if (!logged_subscribed_ && core.subscribed()) {
     logged_subscribed_ = true;
+    step("subscribed");
     LOG(INFO) << "promotion: subscribed as framework " << core.framework_id() << " "
               << ms_since(won_at_) << " ms after winning the term";
   }
   if (!logged_ready_ && core.ready_to_launch()) {
     logged_ready_ = true;
+    step("reconciled");
     LOG(INFO) << "promotion: reconciled, launching from " << ms_since(won_at_)
               << " ms after winning the term";
   }
+  if (!logged_first_launch_ && core.counters().tasks_launched > 0) {
+    logged_first_launch_ = true;
+    step("first_launch");
+  }
+}
+
+void Leader::step(const char* name) {
+  pending_steps_.push_back({name, ms_since(won_at_)});
+}
+
+void Leader::record_end(LeaderOutcome outcome) {
+  const char* reason = nullptr;
+  switch (outcome) {
+    case LeaderOutcome::TermEnded:
+      switch (term_.end_reason()) {
+        case cluster::TermEndReason::SessionExpired:
+          reason = "session expired";
+          break;
+        case cluster::TermEndReason::SuspendedTooLong:
+          reason = "disconnected too long";
+          break;
+        case cluster::TermEndReason::NodeDeleted:
+          reason = "election node deleted";
+          break;
+        default:
+          reason = "resigned";
+      }
+      break;
+    case LeaderOutcome::Stopped:
+      reason = "resigned";
+      break;
+    case LeaderOutcome::FencedOut:
+      reason = "fenced out";
+      break;
+    case LeaderOutcome::MesosFailedOver:
+      reason = "framework failed over";
+      break;
+    case LeaderOutcome::PromotionRefused:
+      return;
+  }
+  parts_.store->record_end(term_.epoch(), reason);
 }
 
 }  // namespace scale::scheduler

@@ -77,6 +77,8 @@ class Leader {
   void handle(Event event);
   void on_db_wake(const DbWake& wake);
   void log_milestones();
+  void step(const char* name);             // a promotion step done: recorded with its time
+  void record_end(LeaderOutcome outcome);  // why the term ended, into its history
   void publish_counters();  // what the core counted since the last call, into metrics_
   void stop_scheduling();
   long long ms_since(std::chrono::steady_clock::time_point start) const;
@@ -97,6 +99,8 @@ class Leader {
   bool logged_subscribed_ = false;
   bool logged_ready_ = false;
   bool resync_expected_ = false;  // the source's first "re-read everything" precedes the load
+  bool logged_first_launch_ = false;
+  std::vector<db::TermStep> pending_steps_;  // recorded with the next status document
   TermScheduling scheduling_;
 };
 

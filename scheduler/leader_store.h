@@ -15,6 +15,7 @@
 #include "db/leader_state_loader.h"
 #include "db/node_activity.h"
 #include "db/scheduler_settings_store.h"
+#include "db/term_history.h"
 #include "scheduler/leader_persistence.h"
 #include "scheduler/queue/queued_job.h"
 
@@ -33,6 +34,7 @@ struct StatusFacts {
   bool paused = false;
   std::string framework_id;                      // stored; "" when none
   std::vector<db::AgentExecutionCounts> recent;  // executions finished recently, by agent
+  std::vector<db::TermRecord> terms;             // the newest terms, newest first
 };
 
 class LeaderStore {
@@ -45,10 +47,13 @@ class LeaderStore {
   virtual bool promote(const db::LeaderRecord& me) = 0;
   // Throws db::FencedOut (a newer term holds the fence) or db::Error.
   virtual LoadedTerm load(long long epoch) = 0;
-  // One fenced transaction: reads the facts, writes the document `render` makes of them. Throws
-  // db::FencedOut or db::Error.
-  virtual void write_status(long long epoch,
+  // One fenced transaction: records the term's promotion steps not recorded yet, reads the facts,
+  // writes the document `render` makes of them. Throws db::FencedOut or db::Error.
+  virtual void write_status(long long epoch, const std::vector<db::TermStep>& new_steps,
                             const std::function<std::string(const StatusFacts&)>& render) = 0;
+  // Why the term ended, while it may still hold the fence; on the connection at hand only (no
+  // reconnect: this is on the way out). Best effort: never throws.
+  virtual void record_end(long long epoch, const std::string& reason) = 0;
   // The scheduling core's persistence for the term of `epoch`.
   virtual std::unique_ptr<LeaderPersistence> persistence(long long epoch,
                                                          const std::string& master) = 0;

@@ -40,6 +40,11 @@ StatusInputs StatusBuilder::build(SchedulingCore* core, std::vector<ReplicaSeen>
 
 std::string StatusBuilder::render(StatusInputs in, const StatusFacts& facts) {
   in.paused = facts.paused;
+  for (const auto& term : facts.terms) {
+    TermSeen seen{term.epoch, term.replica_id, term.started, term.ended, term.end_reason, {}};
+    for (const auto& step : term.steps) seen.steps.emplace_back(step.name, step.ms);
+    in.terms.push_back(std::move(seen));
+  }
   if (in.framework_id.empty()) in.framework_id = facts.framework_id;
   std::unordered_map<std::string, NodeStatus*> by_agent;
   for (auto& node : in.nodes) by_agent[node.agent_id] = &node;

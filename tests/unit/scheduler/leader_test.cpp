@@ -97,12 +97,14 @@ class FakeStore final : public LeaderStore {
     if (load_fenced_out) throw db::FencedOut(7, 8);
     return {};
   }
-  void write_status(long long,
+  void write_status(long long, const std::vector<db::TermStep>& steps,
                     const std::function<std::string(const StatusFacts&)>& render) override {
     if (status_fenced_out) throw db::FencedOut(7, 8);
     render({});
+    for (const auto& step : steps) trace_.add("step " + step.name);
     trace_.add("status");
   }
+  void record_end(long long, const std::string& reason) override { trace_.add("end " + reason); }
   std::unique_ptr<LeaderPersistence> persistence(long long, const std::string&) override {
     return std::make_unique<testing::FakePersistence>(core_log);
   }
@@ -266,10 +268,16 @@ TEST_F(LeaderTest, PromotionFencesListensLoadsThenSubscribesInThatOrder) {
   EXPECT_LT(trace_.index_of("load"), trace_.index_of("mesos start"));
   subscribed();
   EXPECT_TRUE(trace_.wait_for("reconcile"));  // the first thing of a new subscription
-  EXPECT_TRUE(trace_.wait_for("status"));
+  EXPECT_TRUE(trace_.wait_for("step reconciled"));  // with a later status document
   EXPECT_EQ(stop(), LeaderOutcome::Stopped);
   EXPECT_GE(trace_.index_of("mesos stop"), 0);
   EXPECT_FALSE(promoted_);
+  // The promotion steps reached the term's history in the order they completed, and its end.
+  EXPECT_LT(trace_.index_of("step elected"), trace_.index_of("step fenced"));
+  EXPECT_LT(trace_.index_of("step fenced"), trace_.index_of("step state_loaded"));
+  EXPECT_LT(trace_.index_of("step state_loaded"), trace_.index_of("step subscribed"));
+  EXPECT_LT(trace_.index_of("step subscribed"), trace_.index_of("step reconciled"));
+  EXPECT_GE(trace_.index_of("end resigned"), 0);
 }
 
 TEST_F(LeaderTest, ARefusedFenceEndsThePromotionBeforeAnythingElse) {
@@ -301,6 +309,7 @@ TEST_F(LeaderTest, TheTermEndingStopsEveryMesosCall) {
   ASSERT_TRUE(trace_.wait_for("reconcile"));
   term_.end(cluster::TermEndReason::SessionExpired);
   EXPECT_EQ(ended_by_itself(), LeaderOutcome::TermEnded);
+  EXPECT_GE(trace_.index_of("end session expired"), 0);
   EXPECT_GE(trace_.index_of("mesos stop"), 0);
   expect_nothing_after_stop();
 }
