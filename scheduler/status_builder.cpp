@@ -104,9 +104,12 @@ void StatusBuilder::fill_nodes(StatusInputs& in, const std::vector<AgentView>& a
       line.total = agent.record.is_active ? total[i] : 0;
       line.offered = offered[i];
       line.running = running[i];
-      // What is neither running our tasks nor offered to us: used by others or not yet offered.
-      line.unavailable = std::max(0.0, line.total - line.running - line.offered);
-      line.free = node.is_paused ? 0 : line.offered;
+      // running + offered + free + unavailable = total, as in Scale. What runs none of our tasks
+      // and is not offered to us right now is free capacity, unless the node is paused: then
+      // nothing more may run there. (A framework is never told what other frameworks use.)
+      const double rest = std::max(0.0, line.total - line.running - line.offered);
+      line.free = node.is_paused ? 0 : rest;
+      line.unavailable = node.is_paused ? rest : 0;
       ResourceLine& sum = in.resources[i];
       sum.total += line.total;
       sum.offered += line.offered;

@@ -70,6 +70,25 @@ TEST_F(StatusBuilderTest, AWarningKeepsItsStartWhileItLasts) {
   EXPECT_TRUE(builder.build(&core_, {}).warnings.empty());
 }
 
+// Scale's identity for every resource: running + offered + free + unavailable = total. An idle
+// node's capacity is free; a paused node's is unavailable.
+TEST_F(StatusBuilderTest, ResourcesAddUpAndAnIdleNodeIsFree) {
+  StatusBuilder builder(options_, 7, clock_);
+  core_.on_mesos(offers({offer("o1", "a1")}), clock_.now());  // a1 offers 4 cpus
+  core_.turn(clock_.now());
+  clock_.advance(2000ms);
+  core_.turn(clock_.now());  // nothing queued: the held offer goes back after a second
+  const StatusInputs idle = builder.build(&core_, {});
+  ASSERT_EQ(idle.nodes.size(), 1u);
+  const ResourceLine& cpus = idle.nodes[0].resources[0];
+  EXPECT_DOUBLE_EQ(cpus.total, 4);
+  EXPECT_DOUBLE_EQ(cpus.offered, 0);
+  EXPECT_DOUBLE_EQ(cpus.free, 4);
+  EXPECT_DOUBLE_EQ(cpus.unavailable, 0);
+  for (const auto& line : idle.resources)
+    EXPECT_DOUBLE_EQ(line.running + line.offered + line.free + line.unavailable, line.total);
+}
+
 TEST_F(StatusBuilderTest, TheDatabasesFactsGoIntoTheDocument) {
   StatusBuilder builder(options_, 7, clock_);
   core_.on_mesos(offers({offer("o1", "a1")}), clock_.now());
