@@ -48,15 +48,51 @@ void print_warnings(const rapidjson::Value& warnings, std::ostream& out) {
   }
 }
 
-}  // namespace
-
-void show_status(ApiClient& client, const Options& options, std::ostream& out) {
-  const auto answer = client.call("GET", "/v6/status/");
-  if (options.json) {
-    out << answer.body << "\n";
-    return;
+// "fenced 12, state_loaded 40, ..." from a term's steps, each in ms since the election.
+std::string steps_text(const rapidjson::Value& steps) {
+  if (!steps.IsArray() || steps.Empty()) return "-";
+  std::string text;
+  for (const auto& step : steps.GetArray()) {
+    if (!text.empty()) text += ", ";
+    text += field(step, "name") + " " + field(step, "ms");
   }
-  const auto doc = parse_answer(answer.body);
+  return text;
+}
+
+// The leader as one line: its id, where its API is, since when. Older documents carry only a name.
+std::string leader_text(const rapidjson::Value& leader) {
+  if (!leader.IsObject()) return text_of(leader);
+  return field(leader, "replica_id") + " at " + field(leader, "api_url") + " since " +
+         field(leader, "since");
+}
+
+void print_cluster(const rapidjson::Value& cluster, std::ostream& out) {
+  const auto& replicas = member(cluster, "replicas");
+  if (replicas.IsArray() && !replicas.Empty()) {
+    Table table({"REPLICA", "ROLE", "API", "HOSTNAME", "VERSION", "STARTED", "HEARTBEAT AGE (S)"});
+    for (const auto& replica : replicas.GetArray()) {
+      table.add({field(replica, "replica_id"), field(replica, "role"), field(replica, "api_url"),
+                 field(replica, "hostname"), field(replica, "version"), field(replica, "started"),
+                 field(replica, "heartbeat_age_s")});
+    }
+    out << "\n";
+    table.print(out);
+  }
+  const auto& terms = member(cluster, "terms");
+  if (terms.IsArray() && !terms.Empty()) {
+    Table table({"EPOCH", "REPLICA", "STARTED", "ENDED", "END REASON", "STEPS (MS SINCE ELECTED)"});
+    for (const auto& term : terms.GetArray()) {
+      table.add({field(term, "epoch"), field(term, "replica_id"), field(term, "started"),
+                 field(term, "ended"), field(term, "end_reason"),
+                 steps_text(member(term, "steps"))});
+    }
+    out << "\n";
+    table.print(out);
+  }
+}
+
+// The scheduler's own facts, then the cluster's scalar facts; lists get their own tables.
+void print_summary(const rapidjson::Value& doc, std::ostream& out) {
   const auto& scheduler = member(doc, "scheduler");
   const auto& state = member(scheduler, "state");
   const auto& mesos = member(scheduler, "mesos");
@@ -70,13 +106,31 @@ void show_status(ApiClient& client, const Options& options, std::ostream& out) {
   const auto& cluster = member(doc, "cluster");
   if (cluster.IsObject()) {
     for (const auto& [key, value] : cluster.GetObject()) {
-      table.add({std::string("cluster.") + key.GetString(), text_of(value)});
+      const std::string name = key.GetString();
+      if (name == "leader") {
+        table.add({"cluster.leader", leader_text(value)});
+      } else if (!value.IsArray()) {
+        table.add({"cluster." + name, text_of(value)});
+      }
     }
   }
   table.print(out);
+}
+
+}  // namespace
+
+void show_status(ApiClient& client, const Options& options, std::ostream& out) {
+  const auto answer = client.call("GET", "/v6/status/");
+  if (options.json) {
+    out << answer.body << "\n";
+    return;
+  }
+  const auto doc = parse_answer(answer.body);
+  print_summary(doc, out);
+  print_cluster(member(doc, "cluster"), out);
   print_resources(member(doc, "resources"), out);
   print_nodes(member(doc, "nodes"), out);
-  print_warnings(member(scheduler, "warnings"), out);
+  print_warnings(member(member(doc, "scheduler"), "warnings"), out);
 }
 
 void show_leader(ApiClient& client, const Options& options, std::ostream& out) {

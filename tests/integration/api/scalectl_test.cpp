@@ -210,15 +210,26 @@ TEST_F(Scalectl, StatusAndLeaderWithAndWithoutALeader) {
       "resources": {"cpus": {"running": 1, "offered": 2, "free": 3, "unavailable": 0, "total": 6}},
       "nodes": [{"id": 1, "hostname": "host-a", "agent_id": "a1", "is_active": true,
                  "state": {"name": "READY"}, "num_offers": 1}],
-      "cluster": {"leader": "replica-a", "epoch": 41}})");
+      "cluster": {"leader": {"replica_id": "replica-a", "api_url": "http://a", "since": "S0"},
+                  "epoch": 41,
+                  "replicas": [{"replica_id": "replica-a", "role": "leader", "api_url": "http://a"},
+                               {"replica_id": "replica-b", "role": "follower"}],
+                  "terms": [{"epoch": 41, "replica_id": "replica-a", "started": "S1",
+                             "ended": null, "end_reason": null,
+                             "steps": [{"name": "fenced", "ms": 12}, {"name": "reconciled", "ms": 480}]},
+                            {"epoch": 40, "replica_id": "replica-b", "started": "S0", "ended": "S1",
+                             "end_reason": "session expired", "steps": []}]}})");
   ASSERT_TRUE(wait_for_status("/v6/status/", 200));
   ASSERT_TRUE(wait_for_status("/v6/leader/", 200));
   auto result = run({"status"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  for (const char* part :
-       {"READY (Ready)", "fw-1", "m:5050", "host-a", "SLOW_DB", "cluster.epoch"}) {
+  for (const char* part : {"READY (Ready)", "fw-1", "m:5050", "host-a", "SLOW_DB", "cluster.epoch",
+                           "replica-a at http://a since S0", "replica-b  follower",
+                           "fenced 12, reconciled 480", "session expired", "END REASON"}) {
     EXPECT_TRUE(contains(result.out, part)) << part << " missing in\n" << result.out;
   }
+  EXPECT_FALSE(contains(result.out, R"("replica_id")")) << "cluster lists print as tables\n"
+                                                        << result.out;
   result = run({"leader"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_TRUE(contains(result.out, "replica-a at http://127.0.0.1:1/replica-a, epoch 41"))
