@@ -1,40 +1,15 @@
 #include "report.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
 #include <optional>
 
+#include "report_summary.h"
+
 namespace scale::drill {
 namespace {
-
-struct Spread {
-  size_t n = 0;
-  double median = 0, worst = 0;
-};
-
-Spread spread(std::vector<double> v) {
-  Spread s;
-  s.n = v.size();
-  if (v.empty()) return s;
-  std::sort(v.begin(), v.end());
-  s.median = v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-  s.worst = v.back();
-  return s;
-}
-
-std::vector<double> values(const std::vector<const FaultRecord*>& recs,
-                           std::optional<double> FaultRecord::*field) {
-  std::vector<double> out;
-  for (const auto* r : recs) {
-    if (r->*field) out.push_back(*(r->*field));
-  }
-  return out;
-}
 
 std::string ms(double v) {
   return std::to_string(static_cast<long long>(std::llround(v)));
@@ -49,45 +24,17 @@ std::string pad(const std::string& s, size_t width) {
   return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
 }
 
-struct KindSummary {
-  FaultKind kind;
-  std::vector<const FaultRecord*> recs;
-  size_t settled = 0, new_term = 0;
-  Spread leader, status, launch, rejoin;
-};
-
-std::vector<KindSummary> summarize(const Report& report) {
-  std::vector<KindSummary> out;
-  for (FaultKind kind : report.options.kinds) {
-    KindSummary k{kind, {}, 0, 0, {}, {}, {}, {}};
-    for (const auto& r : report.faults) {
-      if (r.kind != kind) continue;
-      k.recs.push_back(&r);
-      if (r.settled) ++k.settled;
-      if (r.leader_ms && r.epoch_after != r.epoch_before) ++k.new_term;
-    }
-    if (k.recs.empty()) continue;
-    k.leader = spread(values(k.recs, &FaultRecord::leader_ms));
-    k.status = spread(values(k.recs, &FaultRecord::status_ms));
-    k.launch = spread(values(k.recs, &FaultRecord::launch_ms));
-    k.rejoin = spread(values(k.recs, &FaultRecord::rejoin_ms));
-    out.push_back(std::move(k));
-  }
-  return out;
-}
-
-std::string checks_text(const Report& r) {
-  auto count = [&](const std::string& check) {
-    return std::count_if(r.violations.begin(), r.violations.end(),
-                         [&](const Violation& v) { return v.check == check; });
-  };
-  auto verdict = [&](const std::string& check) {
-    return count(check) ? std::string("VIOLATED") : std::string("ok");
-  };
+// "3 COMPLETED, 1 CANCELED" from the audit's counts.
+std::string statuses_text(const AuditResult& audit) {
   std::string statuses;
-  for (const auto& [status, n] : r.audit.by_status) {
+  for (const auto& [status, n] : audit.by_status) {
     statuses += (statuses.empty() ? "" : ", ") + std::to_string(n) + " " + status;
   }
+  return statuses;
+}
+
+// The /v6/status/ polls of every replica, summed: "N polls, M x 200, oldest 200 A s, S over".
+std::string polls_text(const Report& r) {
   long polls = 0, ok = 0, stale = 0;
   double worst_age = 0;
   for (const auto& [name, c] : r.status) {
@@ -98,14 +45,30 @@ std::string checks_text(const Report& r) {
   }
   char age[32];
   std::snprintf(age, sizeof age, "%.2f", worst_age);
+  return std::to_string(polls) + " polls, " + std::to_string(ok) + " x 200, oldest 200 " + age +
+         " s, " + std::to_string(stale) + " over the limit";
+}
+
+std::string framework_text(const AuditResult& audit) {
+  std::string ids;
+  for (const auto& id : audit.framework.ids) ids += (ids.empty() ? "" : ", ") + id;
+  return (ids.empty() ? std::string("none seen") : ids) + "; " +
+         std::to_string(audit.framework.subscriptions) + " (re)subscriptions seen";
+}
+
+std::string checks_text(const Report& r) {
+  auto count = [&](const std::string& check) {
+    return std::count_if(r.violations.begin(), r.violations.end(),
+                         [&](const Violation& v) { return v.check == check; });
+  };
   size_t settled = std::count_if(r.faults.begin(), r.faults.end(),
                                  [](const FaultRecord& f) { return f.settled; });
   std::string t;
   auto line = [&](const std::string& name, const std::string& check, const std::string& detail) {
-    t += pad(name, 24) + pad(verdict(check), 10) + detail + "\n";
+    t += pad(name, 24) + pad(count(check) ? "VIOLATED" : "ok", 10) + detail + "\n";
   };
   line("no job lost", "no_job_lost",
-       std::to_string(r.audit.submitted) + " submitted (" + statuses + "), " +
+       std::to_string(r.audit.submitted) + " submitted (" + statuses_text(r.audit) + "), " +
            std::to_string(r.audit.lost) + " lost");
   line("no double launch", "no_double_launch",
        std::to_string(r.audit.launches) + " launches " +
@@ -117,16 +80,8 @@ std::string checks_text(const Report& r) {
        std::to_string(r.audit.stale_writes) + " rows (db::EpochAudit)");
   line("one Mesos subscription", "one_subscription",
        "at most " + std::to_string(r.audit.max_live_streams) + " live at once");
-  if (r.audit.framework.known) {
-    std::string ids;
-    for (const auto& id : r.audit.framework.ids) ids += (ids.empty() ? "" : ", ") + id;
-    line("one framework id", "one_framework",
-         (ids.empty() ? std::string("none seen") : ids) + "; " +
-             std::to_string(r.audit.framework.subscriptions) + " (re)subscriptions seen");
-  }
-  line("fresh /v6/status/", "status_fresh",
-       std::to_string(polls) + " polls, " + std::to_string(ok) + " x 200, oldest 200 " + age +
-           " s, " + std::to_string(stale) + " over the limit");
+  if (r.audit.framework.known) line("one framework id", "one_framework", framework_text(r.audit));
+  line("fresh /v6/status/", "status_fresh", polls_text(r));
   line("no launch w/o quorum", "quorum_fence", "zk-quorum faults");
   line("failover", "failover", "another replica leads while the old leader is out");
   line("recovery", "recovery",
@@ -200,188 +155,6 @@ std::string text_report(const Report& r) {
     for (const auto& v : r.violations) t += "  [" + v.check + "] " + v.detail + "\n";
   }
   return t;
-}
-
-std::string json_report(const Report& r) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  auto opt = [&](const char* key, const std::optional<double>& v) {
-    w.Key(key);
-    if (v) {
-      w.Int64(std::llround(*v));
-    } else {
-      w.Null();
-    }
-  };
-  auto spread_json = [&](const char* key, const Spread& s) {
-    w.Key(key);
-    if (s.n == 0) return static_cast<void>(w.Null());
-    w.StartObject();
-    w.Key("n");
-    w.Uint64(s.n);
-    w.Key("median_ms");
-    w.Int64(std::llround(s.median));
-    w.Key("worst_ms");
-    w.Int64(std::llround(s.worst));
-    w.EndObject();
-  };
-  w.StartObject();
-  w.Key("ok");
-  w.Bool(r.violations.empty() && !r.interrupted);
-  w.Key("interrupted");
-  w.Bool(r.interrupted);
-  w.Key("duration_s");
-  w.Double(std::round(r.duration_s * 10) / 10);
-  w.Key("rate");
-  w.Double(r.options.rate);
-  w.Key("session_timeout_ms");
-  w.Int(r.session_timeout_ms);
-  w.Key("netns");
-  w.Bool(r.netns);
-  w.Key("mesos");
-  w.String(r.real_mesos ? "real" : "sim");
-  w.Key("summary");
-  w.StartObject();
-  for (const auto& k : summarize(r)) {
-    w.Key(kind_name(k.kind));
-    w.StartObject();
-    w.Key("faults");
-    w.Uint64(k.recs.size());
-    w.Key("settled");
-    w.Uint64(k.settled);
-    w.Key("new_term");
-    w.Uint64(k.new_term);
-    spread_json("leader", k.leader);
-    spread_json("status_write", k.status);
-    spread_json("first_launch", k.launch);
-    spread_json("victim_rejoined", k.rejoin);
-    w.EndObject();
-  }
-  w.EndObject();
-  w.Key("faults");
-  w.StartArray();
-  for (const auto& f : r.faults) {
-    w.StartObject();
-    w.Key("number");
-    w.Int(f.number);
-    w.Key("kind");
-    w.String(kind_name(f.kind));
-    w.Key("target");
-    w.String(f.target);
-    w.Key("injected_at");
-    w.Double(f.injected_at);
-    w.Key("measured_from");
-    w.Double(f.measured_from);
-    opt("leader_ms", f.leader_ms);
-    opt("status_ms", f.status_ms);
-    opt("launch_ms", f.launch_ms);
-    opt("rejoin_ms", f.rejoin_ms);
-    w.Key("leader_before");
-    w.String(f.leader_before);
-    w.Key("epoch_before");
-    w.Int64(f.epoch_before);
-    w.Key("leader_after");
-    w.String(f.leader_after);
-    w.Key("epoch_after");
-    w.Int64(f.epoch_after);
-    w.Key("settled");
-    w.Bool(f.settled);
-    w.Key("note");
-    w.String(f.note);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("load");
-  w.StartObject();
-  w.Key("attempted");
-  w.Int64(r.load.attempted);
-  w.Key("accepted");
-  w.Int64(r.load.accepted);
-  w.Key("no_answer");
-  w.Int64(r.load.no_answer);
-  w.Key("skipped");
-  w.Int64(r.load.skipped);
-  w.Key("rejected");
-  w.StartObject();
-  for (const auto& [code, n] : r.load.rejected) {
-    w.Key(std::to_string(code).c_str());
-    w.Int64(n);
-  }
-  w.EndObject();
-  w.EndObject();
-  w.Key("audit");
-  w.StartObject();
-  w.Key("submitted");
-  w.Int64(r.audit.submitted);
-  w.Key("by_status");
-  w.StartObject();
-  for (const auto& [status, n] : r.audit.by_status) {
-    w.Key(status.c_str());
-    w.Int64(n);
-  }
-  w.EndObject();
-  w.Key("lost");
-  w.Int64(r.audit.lost);
-  w.Key("unfinished");
-  w.String(r.audit.unfinished);
-  w.Key("launches");
-  w.Int64(r.audit.launches);
-  w.Key("duplicate_task_ids");
-  w.Int64(r.audit.duplicate_task_ids);
-  w.Key(r.real_mesos ? "master_listed_twice" : "emulator_duplicate_launches");
-  w.Int64(r.audit.mesos_duplicates);
-  w.Key("launches_without_row");
-  w.Int64(r.audit.launches_without_row);
-  w.Key("stale_epoch_writes");
-  w.Int64(r.audit.stale_writes);
-  w.Key("max_live_subscriptions");
-  w.Int(r.audit.max_live_streams);
-  if (r.audit.framework.known) {
-    w.Key("framework_ids");
-    w.StartArray();
-    for (const auto& id : r.audit.framework.ids) w.String(id);
-    w.EndArray();
-    w.Key("subscriptions_seen");
-    w.Int64(r.audit.framework.subscriptions);
-  }
-  w.Key("drain_s");
-  w.Double(std::round(r.audit.drain_s * 10) / 10);
-  w.EndObject();
-  w.Key("status_polls");
-  w.StartObject();
-  for (const auto& [name, c] : r.status) {
-    w.Key(name.c_str());
-    w.StartObject();
-    w.Key("polls");
-    w.Int64(c.polls);
-    w.Key("ok");
-    w.Int64(c.ok);
-    w.Key("unavailable");
-    w.Int64(c.unavailable);
-    w.Key("no_answer");
-    w.Int64(c.no_answer);
-    w.Key("stale_ok");
-    w.Int64(c.stale_ok);
-    w.Key("oldest_ok_s");
-    w.Double(std::round(c.worst_age_ok * 10) / 10);
-    w.EndObject();
-  }
-  w.EndObject();
-  w.Key("violations");
-  w.StartArray();
-  for (const auto& v : r.violations) {
-    w.StartObject();
-    w.Key("check");
-    w.String(v.check);
-    w.Key("detail");
-    w.String(v.detail);
-    w.Key("at");
-    w.Double(v.at);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
 
 }  // namespace scale::drill
