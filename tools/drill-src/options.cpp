@@ -56,6 +56,84 @@ std::string parse_kinds(const std::string& text, std::vector<FaultKind>& out) {
   return "";
 }
 
+// An argument as given: --name=value is split, and '_' in a flag's name reads as '-'.
+struct Arg {
+  std::string flag;
+  std::optional<std::string> inline_value;
+};
+
+Arg split_arg(const std::string& text) {
+  Arg arg{text, std::nullopt};
+  if (arg.flag.rfind("--", 0) != 0) return arg;
+  const size_t eq = arg.flag.find('=');
+  if (eq != std::string::npos) {
+    arg.inline_value = arg.flag.substr(eq + 1);
+    arg.flag = arg.flag.substr(0, eq);
+  }
+  for (char& c : arg.flag) {
+    if (c == '_') c = '-';  // --recover_s and --recover-s are the same flag
+  }
+  return arg;
+}
+
+bool takes_value(const std::string& flag) {
+  return flag == "--faults" || flag == "--kinds" || flag == "--rate" || flag == "--recover-s" ||
+         flag == "--drain-s" || flag == "--fresh-s" || flag == "--gap-ms" || flag == "--run-dir" ||
+         flag == "--root" || flag == "--job-command";
+}
+
+// The flags without a default, seen so far.
+struct Required {
+  bool faults = false, kinds = false;
+};
+
+// --recover_s, --drain_s and --gap_ms: whole numbers.
+std::string set_duration(Options& o, const std::string& flag, const std::string& value) {
+  auto n = parse_int(value);
+  if (!n || *n < 0 || *n > 86400000) return flag + " must be a whole number >= 0";
+  if (flag == "--recover-s") {
+    if (*n < 1) return "--recover_s must be at least 1";
+    o.recover_s = static_cast<int>(*n);
+  } else if (flag == "--drain-s") {
+    o.drain_s = static_cast<int>(*n);
+  } else {
+    o.gap_ms = static_cast<int>(*n);
+  }
+  return "";
+}
+
+// Applies one flag that takes a value; "" or what is wrong with the value.
+std::string set_value(Options& o, Required& seen, const std::string& flag,
+                      const std::string& value) {
+  if (flag == "--faults") {
+    auto n = parse_int(value);
+    if (!n || *n < 1 || *n > 100000) return "--faults must be a whole number from 1";
+    o.faults = static_cast<int>(*n);
+    seen.faults = true;
+  } else if (flag == "--kinds") {
+    o.kinds.clear();
+    if (auto error = parse_kinds(value, o.kinds); !error.empty()) return error;
+    seen.kinds = true;
+  } else if (flag == "--rate") {
+    auto r = parse_number(value);
+    if (!r || *r < 0 || *r > 1000) return "--rate must be a number from 0 to 1000";
+    o.rate = *r;
+  } else if (flag == "--fresh-s") {
+    auto r = parse_number(value);
+    if (!r || *r <= 0 || *r > 3600) return "--fresh_s must be a number of seconds > 0";
+    o.fresh_s = *r;
+  } else if (flag == "--job-command") {
+    if (value.empty()) return "--job_command needs a command";
+    o.job_command = value;
+  } else if (flag == "--run-dir" || flag == "--root") {
+    if (value.empty()) return flag + " needs a directory";
+    (flag == "--root" ? o.root : o.run_dir) = value;
+  } else {
+    return set_duration(o, flag, value);
+  }
+  return "";
+}
+
 }  // namespace
 
 const std::vector<FaultKind>& all_kinds() {
@@ -126,79 +204,30 @@ exit status: 0 no violation, 1 violations (listed), 2 bad arguments, 3 the drill
 ParseResult parse_options(const std::vector<std::string>& args) {
   ParseResult result;
   Options& o = result.options;
-  bool have_faults = false, have_kinds = false;
+  Required seen;
   for (size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::optional<std::string> inline_value;
-    if (flag.rfind("--", 0) == 0) {
-      const size_t eq = flag.find('=');
-      if (eq != std::string::npos) {
-        inline_value = flag.substr(eq + 1);
-        flag = flag.substr(0, eq);
-      }
-      for (char& c : flag) {
-        if (c == '_') c = '-';  // --recover_s and --recover-s are the same flag
-      }
-    }
-    if (flag == "-h" || flag == "--help") {
+    const Arg arg = split_arg(args[i]);
+    if (arg.flag == "-h" || arg.flag == "--help") {
       o.help = true;
       return result;
     }
-    if (flag == "--json") {
-      if (inline_value) return {o, "--json takes no value"};
+    if (arg.flag == "--json") {
+      if (arg.inline_value) return {o, "--json takes no value"};
       o.json = true;
       continue;
     }
-    const bool takes_value = flag == "--faults" || flag == "--kinds" || flag == "--rate" ||
-                             flag == "--recover-s" || flag == "--drain-s" || flag == "--fresh-s" ||
-                             flag == "--gap-ms" || flag == "--run-dir" || flag == "--root" ||
-                             flag == "--job-command";
-    if (!takes_value) return {o, "unknown argument '" + args[i] + "'"};
+    if (!takes_value(arg.flag)) return {o, "unknown argument '" + args[i] + "'"};
     std::string value;
-    if (inline_value) {
-      value = *inline_value;
+    if (arg.inline_value) {
+      value = *arg.inline_value;
     } else {
-      if (i + 1 >= args.size()) return {o, flag + " needs a value"};
+      if (i + 1 >= args.size()) return {o, arg.flag + " needs a value"};
       value = args[++i];
     }
-    if (flag == "--faults") {
-      auto n = parse_int(value);
-      if (!n || *n < 1 || *n > 100000) return {o, "--faults must be a whole number from 1"};
-      o.faults = static_cast<int>(*n);
-      have_faults = true;
-    } else if (flag == "--kinds") {
-      o.kinds.clear();
-      if (auto error = parse_kinds(value, o.kinds); !error.empty()) return {o, error};
-      have_kinds = true;
-    } else if (flag == "--rate") {
-      auto r = parse_number(value);
-      if (!r || *r < 0 || *r > 1000) return {o, "--rate must be a number from 0 to 1000"};
-      o.rate = *r;
-    } else if (flag == "--fresh-s") {
-      auto r = parse_number(value);
-      if (!r || *r <= 0 || *r > 3600) return {o, "--fresh_s must be a number of seconds > 0"};
-      o.fresh_s = *r;
-    } else if (flag == "--job-command") {
-      if (value.empty()) return {o, "--job_command needs a command"};
-      o.job_command = value;
-    } else if (flag == "--run-dir" || flag == "--root") {
-      if (value.empty()) return {o, flag + " needs a directory"};
-      (flag == "--root" ? o.root : o.run_dir) = value;
-    } else {
-      auto n = parse_int(value);
-      if (!n || *n < 0 || *n > 86400000) return {o, flag + " must be a whole number >= 0"};
-      if (flag == "--recover-s") {
-        if (*n < 1) return {o, "--recover_s must be at least 1"};
-        o.recover_s = static_cast<int>(*n);
-      } else if (flag == "--drain-s") {
-        o.drain_s = static_cast<int>(*n);
-      } else {
-        o.gap_ms = static_cast<int>(*n);
-      }
-    }
+    if (auto error = set_value(o, seen, arg.flag, value); !error.empty()) return {o, error};
   }
-  if (!have_faults) return {o, "--faults N is required"};
-  if (!have_kinds) return {o, "--kinds is required (a comma-separated list, or all)"};
+  if (!seen.faults) return {o, "--faults N is required"};
+  if (!seen.kinds) return {o, "--kinds is required (a comma-separated list, or all)"};
   return result;
 }
 
