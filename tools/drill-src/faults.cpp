@@ -31,11 +31,6 @@ FaultRunner::FaultRunner(const Cluster& cluster, const Options& options, Violati
   }
 }
 
-template <typename Pred>
-bool FaultRunner::wait_until(double deadline, Pred pred) {
-  return poll_until(deadline, interrupted_, pred);
-}
-
 std::optional<FaultRunner::Leader> FaultRunner::confirm_leader(int index) {
   const HttpAnswer a = api_[index - 1]->get("/v6/leader/");
   if (a.status != 200) return std::nullopt;
@@ -281,85 +276,6 @@ void FaultRunner::pg_restart(FaultRecord& rec) {
   rec.injected_at = wall_now();
   if (auto err = cluster_.tool({"restart", "postgres"}); !err.empty()) rec.note += err + "; ";
   rec.measured_from = wall_now();
-}
-
-void FaultRunner::settle(FaultRecord& rec, int excluded) {
-  const double t = rec.measured_from;
-  // The fault was undone just now (or never needed undoing): --recover_s from here.
-  const double deadline = wall_now() + options_.recover_s;
-  bool replicas_ok = false, zk_ok = false, zk_checked = false;
-  std::string mesos_missing;
-  const bool ok = wait_until(deadline, [&] {
-    if (!rec.leader_ms) {
-      // The earliest replica seen leading since t that its own /v6/leader/ confirms.
-      std::vector<std::pair<double, int>> seen;
-      for (const auto& w : replicas_) {
-        if (w->replica().index == excluded) continue;
-        if (auto at = w->first_role_at_or_after(Role::Leader, t)) {
-          seen.emplace_back(*at, w->replica().index);
-        }
-      }
-      std::sort(seen.begin(), seen.end());
-      for (const auto& [at, index] : seen) {
-        if (auto leader = confirm_leader(index)) {
-          rec.leader_ms = ms_between(t, at);
-          rec.leader_after = leader->name;
-          rec.epoch_after = leader->epoch;
-          break;
-        }
-      }
-    }
-    if (!rec.status_ms) {
-      std::optional<double> first;
-      for (const auto& w : replicas_) {
-        // After a leader change, only the new term's documents count.
-        const long long old_epoch = excluded ? rec.epoch_before : 0;
-        if (auto ts = w->first_status_at_or_after(t, old_epoch); ts && (!first || *ts < *first)) {
-          first = ts;
-        }
-      }
-      if (first) rec.status_ms = ms_between(t, *first);
-    }
-    if (!rec.launch_ms && options_.rate > 0) {
-      // After a leader change, a launch the old leader sent just before the fault does not count.
-      if (auto at = mesos_.first_launch_at_or_after(t, excluded != 0)) {
-        rec.launch_ms = ms_between(t, *at);
-      }
-    }
-    // Every replica answers again, and exactly one of them says it leads.
-    int leaders = 0;
-    replicas_ok = true;
-    for (const auto& w : replicas_) {
-      auto [role, at] = w->last_role();
-      if (role == Role::Leader) ++leaders;
-      if ((role != Role::Leader && role != Role::Follower) || at < t) replicas_ok = false;
-    }
-    replicas_ok = replicas_ok && leaders == 1;
-    const bool done =
-        rec.leader_ms && rec.status_ms && (rec.launch_ms || options_.rate <= 0) && replicas_ok;
-    // The ensemble is checked last: three TCP round trips.
-    zk_checked = done;
-    zk_ok = done && zk_serving_all();
-    mesos_missing = zk_ok ? mesos_.unsettled() : "";
-    return done && zk_ok && mesos_missing.empty();
-  });
-  rec.settled = ok;
-  if (ok) return;
-  std::string missing;
-  if (!rec.leader_ms) missing += " a confirmed leader,";
-  if (!rec.status_ms) missing += " a status document written after the fault,";
-  if (!rec.launch_ms && options_.rate > 0) missing += " a launch after the fault,";
-  if (!replicas_ok) missing += " every replica answering with exactly one leader,";
-  if (zk_checked && !zk_ok) missing += " all three ZooKeeper servers serving,";
-  missing += mesos_missing;
-  if (!missing.empty()) missing.pop_back();
-  rec.note += interrupted_ ? std::string("interrupted; ")
-                           : "did not settle within " + std::to_string(options_.recover_s) +
-                                 " s, missing" + missing + "; ";
-  if (!interrupted_) {
-    violations_.add("recovery", std::string("fault #") + std::to_string(rec.number) + " " +
-                                    kind_name(rec.kind) + ": " + rec.note);
-  }
 }
 
 FaultRecord FaultRunner::run(int number, FaultKind kind) {

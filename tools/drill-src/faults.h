@@ -8,6 +8,7 @@
 
 #include "cluster.h"
 #include "fault_record.h"
+#include "fault_support.h"
 #include "http.h"
 #include "mesos_faults.h"
 #include "mesos_watch.h"
@@ -40,14 +41,28 @@ class FaultRunner {
   std::optional<Leader> find_leader();
   // Polls pred every 50 ms until it holds, the deadline passes or the drill is interrupted.
   template <typename Pred>
-  bool wait_until(double deadline, Pred pred);
+  bool wait_until(double deadline, Pred pred) {
+    return poll_until(deadline, interrupted_, pred);
+  }
   bool zk_serving_all();
   std::optional<int> zk_leader();
   std::string signal_replica(int index, int sig);
   bool wait_rejoined(FaultRecord& rec, int index, double since);
   bool new_leader_seen(int excluded, double since) const;  // another replica led since then
   bool wait_new_leader(int excluded, double since, double deadline);
+  // Settling after a fault (fault_settle.cpp): what was seen so far of the checks that have no
+  // field in the FaultRecord, for the note when the cluster does not settle.
+  struct SettleProgress {
+    bool replicas_ok = false, zk_checked = false, zk_ok = false;
+    std::string mesos_missing;  // MesosWatch::unsettled
+  };
   void settle(FaultRecord& rec, int excluded);
+  bool settled_now(FaultRecord& rec, int excluded, SettleProgress& progress);
+  void note_leader(FaultRecord& rec, int excluded);
+  void note_status(FaultRecord& rec, int excluded);
+  void note_launch(FaultRecord& rec, int excluded);
+  bool replicas_answering(double since) const;
+  void report_unsettled(FaultRecord& rec, const SettleProgress& progress);
   // The victim of kill/stop/partition is out and nobody else led within --recover_s.
   void no_takeover(FaultRecord& rec, const std::string& how);
 
