@@ -15,6 +15,53 @@ using namespace std::chrono_literals;
 
 constexpr auto kSimPeriod = 200ms;
 
+// The live subscriptions of every framework in /sim/state; who names the frameworks holding them.
+int live_streams(const rapidjson::Document& doc, std::string& who) {
+  int live = 0;
+  if (!doc.HasMember("frameworks") || !doc["frameworks"].IsArray()) return live;
+  for (const auto& fw : doc["frameworks"].GetArray()) {
+    if (!fw.IsObject() || !fw.HasMember("live_streams") || !fw["live_streams"].IsInt()) continue;
+    const int n = fw["live_streams"].GetInt();
+    live += n;
+    if (n > 0 && fw.HasMember("id") && fw["id"].IsString()) {
+      who += std::string(who.empty() ? "" : ", ") + fw["id"].GetString() + " x" + std::to_string(n);
+    }
+  }
+  return live;
+}
+
+std::vector<AgentView> agents_in(const rapidjson::Document& doc) {
+  std::vector<AgentView> agents;
+  if (!doc.HasMember("agents") || !doc["agents"].IsArray()) return agents;
+  for (const auto& a : doc["agents"].GetArray()) {
+    if (!a.IsObject() || !a.HasMember("id") || !a["id"].IsString()) continue;
+    AgentView view;
+    view.id = a["id"].GetString();
+    if (a.HasMember("state") && a["state"].IsString()) view.state = a["state"].GetString();
+    if (a.HasMember("tasks") && a["tasks"].IsInt()) view.tasks = a["tasks"].GetInt();
+    agents.push_back(view);
+  }
+  return agents;
+}
+
+// The launches of one /sim/journal answer.
+std::vector<Launch> launches_in(const rapidjson::Value& launches) {
+  std::vector<Launch> batch;
+  for (const auto& l : launches.GetArray()) {
+    if (!l.IsObject()) continue;
+    Launch launch;
+    auto str = [&](const char* key) {
+      return l.HasMember(key) && l[key].IsString() ? std::string(l[key].GetString()) : "";
+    };
+    launch.time = l.HasMember("time") && l["time"].IsNumber() ? l["time"].GetDouble() : 0;
+    launch.task_id = str("task_id");
+    launch.framework_id = str("framework_id");
+    launch.stream_id = str("stream_id");
+    batch.push_back(std::move(launch));
+  }
+  return batch;
+}
+
 }  // namespace
 
 SimWatch::SimWatch(std::string sim_url, Violations& violations)
@@ -43,56 +90,40 @@ void SimWatch::catch_up() {
 
 void SimWatch::poll(HttpClient& client) {
   std::lock_guard poll_lock(poll_mutex_);
+  poll_state(client);
+  poll_journal(client);
+}
+
+void SimWatch::poll_state(HttpClient& client) {
   const HttpAnswer state = client.get("/sim/state");
-  if (state.status == 200) {
-    rapidjson::Document doc;
-    doc.Parse(state.body.c_str(), state.body.size());
-    if (!doc.HasParseError() && doc.IsObject()) {
-      int live = 0;
-      std::string who;
-      if (doc.HasMember("frameworks") && doc["frameworks"].IsArray()) {
-        for (const auto& fw : doc["frameworks"].GetArray()) {
-          if (!fw.IsObject() || !fw.HasMember("live_streams") || !fw["live_streams"].IsInt())
-            continue;
-          const int n = fw["live_streams"].GetInt();
-          live += n;
-          if (n > 0 && fw.HasMember("id") && fw["id"].IsString()) {
-            who += std::string(who.empty() ? "" : ", ") + fw["id"].GetString() + " x" +
-                   std::to_string(n);
-          }
-        }
-      }
-      std::vector<AgentView> agents;
-      if (doc.HasMember("agents") && doc["agents"].IsArray()) {
-        for (const auto& a : doc["agents"].GetArray()) {
-          if (!a.IsObject() || !a.HasMember("id") || !a["id"].IsString()) continue;
-          AgentView view;
-          view.id = a["id"].GetString();
-          if (a.HasMember("state") && a["state"].IsString()) view.state = a["state"].GetString();
-          if (a.HasMember("tasks") && a["tasks"].IsInt()) view.tasks = a["tasks"].GetInt();
-          agents.push_back(view);
-        }
-      }
-      long long duplicates = 0;
-      if (doc.HasMember("duplicate_launches") && doc["duplicate_launches"].IsInt64()) {
-        duplicates = doc["duplicate_launches"].GetInt64();
-      }
-      bool report = false;
-      {
-        std::lock_guard lock(mutex_);
-        agents_ = std::move(agents);
-        duplicates_ = duplicates;
-        max_live_ = std::max(max_live_, live);
-        // One violation per episode, not one per poll.
-        report = live > 1 && !over_one_;
-        over_one_ = live > 1;
-      }
-      if (report) {
-        violations_.add("one_subscription",
-                        std::to_string(live) + " live Mesos subscriptions at once: " + who);
-      }
-    }
+  if (state.status != 200) return;
+  rapidjson::Document doc;
+  doc.Parse(state.body.c_str(), state.body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return;
+  std::string who;
+  const int live = live_streams(doc, who);
+  std::vector<AgentView> agents = agents_in(doc);
+  long long duplicates = 0;
+  if (doc.HasMember("duplicate_launches") && doc["duplicate_launches"].IsInt64()) {
+    duplicates = doc["duplicate_launches"].GetInt64();
   }
+  bool report = false;
+  {
+    std::lock_guard lock(mutex_);
+    agents_ = std::move(agents);
+    duplicates_ = duplicates;
+    max_live_ = std::max(max_live_, live);
+    // One violation per episode, not one per poll.
+    report = live > 1 && !over_one_;
+    over_one_ = live > 1;
+  }
+  if (report) {
+    violations_.add("one_subscription",
+                    std::to_string(live) + " live Mesos subscriptions at once: " + who);
+  }
+}
+
+void SimWatch::poll_journal(HttpClient& client) {
   const HttpAnswer journal = client.get("/sim/journal?since=" + std::to_string(next_));
   if (journal.status != 200) return;
   rapidjson::Document doc;
@@ -101,19 +132,7 @@ void SimWatch::poll(HttpClient& client) {
       !doc["launches"].IsArray() || !doc.HasMember("next") || !doc["next"].IsUint64()) {
     return;
   }
-  std::vector<Launch> batch;
-  for (const auto& l : doc["launches"].GetArray()) {
-    if (!l.IsObject()) continue;
-    Launch launch;
-    auto str = [&](const char* key) {
-      return l.HasMember(key) && l[key].IsString() ? std::string(l[key].GetString()) : "";
-    };
-    launch.time = l.HasMember("time") && l["time"].IsNumber() ? l["time"].GetDouble() : 0;
-    launch.task_id = str("task_id");
-    launch.framework_id = str("framework_id");
-    launch.stream_id = str("stream_id");
-    batch.push_back(std::move(launch));
-  }
+  std::vector<Launch> batch = launches_in(doc["launches"]);
   std::lock_guard lock(mutex_);
   launches_.insert(launches_.end(), batch.begin(), batch.end());
   next_ = doc["next"].GetUint64();

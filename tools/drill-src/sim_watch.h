@@ -35,6 +35,8 @@ class SimWatch : public MesosWatch {
  private:
   void run();
   void poll(class HttpClient& client);
+  void poll_state(HttpClient& client);    // /sim/state
+  void poll_journal(HttpClient& client);  // the launches since next_
 
   std::string url_;
   Violations& violations_;
