@@ -59,6 +59,61 @@ std::string last_line(const std::string& text) {
                      end + 1 - (start == std::string::npos ? 0 : start + 1));
 }
 
+// What execvpe needs, built before fork: the drill is multithreaded, so the child may only make
+// async-signal-safe calls until it execs. Not movable: envp and args point into the strings.
+class ExecArgs {
+ public:
+  ExecArgs(const std::vector<std::string>& argv, const std::vector<std::string>& env)
+      : argv_(argv) {
+    for (char** e = environ; *e; ++e) env_.emplace_back(*e);
+    env_.insert(env_.end(), env.begin(), env.end());
+    for (auto& s : env_) envp_.push_back(s.data());
+    envp_.push_back(nullptr);
+    for (auto& s : argv_) args_.push_back(s.data());
+    args_.push_back(nullptr);
+  }
+  ExecArgs(const ExecArgs&) = delete;
+  ExecArgs& operator=(const ExecArgs&) = delete;
+
+  char* const* args() const { return args_.data(); }
+  char* const* envp() const { return envp_.data(); }
+
+ private:
+  std::vector<std::string> argv_, env_;
+  std::vector<char*> args_, envp_;
+};
+
+// In the forked child: stdout and stderr into out_fd, stdin from /dev/null, then exec.
+[[noreturn]] void exec_child(const ExecArgs& exec_args, int out_fd) {
+  // The drill blocks SIGINT/SIGTERM for its signal thread; the child must not inherit that.
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  dup2(out_fd, 1);
+  dup2(out_fd, 2);
+  const int devnull = open("/dev/null", O_RDONLY);
+  if (devnull >= 0) dup2(devnull, 0);
+  execvpe(exec_args.args()[0], exec_args.args(), exec_args.envp());
+  _exit(127);
+}
+
+// Everything readable from fd until end of file or an error.
+std::string read_all(int fd) {
+  std::string output;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) {
+      output.append(buf, static_cast<size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      break;
+    }
+  }
+  return output;
+}
+
 // "21051,21052" -> master-1 on 21051, master-2 on 21052.
 std::vector<MesosNode> nodes(const std::map<std::string, std::string>& env, const std::string& key,
                              const std::string& prefix) {
@@ -179,18 +234,7 @@ std::string Cluster::tool(const std::vector<std::string>& args) const {
 
 std::string run_command(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                         const std::string& log_path) {
-  // Everything the child needs is built before fork: the drill is multithreaded, so the child may
-  // only make async-signal-safe calls until it execs.
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
-  env_strings.insert(env_strings.end(), env.begin(), env.end());
-  std::vector<char*> envp, args;
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> argv_copy = argv;
-  for (auto& s : argv_copy) args.push_back(s.data());
-  args.push_back(nullptr);
-
+  ExecArgs exec_args(argv, env);
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
   const pid_t pid = fork();
@@ -199,31 +243,9 @@ std::string run_command(const std::vector<std::string>& argv, const std::vector<
     close(fds[1]);
     return std::string("fork: ") + std::strerror(errno);
   }
-  if (pid == 0) {
-    // The drill blocks SIGINT/SIGTERM for its signal thread; the child must not inherit that.
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    dup2(fds[1], 1);
-    dup2(fds[1], 2);
-    const int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0) dup2(devnull, 0);
-    execvpe(args[0], args.data(), envp.data());
-    _exit(127);
-  }
+  if (pid == 0) exec_child(exec_args, fds[1]);
   close(fds[1]);
-  std::string output;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = read(fds[0], buf, sizeof buf);
-    if (n > 0) {
-      output.append(buf, static_cast<size_t>(n));
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else {
-      break;
-    }
-  }
+  const std::string output = read_all(fds[0]);
   close(fds[0]);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
