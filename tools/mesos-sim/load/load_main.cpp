@@ -134,13 +134,8 @@ uint64_t launches(uint16_t port) {
   return doc.HasParseError() ? 0 : doc["launches"].GetUint64();
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  gflags::ParseCommandLineFlags(&argc, &argv, true);
-  Shared s;
-  uint16_t port = static_cast<uint16_t>(FLAGS_port);
-  Connection stream(port);
+// SUBSCRIBE on stream, which then carries the events; false (and why on stderr) when refused.
+bool subscribe(Connection& stream, Shared& s) {
   stream.send(
       "POST", "/api/v1/scheduler", {{"Content-Type", "application/json"}},
       R"({"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"load","name":"load",)"
@@ -149,21 +144,35 @@ int main(int argc, char** argv) {
   auto first = stream.next_record(std::chrono::seconds(5));
   if (head.status != 200 || !first) {
     std::fprintf(stderr, "mesos-sim-load: SUBSCRIBE failed (status %d)\n", head.status);
-    return 1;
+    return false;
   }
   rapidjson::Document subscribed;
   subscribed.Parse(first->c_str());
   s.framework_id = subscribed["subscribed"]["framework_id"]["value"].GetString();
   s.stream_id = head.header("mesos-stream-id");
+  return true;
+}
+
+std::vector<std::thread> start_senders(Shared& s) {
   std::vector<std::thread> threads;
   for (int i = 0; i < FLAGS_accept_connections; ++i) {
-    threads.emplace_back([&] { sender(s, s.accepts, s.accepts_sent); });
+    threads.emplace_back([&s] { sender(s, s.accepts, s.accepts_sent); });
   }
   for (int i = 0; i < FLAGS_ack_connections; ++i) {
-    threads.emplace_back([&] { sender(s, s.acks, s.acks_sent); });
+    threads.emplace_back([&s] { sender(s, s.acks, s.acks_sent); });
   }
-  uint64_t start_launches = launches(port);
-  auto start = Clock::now();
+  return threads;
+}
+
+void stop_senders(Shared& s, std::vector<std::thread>& threads) {
+  s.stop = true;
+  s.accepts.wake_all();
+  s.acks.wake_all();
+  for (auto& t : threads) t.join();
+}
+
+// Handles the stream's events for --seconds from start, or until the stream ends; how many.
+uint64_t handle_events(Connection& stream, Shared& s, Clock::time_point start) {
   auto end = start + std::chrono::duration_cast<Clock::duration>(
                          std::chrono::duration<double>(FLAGS_seconds));
   uint64_t events = 0;
@@ -176,17 +185,33 @@ int main(int argc, char** argv) {
       break;
     }
   }
-  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  uint64_t total = launches(port) - start_launches;
-  s.stop = true;
-  s.accepts.wake_all();
-  s.acks.wake_all();
-  for (auto& t : threads) t.join();
+  return events;
+}
+
+void print_rates(const Shared& s, uint64_t launched, uint64_t events, double elapsed) {
   std::printf(
       "launches: %llu in %.2f s = %.0f launches/s; TASK_RUNNING seen %.0f/s; events %.0f/s; "
       "ACCEPTs %.0f/s; ACKs %.0f/s; non-202 answers %llu\n",
-      static_cast<unsigned long long>(total), elapsed, total / elapsed, s.running / elapsed,
+      static_cast<unsigned long long>(launched), elapsed, launched / elapsed, s.running / elapsed,
       events / elapsed, s.accepts_sent / elapsed, s.acks_sent / elapsed,
       static_cast<unsigned long long>(s.non_202.load()));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  gflags::ParseCommandLineFlags(&argc, &argv, true);
+  Shared s;
+  uint16_t port = static_cast<uint16_t>(FLAGS_port);
+  Connection stream(port);
+  if (!subscribe(stream, s)) return 1;
+  std::vector<std::thread> threads = start_senders(s);
+  uint64_t start_launches = launches(port);
+  auto start = Clock::now();
+  const uint64_t events = handle_events(stream, s, start);
+  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  uint64_t total = launches(port) - start_launches;
+  stop_senders(s, threads);
+  print_rates(s, total, events, elapsed);
   return 0;
 }
