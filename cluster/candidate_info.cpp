@@ -49,6 +49,14 @@ std::optional<CandidateInfo> parse_candidate_info(const std::string& json) {
   return info;
 }
 
+std::vector<CandidateInfo> candidates(const std::vector<Member>& members) {
+  std::vector<CandidateInfo> found;
+  for (const auto& member : members) {
+    if (auto info = parse_candidate_info(member.data)) found.push_back(std::move(*info));
+  }
+  return found;
+}
+
 CandidateInfo with_process_defaults(CandidateInfo info) {
   if (info.hostname.empty()) {
     char name[HOST_NAME_MAX + 1] = {};

@@ -1,15 +1,12 @@
 #pragma once
 
+// What the leadership election takes and hands out: a candidate's data, a term of leadership and
+// why a term ends. Contender (contender.h) runs for leadership; Detector (detector.h) watches it.
+
 #include <chrono>
 #include <functional>
-#include <memory>
-#include <optional>
 #include <stdexcept>
-#include <stop_token>
 #include <string>
-#include <vector>
-
-#include "cluster/zk_session.h"
 
 namespace scale::cluster {
 
@@ -25,9 +22,9 @@ enum class TermEndReason { None, Resigned, SessionExpired, SuspendedTooLong, Nod
 const char* to_string(TermEndReason reason);
 
 // One term of leadership: a value the leader holds, with its epoch and an "ended" signal.
-// Thread-safe. It shares ownership of its session's client, so it stays safe to use (it ends
-// with Closed) even if the ZkSession is destroyed first; normally the session outlives it.
-// Destroying a term that has not ended resigns it.
+// Thread-safe. It shares ownership of its group, so it stays safe to use (it ends with Closed)
+// even if the rest of the election is torn down first; normally that outlives it. Destroying a
+// term that has not ended resigns it.
 class Term {
  public:
   virtual ~Term() = default;
@@ -51,27 +48,12 @@ class Term {
   virtual void resign() = 0;
 };
 
-// Thrown by wait_for_leader when the ZooKeeper ACL of the election path refuses this session (it
-// has no digest credential, or not the one the ACL names): retrying cannot help, an operator must
+// Thrown by a candidacy when the ZooKeeper ACL of the election path refuses this session (it has
+// no digest credential, or not the one the ACL names): retrying cannot help, an operator must
 // give the replica the right --zk_auth_file. what() is one line naming the path; never a secret.
 class ElectionAccessDenied : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-
-// Runs for leadership under election_path (created if missing) and blocks until this replica
-// leads. Returns nullptr when stop is requested or the session expires/closes first (the caller
-// then opens a new session and calls again). An empty hostname or a zero pid in `me` is filled
-// in from this process. One candidacy per session at a time; a node an earlier candidacy of the
-// same session left behind is removed. `zk` must come from ZkSession::open; with a digest
-// credential, an election path that predates it (writable by anyone) gets the credential's ACL.
-// Throws ElectionAccessDenied when the ACL refuses to let this session join. See
-// cluster/election_hooks.h for an overload with test hooks.
-std::unique_ptr<Term> wait_for_leader(ZkSession& zk, const std::string& election_path,
-                                      const CandidateInfo& me, std::stop_token stop);
-
-// All current candidates in sequence order (the first one leads). Empty on error. Costs one
-// round trip plus one per candidate.
-std::vector<CandidateInfo> list_candidates(ZkSession& zk, const std::string& election_path);
 
 }  // namespace scale::cluster

@@ -1,34 +1,30 @@
 #pragma once
 
-#include <chrono>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
-#include "scheduler/replica_options.h"
+#include "cluster/detector.h"
 
 namespace scale::scheduler {
 
-// Watches who leads in ZooKeeper on a session of its own, for the REST API's leader headers and
-// /leaderhealth. Polls the election children every `period` (one cheap getChildren); reopens its
-// session after expiry.
+// Who leads, for the REST API's leader headers and /leaderhealth: the replica_id of the
+// election's first candidate, kept current from the election's Detector as it changes (not read
+// per request). Unknown while the election's session is not connected or nobody stands.
 class ClusterViewer {
  public:
-  ClusterViewer(const ReplicaOptions& options, std::chrono::milliseconds period);
-  ~ClusterViewer();  // stops and joins
+  // `election` must outlive the viewer.
+  explicit ClusterViewer(cluster::Detector& election);
 
-  // replica_id of the lowest election node; nullopt when unknown (no session, no candidates).
   std::optional<std::string> leader() const;
 
  private:
-  void run(std::stop_token stop);
+  void refresh();
 
-  const ReplicaOptions& options_;
-  const std::chrono::milliseconds period_;
+  cluster::Detector& election_;
   mutable std::mutex mutex_;
   std::optional<std::string> leader_;
-  std::jthread thread_;
+  cluster::Subscription subscription_;  // last: cancelled before the rest goes
 };
 
 }  // namespace scale::scheduler

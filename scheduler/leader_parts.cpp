@@ -1,5 +1,6 @@
 #include "scheduler/leader_parts.h"
 
+#include "cluster/candidate_info.h"
 #include "scheduler/db_leader_store.h"
 #include "scheduler/mesos/http_mesos_connection.h"
 
@@ -27,12 +28,12 @@ std::unique_ptr<mesos::MesosConnection> make_mesos_connection(const ReplicaOptio
 }
 
 LeaderParts make_leader_parts(const ReplicaOptions& options, cluster::Term& term, Standby& standby,
-                              cluster::ZkSession& zk) {
+                              cluster::Detector& replicas) {
   LeaderParts parts;
   parts.store = std::make_unique<DbLeaderStore>(options.db, std::move(standby.conn));
   parts.notifications = std::make_unique<PgNotifySource>(options.db, standby);
   parts.mesos = [&options, &term] { return make_mesos_connection(options, term); };
-  parts.replicas = [&options, &zk] { return cluster::list_candidates(zk, options.election_path); };
+  parts.replicas = [&replicas] { return cluster::candidates(replicas.members()); };
   standby = {};
   return parts;
 }

@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "cluster/detector.h"
 #include "cluster/election.h"
 #include "scheduler/leader.h"
 #include "scheduler/replica_options.h"
@@ -14,9 +15,10 @@
 namespace scale::scheduler {
 
 // `standby` is emptied: what a follower kept ready (a warmed connection, a LISTENing listener)
-// goes to the term. `term` and `zk` must outlive the Leader.
+// goes to the term. `term` and `replicas` (the election's members)
+// must outlive the Leader.
 LeaderParts make_leader_parts(const ReplicaOptions& options, cluster::Term& term, Standby& standby,
-                              cluster::ZkSession& zk);
+                              cluster::Detector& replicas);
 
 // The Mesos client with the replica's FrameworkInfo, credentials and send gate (the term).
 std::unique_ptr<mesos::MesosConnection> make_mesos_connection(const ReplicaOptions& options,

@@ -8,7 +8,10 @@
 #include <thread>
 
 #include "api/server.h"
-#include "cluster/zk_session.h"
+#include "cluster/ensemble.h"
+#include "cluster/group.h"
+#include "cluster/zookeeper_contender.h"
+#include "cluster/zookeeper_detector.h"
 #include "db/connection.h"
 #include "db/migrations.h"
 #include "db/scheduler_settings_store.h"
@@ -108,14 +111,20 @@ int run_until_signal(scale::scheduler::Replica& replica, scale::api::Server& ser
   return 1;
 }
 
-// Serves as a replica until a signal or a fatal error. Every object it makes is gone when it
-// returns, so the caller's one-line error is the last thing on stderr (their destructors log).
-int serve(const scale::scheduler::ReplicaOptions& options, const sigset_t& signals,
+// Serves as a replica until a signal or a fatal error, everything that talks to the scheduler's
+// ensemble on its one session. Every object it makes is gone when it returns, so the caller's
+// one-line error is the last thing on stderr (their destructors log).
+int serve(const scale::scheduler::ReplicaOptions& options,
+          const std::shared_ptr<scale::cluster::Ensemble>& ensemble, const sigset_t& signals,
           std::string* fatal) {
   scale::db::Pool pool(options.db, 4);
-  scale::scheduler::ClusterViewer viewer(options, std::chrono::milliseconds(200));
+  auto election = std::make_shared<scale::cluster::Group>(ensemble, options.election_path,
+                                                          scale::cluster::election_members());
+  scale::cluster::ZooKeeperDetector replicas(election);
+  scale::cluster::ZooKeeperContender contender(election);
+  scale::scheduler::ClusterViewer viewer(replicas);
   scale::scheduler::ReplicaMetrics metrics;
-  scale::scheduler::Replica replica(options, &metrics);
+  scale::scheduler::Replica replica(options, contender, replicas, &metrics);
 
   auto api = api_options(options);
   api.replica_metrics = [&metrics] { return metrics.render(); };
@@ -144,15 +153,16 @@ int serve(const scale::scheduler::ReplicaOptions& options, const sigset_t& signa
 
 // A typo in --zk must not leave a replica serving as a follower forever: at start-up the ensemble
 // must answer within the start-up timeout (later outages are ridden out, not fatal).
-bool reach_zookeeper(const scale::scheduler::ReplicaOptions& options) {
+bool reach_zookeeper(const scale::scheduler::ReplicaOptions& options,
+                     scale::cluster::Ensemble& ensemble) {
   std::string problem;
-  try {
-    auto probe = scale::cluster::ZkSession::open(options.zk, options.zk_session_timeout);
-    if (probe->wait_connected(options.startup_timeout)) return true;
+  if (auto session = ensemble.session()) {
+    if (session->wait_connected(options.startup_timeout)) return true;
     problem = "no server of " + options.zk + " answered";
-  } catch (const std::exception& e) {
-    problem = one_line(e.what());
+  } else {
+    problem = one_line(ensemble.last_error());
   }
+  ensemble.close();  // it logs: before the verdict, which must be the last line
   std::cerr << "scale-scheduler: ZooKeeper unreachable after " << options.startup_timeout.count()
             << " s: " << problem << std::endl;
   return false;
@@ -174,12 +184,18 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  if (!migrate_database(*options) || !reach_zookeeper(*options)) return 1;
+  if (!migrate_database(*options)) return 1;
+  // The replica's one session with its ensemble, shared by the election, the leader view and a
+  // zk:// Mesos master detection on the same servers.
+  auto ensemble =
+      scale::cluster::Ensemble::shared(options->zk, options->zk_session_timeout, options->zk_auth);
+  if (!reach_zookeeper(*options, *ensemble)) return 1;
   LOG(INFO) << "replica " << options->replica_id << " starting, api " << options->advertise_url;
   log_security(*options);
 
   std::string fatal;
-  const int status = serve(*options, signals, &fatal);
+  const int status = serve(*options, ensemble, signals, &fatal);
+  ensemble->close();
   if (status != 0) {
     std::cerr << "scale-scheduler: " << fatal << std::endl;
     return status;

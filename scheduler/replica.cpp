@@ -11,38 +11,15 @@
 
 namespace scale::scheduler {
 
-Replica::Replica(const ReplicaOptions& options, ReplicaMetrics* metrics)
-    : options_(options), metrics_(metrics) {}
+Replica::Replica(const ReplicaOptions& options, cluster::Contender& contender,
+                 cluster::Detector& replicas, ReplicaMetrics* metrics)
+    : options_(options), contender_(contender), replicas_(replicas), metrics_(metrics) {}
 
 Replica::~Replica() = default;
 
 bool Replica::leading() const {
   std::lock_guard lock(term_mutex_);
   return promoted_ && term_ != nullptr && term_->acting();
-}
-
-bool Replica::ensure_session(std::stop_token stop) {
-  if (zk_ && zk_->state() != cluster::SessionState::Expired &&
-      zk_->state() != cluster::SessionState::Closed) {
-    return true;
-  }
-  zk_.reset();
-  try {
-    zk_ = cluster::ZkSession::open(options_.zk, options_.zk_session_timeout, options_.zk_auth);
-  } catch (const std::exception& e) {
-    // A host that does not resolve right now (DNS hiccup) is retried, not fatal.
-    LOG(WARNING) << "zookeeper: cannot open a session: " << e.what();
-    return false;
-  }
-  while (!stop.stop_requested()) {
-    if (zk_->wait_connected(std::chrono::milliseconds(200))) {
-      LOG(INFO) << "zookeeper: session 0x" << std::hex << zk_->session_id() << std::dec
-                << " connected, timeout " << zk_->session_timeout().count() << " ms";
-      return true;
-    }
-    if (zk_->state() == cluster::SessionState::Expired) return false;
-  }
-  return false;
 }
 
 void Replica::prepare_standby() {
@@ -74,8 +51,8 @@ void Replica::lead(std::unique_ptr<cluster::Term> term, std::stop_token stop) {
   }
   LeaderOutcome outcome;
   {
-    Leader leader(options_, *term, make_leader_parts(options_, *term, standby_, *zk_), promoted_,
-                  metrics_);
+    Leader leader(options_, *term, make_leader_parts(options_, *term, standby_, replicas_),
+                  promoted_, metrics_);
     outcome = leader.run(stop);
     promoted_ = false;
     // The term's loop is over (no write, no Mesos call from here on): deleting the node before
@@ -102,10 +79,8 @@ void Replica::run(std::stop_token stop) {
   while (!stop.stop_requested()) {
     std::unique_ptr<cluster::Term> term;
     try {
-      if (ensure_session(stop)) {
-        prepare_standby();
-        term = cluster::wait_for_leader(*zk_, options_.election_path, me, stop);
-      }
+      prepare_standby();
+      term = contender_.contend(me, stop);
     } catch (const cluster::ElectionAccessDenied& e) {
       LOG(ERROR) << e.what();
       std::lock_guard lock(term_mutex_);
@@ -115,7 +90,7 @@ void Replica::run(std::stop_token stop) {
     if (term) {
       lead(std::move(term), stop);
     } else if (!stop.stop_requested()) {
-      // No session or it went away mid-election; pause so a flapping ensemble is not hammered.
+      // The session went away mid-election; pause so a flapping ensemble is not hammered.
       std::mutex mutex;
       std::unique_lock lock(mutex);
       std::condition_variable_any().wait_for(lock, stop, std::chrono::milliseconds(100),

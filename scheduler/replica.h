@@ -7,6 +7,8 @@
 #include <stop_token>
 #include <string>
 
+#include "cluster/contender.h"
+#include "cluster/detector.h"
 #include "cluster/election.h"
 #include "scheduler/replica_metrics.h"
 #include "scheduler/replica_options.h"
@@ -15,11 +17,15 @@
 namespace scale::scheduler {
 
 // One replica's life as a candidate: run for leadership, lead until the term ends, rejoin as a
-// follower — forever, until stop. Opens a fresh ZooKeeper session whenever the old one expired.
+// follower — forever, until stop. The election's group takes care of the ZooKeeper session
+// (a new one after an expiry).
 class Replica {
  public:
-  // `metrics` (optional) hears of every term this replica leads; it must outlive the Replica.
-  explicit Replica(const ReplicaOptions& options, ReplicaMetrics* metrics = nullptr);
+  // `contender` runs the candidacies; `replicas` is who stands in the election (the leader's
+  // status document lists them). `metrics` (optional) hears of every term this replica leads.
+  // All must outlive the Replica.
+  Replica(const ReplicaOptions& options, cluster::Contender& contender, cluster::Detector& replicas,
+          ReplicaMetrics* metrics = nullptr);
   ~Replica();
 
   // Returns when stop is requested, or early after a fatal error (see fatal_error()).
@@ -34,14 +40,14 @@ class Replica {
 
  private:
   void lead(std::unique_ptr<cluster::Term> term, std::stop_token stop);
-  bool ensure_session(std::stop_token stop);
   // Opens what the next promotion starts with (kept while following): a warmed connection and,
   // when scheduling, the leader's listener. Failing is not fatal: the Leader connects itself.
   void prepare_standby();
 
   const ReplicaOptions& options_;
+  cluster::Contender& contender_;
+  cluster::Detector& replicas_;
   ReplicaMetrics* metrics_;
-  std::unique_ptr<cluster::ZkSession> zk_;
   Standby standby_;  // candidate thread only
   bool standby_warned_ = false;
   std::atomic<bool> promoted_{false};

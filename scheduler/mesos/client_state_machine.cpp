@@ -49,7 +49,8 @@ ClientStateMachine::ClientStateMachine(ClientOptions options, MasterSource& sour
       transport_(transport),
       callback_(std::move(callback)),
       now_(std::move(now)),
-      backoff_(options_.backoff_initial, options_.backoff_max) {}
+      backoff_(options_.backoff_initial, options_.backoff_max),
+      master_changes_(source_.subscribe([this] { on_master_changed(); })) {}
 
 // The only place the state changes; the entry actions of each state live here.
 void ClientStateMachine::enter(ConnectionState next, const std::string& why) {
@@ -119,6 +120,23 @@ void ClientStateMachine::connect_if_due(Clock::time_point now) {
   enter(ConnectionState::Subscribing, "SUBSCRIBE to " + endpoint_);
 }
 
+void ClientStateMachine::on_master_changed() {
+  std::unique_lock lock(mu_);
+  if (!started_) return;
+  std::optional<std::string> master = source_.leading_master();
+  if (!master || *master == detected_master_) return;
+  const auto now = now_();
+  if (state_ == ConnectionState::Disconnected) {
+    // A new leading master is worth trying at once, whatever the backoff from the old one.
+    reconnect_at_ = now;
+    connect_if_due(now);
+  } else if (state_ == ConnectionState::Subscribing || state_ == ConnectionState::Subscribed) {
+    disconnect("leading master changed to " + *master, Retry::Now);
+    connect_if_due(now);
+  }
+  flush(lock);
+}
+
 void ClientStateMachine::start(const std::optional<std::string>& framework_id) {
   std::unique_lock lock(mu_);
   if (started_ || state_ == ConnectionState::Terminated) return;
@@ -141,9 +159,6 @@ void ClientStateMachine::tick() {
   auto now = now_();
   switch (state_) {
     case ConnectionState::Disconnected:
-      // A new leading master is worth trying at once, whatever the backoff from the old one.
-      if (auto master = source_.leading_master(); master && *master != detected_master_)
-        reconnect_at_ = now;
       connect_if_due(now);
       break;
     case ConnectionState::Subscribing:
@@ -161,13 +176,6 @@ void ClientStateMachine::tick() {
     case ConnectionState::Connected:
     case ConnectionState::Terminated:
       break;
-  }
-  if (state_ == ConnectionState::Subscribing || state_ == ConnectionState::Subscribed) {
-    std::optional<std::string> master = source_.leading_master();
-    if (master && *master != detected_master_) {
-      disconnect("leading master changed to " + *master, Retry::Now);
-      connect_if_due(now);
-    }
   }
   flush(lock);
 }

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/subscription.h"
 #include "scheduler/mesos/backoff.h"
 #include "scheduler/mesos/mesos_connection.h"
 #include "scheduler/mesos/mesos_transport.h"
@@ -41,13 +42,13 @@ class ClientStateMachine final : public TransportListener {
   using Encoder = std::function<std::string(const std::string& framework_id)>;
 
   // source and transport must outlive this object. The callback gets every Notification, in order,
-  // outside the state lock.
+  // outside the state lock. A change of the source's leading master is followed as it happens.
   ClientStateMachine(ClientOptions options, MasterSource& source, MesosTransport& transport,
                      MesosConnection::NotificationCallback callback, Now now);
 
   void start(const std::optional<std::string>& framework_id);
   void stop();
-  // Timers: reconnect when due, heartbeat watchdog, subscribe timeout, leader change.
+  // Timers: reconnect when due, heartbeat watchdog, subscribe timeout.
   void tick();
   // When tick() next has something to do (the driver thread sleeps until then at most).
   Clock::time_point next_deadline() const;
@@ -75,6 +76,8 @@ class ClientStateMachine final : public TransportListener {
   void disconnect(const std::string& why, Retry retry);
   void fail_terminally(const std::string& message);
   void connect_if_due(Clock::time_point now);
+  // The source said the leading master changed: go to the new one at once.
+  void on_master_changed();
   void subscribe_to(const std::string& url);
   void follow_redirect(const SubscribeResponse& response);
   void handle_record(const std::string& record);
@@ -111,6 +114,7 @@ class ClientStateMachine final : public TransportListener {
   HeartbeatWatchdog watchdog_;
   Clock::time_point reconnect_at_{};
   Clock::time_point subscribe_deadline_{};
+  cluster::Subscription master_changes_;  // last: cancelled before the rest goes
 };
 
 }  // namespace scale::mesos

@@ -2,16 +2,12 @@
 
 #include <stdexcept>
 
+#include "cluster/ensemble.h"
+#include "cluster/zookeeper_detector.h"
 #include "scheduler/mesos/master_url.h"
 #include "scheduler/mesos/zk_master_source.h"
 
 namespace scale::mesos {
-
-std::optional<std::string> ZkMasterSource::leading_master() {
-  std::optional<cluster::MesosMasterAddress> leader = detector_.leader();
-  if (!leader) return std::nullopt;
-  return master_base_url(scheme_, leader->host, leader->port);
-}
 
 std::unique_ptr<MesosConnection> make_http_mesos_connection(HttpMesosConnectionOptions options) {
   std::string error;
@@ -22,12 +18,12 @@ std::unique_ptr<MesosConnection> make_http_mesos_connection(HttpMesosConnectionO
     if (!spec->zk_credentials.empty()) {
       throw std::invalid_argument("zk:// credentials are not supported yet");
     }
-    cluster::MasterDetectorOptions detector;
-    detector.connect_string = spec->zk_hosts;
-    detector.path = spec->zk_path;
-    detector.session_timeout = options.zk_session_timeout;
-    detector.poll_period = options.zk_poll_period;
-    source = std::make_unique<ZkMasterSource>(detector);
+    // The replica's own session when these are its servers: one connection per replica.
+    auto ensemble = cluster::Ensemble::shared(spec->zk_hosts, options.zk_session_timeout);
+    auto group =
+        std::make_shared<cluster::Group>(ensemble, spec->zk_path, cluster::master_members());
+    source = std::make_unique<ZkMasterSource>(std::make_unique<cluster::ZooKeeperDetector>(group),
+                                              group);
   } else {
     source = std::make_unique<FixedMasterSource>(spec->base_url);
   }

@@ -1,7 +1,8 @@
 #pragma once
 
 // Builds the real MesosConnection: MesosClient over HttpTransport, with the master given as
-// "http://host:port" (fixed) or "zk://host:port,host:port/path" (detected through ZooKeeper).
+// "http://host:port" (fixed) or "zk://host:port,host:port/path" (detected through ZooKeeper, on
+// the replica's own session when the URL names the replica's ensemble).
 
 #include <memory>
 #include <string>
@@ -16,8 +17,8 @@ struct HttpMesosConnectionOptions {
   std::string master;  // http://host:port | zk://hosts/path
   MesosClientOptions client;
   HttpTransportOptions transport;
+  // For a zk:// ensemble this process has no session with yet.
   std::chrono::milliseconds zk_session_timeout{10000};
-  std::chrono::milliseconds zk_poll_period{1000};
 };
 
 // Throws std::invalid_argument for a master string that is neither form.

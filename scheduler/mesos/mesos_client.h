@@ -2,7 +2,8 @@
 
 // MesosConnection implemented over a MesosTransport and a MasterSource: the state machine plus
 // the one thread this client owns, the timer driver (reconnect backoff, heartbeat watchdog,
-// subscribe timeout, leader change). I/O threads belong to the transport.
+// subscribe timeout). I/O threads belong to the transport; a leader change arrives from the
+// source's thread.
 
 #include <condition_variable>
 #include <memory>

@@ -1,25 +1,43 @@
 #pragma once
 
-// MasterSource backed by the ZooKeeper detector of cluster/ (lowest `json.info_` node).
+// MasterSource for a zk:// master: the leader a Detector of the masters' group sees (the lowest
+// `json.info_` member), its MasterInfo turned into a URL.
 
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
-#include "cluster/master_detector.h"
+#include "cluster/detector.h"
+#include "cluster/group.h"
 #include "scheduler/mesos/master_source.h"
 
 namespace scale::mesos {
 
 class ZkMasterSource final : public MasterSource {
  public:
-  // scheme: what to speak to the detected master ("http").
-  ZkMasterSource(cluster::MasterDetectorOptions options, std::string scheme = "http")
-      : detector_(std::move(options)), scheme_(std::move(scheme)) {}
+  // `group` (optional) is what `detector` watches, kept alive with it. scheme: what to speak to
+  // the detected master ("http").
+  explicit ZkMasterSource(std::unique_ptr<cluster::Detector> detector,
+                          std::shared_ptr<cluster::Group> group = nullptr,
+                          std::string scheme = "http");
+  ~ZkMasterSource() override;
+
   std::optional<std::string> leading_master() override;
+  cluster::Subscription subscribe(std::function<void()> on_change) override {
+    return subscribers_.add(std::move(on_change));
+  }
 
  private:
-  cluster::MasterDetector detector_;
-  std::string scheme_;
+  void on_detected();
+
+  const std::shared_ptr<cluster::Group> group_;
+  const std::unique_ptr<cluster::Detector> detector_;
+  const std::string scheme_;
+  std::mutex mutex_;
+  std::optional<std::string> leading_;
+  cluster::Subscribers<> subscribers_;
+  cluster::Subscription detection_;  // last: cancelled before the rest goes
 };
 
 }  // namespace scale::mesos

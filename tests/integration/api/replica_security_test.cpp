@@ -9,9 +9,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "cluster/candidate_info.h"
 #include "cluster/election.h"
-#include "cluster/zk_client.h"
-#include "cluster/zk_session.h"
+#include "cluster/members.h"
+#include "cluster/session.h"
 #include "secure_http_client.h"
 #include "self_signed_cert.h"
 #include "tests/support/built_binary.h"
@@ -26,6 +27,18 @@ using scale::test::wait_until;
 
 const std::string kToken = "replica-t0ken";
 const std::string kZkPassword = "zk-pa55word";
+
+// The election's candidates in sequence order, read on `session` as an operator's zkCli would.
+std::vector<cluster::CandidateInfo> list_candidates(cluster::Session& session) {
+  const std::string path = "/scale/election";
+  std::vector<std::string> children;
+  if (session.get_children(path, &children) != cluster::ZkError::Ok) return {};
+  std::vector<cluster::Member> members =
+      cluster::rank_members(children, cluster::election_members());
+  for (cluster::Member& member : members)
+    session.get(path + "/" + member.name, &member.data, nullptr);
+  return cluster::candidates(members);
+}
 
 std::string read_all(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -138,14 +151,13 @@ TEST_F(ReplicaSecurity, SecuredReplicaAndAReplicaWithoutTheZooKeeperCredential) 
   ASSERT_TRUE(wait_until([&] { return answers("/leaderhealth", 200); }, 30s)) << read_all(log);
 
   // It advertises https:// (the default follows --tls_cert) in its election node.
-  auto observer = cluster::ZkSession::open(zk.connect_string(), 4000ms);
+  auto observer = cluster::Session::open(zk.connect_string(), 4000ms);
   ASSERT_TRUE(observer->wait_connected(10s));
-  const auto candidates = cluster::list_candidates(*observer, "/scale/election");
+  const auto candidates = list_candidates(*observer);
   ASSERT_EQ(candidates.size(), 1u);
   EXPECT_EQ(candidates[0].api_url, "https://127.0.0.1:" + std::to_string(port));
   // Without the credential nobody joins or removes the leader's node.
-  auto outsider = cluster::client_of(*observer);
-  EXPECT_EQ(outsider->create("/scale/election/n_x-", "{}", cluster::CreateMode::EphemeralSequential,
+  EXPECT_EQ(observer->create("/scale/election/n_x-", "{}", cluster::CreateMode::EphemeralSequential,
                              nullptr),
             cluster::ZkError::NoAuth);
 
@@ -170,7 +182,7 @@ TEST_F(ReplicaSecurity, SecuredReplicaAndAReplicaWithoutTheZooKeeperCredential) 
                                     0),
             0u)
       << output;
-  EXPECT_EQ(candidates.size(), cluster::list_candidates(*observer, "/scale/election").size());
+  EXPECT_EQ(candidates.size(), list_candidates(*observer).size());
 
   replica->signal(SIGTERM);
   const int status = replica->wait(10s);

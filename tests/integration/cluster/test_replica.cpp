@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "cluster/election_hooks.h"
+#include "cluster/candidate_info.h"
+#include "cluster/zookeeper_contender.h"
 #include "tests/support/servers.h"
 
 namespace scale::cluster::testing {
@@ -14,8 +15,17 @@ TestReplica::TestReplica(std::string replica_id, std::string connect_string,
     : id_(std::move(replica_id)),
       connect_string_(std::move(connect_string)),
       session_timeout_(session_timeout),
-      election_path_(std::move(election_path)),
-      thread_([this](std::stop_token stop) { run(stop); }) {}
+      election_path_(std::move(election_path)) {
+  ensemble_ = std::make_shared<Ensemble>([this] {
+    auto fresh = ZooKeeperSession::open(connect_string_, session_timeout_);
+    ++sessions_opened_;
+    std::lock_guard lock(mutex_);
+    session_ = fresh;
+    return fresh;
+  });
+  group_ = std::make_shared<Group>(ensemble_, election_path_, election_members());
+  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+}
 
 TestReplica::~TestReplica() {
   stop();
@@ -60,27 +70,15 @@ std::vector<TermRecord> TestReplica::terms() const {
 }
 
 void TestReplica::run(std::stop_token stop) {
-  ElectionHooks hooks;
+  ContenderHooks hooks;
   hooks.on_evaluate = [this](const std::string&) { ++evaluations_; };
+  ZooKeeperContender contender(group_, hooks);
   const CandidateInfo me{id_, "http://" + id_ + ":8000", "", 0};
-  while (!stop.stop_requested()) {
-    if (!ensure_session(stop)) continue;
-    std::unique_ptr<Term> term = wait_for_leader(*session_, election_path_, me, stop, hooks);
+  while (!stop.stop_requested() && !crash_requested_) {
+    std::unique_ptr<Term> term = contender.contend(me, stop);
     if (term) hold(std::shared_ptr<Term>(std::move(term)), stop);
   }
-  close_session();
-}
-
-bool TestReplica::ensure_session(std::stop_token stop) {
-  const SessionState state = session_ ? session_->state() : SessionState::Closed;
-  if (state == SessionState::Expired || state == SessionState::Closed) {
-    close_session();
-    auto fresh = std::make_unique<ZooKeeperSession>(connect_string_, session_timeout_);
-    ++sessions_opened_;
-    std::lock_guard lock(mutex_);
-    session_ = std::move(fresh);
-  }
-  return !stop.stop_requested() && session_->wait_connected(milliseconds(200));
+  ensemble_->close();
 }
 
 void TestReplica::hold(std::shared_ptr<Term> term, std::stop_token stop) {
@@ -93,22 +91,13 @@ void TestReplica::hold(std::shared_ptr<Term> term, std::stop_token stop) {
     term->wait_ended(milliseconds(10));
   }
   if (crash_requested_) {
-    close_session();  // the session dies under the live term: nobody resigns
+    ensemble_->close();  // the session dies under the live term: nobody resigns
     term->wait_ended(milliseconds(5000));
   }
   term->resign();  // as scale-scheduler does after every term: hands over at once
   std::lock_guard lock(mutex_);
   finished_.push_back({term->epoch(), term->end_reason(), term_started_});
   term_.reset();
-}
-
-void TestReplica::close_session() {
-  std::unique_ptr<ZooKeeperSession> old;
-  {
-    std::lock_guard lock(mutex_);
-    old = std::move(session_);
-  }
-  old.reset();  // outside the lock: closing waits for the C client's threads
 }
 
 // ---------------------------------------------------------------- ActingSampler
@@ -192,16 +181,41 @@ bool force_expiry(const std::string& connect_string,
   // attach again until an attach finds the session gone.
   const auto deadline = std::chrono::steady_clock::now() + milliseconds(20000);
   while (std::chrono::steady_clock::now() < deadline) {
-    ZooKeeperSession imposter(connect_string, milliseconds(4000), &credentials);
+    auto imposter =
+        ZooKeeperSession::open(connect_string, milliseconds(4000), std::nullopt, &credentials);
     test::wait_until(
         [&] {
-          const SessionState state = imposter.state();
+          const SessionState state = imposter->state();
           return state == SessionState::Connected || state == SessionState::Expired;
         },
         milliseconds(5000));
-    if (imposter.state() == SessionState::Expired) return true;
+    if (imposter->state() == SessionState::Expired) return true;
   }  // closing a connected imposter closes the shared session on the server
   return false;
+}
+
+Participant participant(const std::string& connect_string, milliseconds timeout,
+                        const std::string& election_path, const std::optional<ZkAuth>& auth) {
+  Participant made;
+  made.session = ZooKeeperSession::open(connect_string, timeout, auth);
+  made.ensemble = std::make_shared<Ensemble>(
+      [first = made.session, connect_string, timeout, auth, used = false]() mutable {
+        if (!std::exchange(used, true)) return std::static_pointer_cast<Session>(first);
+        return Session::open(connect_string, timeout, auth);
+      });
+  made.session->wait_connected(milliseconds(10000));
+  made.group = std::make_shared<Group>(made.ensemble, election_path, election_members());
+  return made;
+}
+
+std::vector<CandidateInfo> list_candidates(Session& session, const std::string& election_path) {
+  std::vector<std::string> children;
+  if (session.get_children(election_path, &children) != ZkError::Ok) return {};
+  std::vector<Member> members = rank_members(children, election_members());
+  for (Member& member : members) {
+    session.get(election_path + "/" + member.name, &member.data, nullptr);
+  }
+  return candidates(members);
 }
 
 }  // namespace scale::cluster::testing

@@ -1,7 +1,7 @@
 #pragma once
 
 // Integration-test stand-ins for scale-scheduler replicas: each runs the election loop on its own
-// thread with its own ZkSession, and a sampler watches who is acting.
+// thread over its own ensemble (so its own session), and a sampler watches who is acting.
 
 #include <atomic>
 #include <chrono>
@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "cluster/election.h"
+#include "cluster/ensemble.h"
+#include "cluster/group.h"
 #include "cluster/zookeeper_session.h"
 
 namespace scale::cluster::testing {
@@ -25,8 +27,8 @@ struct TermRecord {
   SteadyTime started;
 };
 
-// Loops like a replica: open a session when it has none usable, wait_for_leader, hold the term
-// until it ends, resign, rejoin.
+// Loops like a replica: contend, hold the term until it ends, resign, rejoin. Its group opens a
+// new session after an expiry.
 class TestReplica {
  public:
   TestReplica(std::string replica_id, std::string connect_string,
@@ -54,9 +56,7 @@ class TestReplica {
 
  private:
   void run(std::stop_token stop);
-  bool ensure_session(std::stop_token stop);
   void hold(std::shared_ptr<Term> term, std::stop_token stop);
-  void close_session();
 
   const std::string id_;
   const std::string connect_string_;
@@ -66,7 +66,9 @@ class TestReplica {
   std::atomic<int> sessions_opened_{0};
   std::atomic<bool> crash_requested_{false};
   mutable std::mutex mutex_;
-  std::unique_ptr<ZooKeeperSession> session_;  // replaced only by the replica thread
+  std::shared_ptr<ZooKeeperSession> session_;  // the latest one opened
+  std::shared_ptr<Ensemble> ensemble_;
+  std::shared_ptr<Group> group_;
   std::shared_ptr<Term> term_;
   SteadyTime term_started_;
   std::vector<TermRecord> finished_;
@@ -110,5 +112,19 @@ class ActingSampler {
 // same id and password, wait until it is connected, then close it (which ends the session).
 bool force_expiry(const std::string& connect_string,
                   const ZooKeeperSession::Credentials& credentials);
+
+// A test's own session with the election group on it, for candidacies run by the test itself.
+struct Participant {
+  std::shared_ptr<ZooKeeperSession> session;  // the first one; the group renews it after expiry
+  std::shared_ptr<Ensemble> ensemble;
+  std::shared_ptr<Group> group;
+};
+Participant participant(const std::string& connect_string, std::chrono::milliseconds timeout,
+                        const std::string& election_path,
+                        const std::optional<ZkAuth>& auth = std::nullopt);
+
+// Every candidate under election_path in sequence order (the first one leads), read now with one
+// listing and one read per member: what an operator's zkCli would show.
+std::vector<CandidateInfo> list_candidates(Session& session, const std::string& election_path);
 
 }  // namespace scale::cluster::testing

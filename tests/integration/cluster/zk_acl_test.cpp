@@ -12,7 +12,7 @@
 
 #include "cluster/election.h"
 #include "cluster/zk_auth.h"
-#include "cluster/zk_client.h"
+#include "cluster/zookeeper_contender.h"
 #include "cluster/zookeeper_session.h"
 #include "tests/integration/cluster/test_replica.h"
 #include "tests/support/servers.h"
@@ -25,6 +25,8 @@ using std::chrono::milliseconds;
 using test::TcpProxy;
 using test::wait_until;
 using testing::force_expiry;
+using testing::list_candidates;
+using testing::Participant;
 
 constexpr milliseconds kDeadline{10000};
 const ZkAuth kAuth{"scale", "s3cret-pw"};
@@ -81,24 +83,24 @@ class ZkAclTest : public ::testing::Test {
     path = root + "/election";
   }
 
-  std::unique_ptr<ZooKeeperSession> connect(const std::optional<ZkAuth>& auth,
-                                            const std::string& address = "") {
-    auto session = std::make_unique<ZooKeeperSession>(
-        address.empty() ? server->connect_string() : address, milliseconds(4000), nullptr, auth);
-    EXPECT_TRUE(session->wait_connected(kDeadline));
-    return session;
+  Participant connect(const std::optional<ZkAuth>& auth, const std::string& address = "") {
+    Participant made = testing::participant(address.empty() ? server->connect_string() : address,
+                                            milliseconds(4000), path, auth);
+    EXPECT_TRUE(made.session->wait_connected(kDeadline));
+    return made;
   }
 
-  std::unique_ptr<Term> lead(ZkSession& session, const std::string& id) {
-    return wait_for_leader(session, path, CandidateInfo{id, "https://" + id, "", 0}, {});
+  std::unique_ptr<Term> lead(Participant& participant, const std::string& id) {
+    return ZooKeeperContender(participant.group)
+        .contend(CandidateInfo{id, "https://" + id, "", 0}, {});
   }
 
   // Runs an unauthorized candidacy; it must end with ElectionAccessDenied well before the
   // deadline (no retry loop), with a message naming the path.
-  void expect_denied(ZkSession& session) {
+  void expect_denied(Participant& participant) {
     const auto started = std::chrono::steady_clock::now();
     try {
-      lead(session, "intruder");
+      lead(participant, "intruder");
       ADD_FAILURE() << "an unauthorized candidate got a term";
     } catch (const ElectionAccessDenied& e) {
       EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
@@ -115,18 +117,18 @@ test::ZooKeeperServer* ZkAclTest::server = nullptr;
 
 TEST_F(ZkAclTest, WhatAnAuthenticatedCandidateCreatesIsWritableOnlyWithTheCredential) {
   auto session = connect(kAuth);
-  auto term = lead(*session, "leader");
+  auto term = lead(session, "leader");
   ASSERT_TRUE(term);
   EXPECT_EQ(acl_of(server->connect_string(), root), protected_acl());
   EXPECT_EQ(acl_of(server->connect_string(), path), protected_acl());
   EXPECT_EQ(acl_of(server->connect_string(), term->node_path()), protected_acl());
   term->resign();
-  EXPECT_EQ(client_of(*session)->exists(term->node_path(), nullptr), ZkError::NoNode);
+  EXPECT_EQ(session.session->exists(term->node_path(), nullptr), ZkError::NoNode);
 }
 
 TEST_F(ZkAclTest, WithoutTheCredentialAReplicaCanListButNotJoinOrDelete) {
   auto owner = connect(kAuth);
-  auto term = lead(*owner, "leader");
+  auto term = lead(owner, "leader");
   ASSERT_TRUE(term);
 
   auto anonymous = connect(std::nullopt);
@@ -135,33 +137,34 @@ TEST_F(ZkAclTest, WithoutTheCredentialAReplicaCanListButNotJoinOrDelete) {
   EXPECT_EQ(acl_of(server->connect_string(), path, std::nullopt),
             (std::vector<std::string>{"digest:" + kAuth.user + ":x:" + std::to_string(ZOO_PERM_ALL),
                                       "world:anyone:" + std::to_string(ZOO_PERM_READ)}));
-  for (ZooKeeperSession* outsider : {anonymous.get(), wrong.get()}) {
+  for (Participant* outsider : {&anonymous, &wrong}) {
     // READ stays open: operators, monitoring and every replica's leader view list candidates.
-    const auto candidates = list_candidates(*outsider, path);
+    const auto candidates = list_candidates(*outsider->session, path);
     ASSERT_EQ(candidates.size(), 1u);
     EXPECT_EQ(candidates[0].replica_id, "leader");
 
-    auto client = client_of(*outsider);
+    auto& client = outsider->session;
     EXPECT_EQ(client->create(path + "/n_x-", "{}", CreateMode::EphemeralSequential, nullptr),
               ZkError::NoAuth);
     EXPECT_EQ(client->remove(term->node_path()), ZkError::NoAuth);
     EXPECT_EQ(client->remove(path), ZkError::NoAuth);
     expect_denied(*outsider);
     // The session itself is fine: the refusal was a clear error, not a broken connection.
-    EXPECT_EQ(outsider->state(), SessionState::Connected);
+    EXPECT_EQ(outsider->session->state(), SessionState::Connected);
   }
-  EXPECT_EQ(client_of(*owner)->exists(term->node_path(), nullptr), ZkError::Ok);
+  EXPECT_EQ(owner.session->exists(term->node_path(), nullptr), ZkError::Ok);
   EXPECT_TRUE(term->acting());
 }
 
 TEST_F(ZkAclTest, AuthenticatedFollowerTakesOverWhenTheLeaderResigns) {
   auto first = connect(kAuth);
   auto second = connect(kAuth);
-  auto term = lead(*first, "first");
+  auto term = lead(first, "first");
   ASSERT_TRUE(term);
   std::unique_ptr<Term> next;
-  std::jthread follower([&] { next = lead(*second, "second"); });
-  ASSERT_TRUE(wait_until([&] { return list_candidates(*first, path).size() == 2; }, kDeadline));
+  std::jthread follower([&] { next = lead(second, "second"); });
+  ASSERT_TRUE(
+      wait_until([&] { return list_candidates(*first.session, path).size() == 2; }, kDeadline));
   term->resign();
   follower.join();
   ASSERT_TRUE(next);
@@ -173,14 +176,15 @@ TEST_F(ZkAclTest, AuthenticatedFollowerTakesOverWhenTheLeaderResigns) {
 // session still creates and deletes under the protected path.
 TEST_F(ZkAclTest, TheCredentialSurvivesAReconnectAndANewSession) {
   TcpProxy proxy(server->port());
-  auto session = connect(kAuth, proxy.address());
+  auto participant = connect(kAuth, proxy.address());
+  auto& session = participant.session;
   const long long id = session->session_id();
   proxy.cut();
   ASSERT_TRUE(wait_until([&] { return session->state() == SessionState::Suspended; }, kDeadline));
   proxy.restore();
   ASSERT_TRUE(session->wait_connected(kDeadline));
   ASSERT_EQ(session->session_id(), id) << "the session should have survived";
-  auto term = lead(*session, "reconnected");
+  auto term = lead(participant, "reconnected");
   ASSERT_TRUE(term);
   EXPECT_EQ(acl_of(server->connect_string(), term->node_path()), protected_acl());
 
@@ -192,13 +196,13 @@ TEST_F(ZkAclTest, TheCredentialSurvivesAReconnectAndANewSession) {
   ASSERT_TRUE(term->acting());
   const std::string node = term->node_path();
   term->resign();
-  EXPECT_EQ(client_of(*session)->exists(node, nullptr), ZkError::NoNode);
+  EXPECT_EQ(session->exists(node, nullptr), ZkError::NoNode);
 
   // A replica whose session expired opens a new one, which authenticates again.
   ASSERT_TRUE(force_expiry(server->connect_string(), session->credentials()));
   ASSERT_TRUE(wait_until([&] { return session->state() == SessionState::Expired; }, kDeadline));
   auto renewed = connect(kAuth);
-  auto again = lead(*renewed, "renewed");
+  auto again = lead(renewed, "renewed");
   ASSERT_TRUE(again);
   EXPECT_EQ(acl_of(server->connect_string(), again->node_path()), protected_acl());
 }
@@ -207,18 +211,18 @@ TEST_F(ZkAclTest, TheCredentialSurvivesAReconnectAndANewSession) {
 // first authenticated candidate, so turning the credential on protects an existing cluster.
 TEST_F(ZkAclTest, AnOpenElectionPathFromBeforeTheCredentialIsRestricted) {
   auto anonymous = connect(std::nullopt);
-  auto client = client_of(*anonymous);
+  auto& client = anonymous.session;
   ASSERT_EQ(client->create(root, "", CreateMode::Persistent, nullptr), ZkError::Ok);
   ASSERT_EQ(client->create(path, "", CreateMode::Persistent, nullptr), ZkError::Ok);
   ASSERT_EQ(acl_of(server->connect_string(), path),
             std::vector<std::string>{"world:anyone:" + std::to_string(ZOO_PERM_ALL)});
 
   auto owner = connect(kAuth);
-  auto term = lead(*owner, "leader");
+  auto term = lead(owner, "leader");
   ASSERT_TRUE(term);
   EXPECT_EQ(acl_of(server->connect_string(), path), protected_acl());
   EXPECT_EQ(client->remove(term->node_path()), ZkError::NoAuth);
-  expect_denied(*anonymous);
+  expect_denied(anonymous);
 }
 
 }  // namespace

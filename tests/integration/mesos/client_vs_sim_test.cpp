@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "cluster/zk_client.h"
+#include "cluster/session.h"
 #include "scheduler/mesos/http_mesos_connection.h"
 #include "tests/integration/mesos/notification_log.h"
 #include "tests/support/http_test_client.h"
@@ -26,9 +26,9 @@ std::string sim_binary() {
 class ClientVsSimTest : public ::testing::Test {
  protected:
   ClientVsSimTest() {
-    auto session = cluster::ZkSession::open(zk_.connect_string(), 4000ms);
+    auto session = cluster::Session::open(zk_.connect_string(), 4000ms);
     EXPECT_TRUE(session->wait_connected(kWait));
-    cluster::client_of(*session)->create("/mesos", "", cluster::CreateMode::Persistent, nullptr);
+    session->create("/mesos", "", cluster::CreateMode::Persistent, nullptr);
     port_ = test::free_port();
     sim_ = start_sim(port_, "mesos-sim.log");
   }
@@ -51,7 +51,6 @@ class ClientVsSimTest : public ::testing::Test {
     options.client.client.backoff_max = 1000ms;
     options.client.tick_period = 10ms;
     options.zk_session_timeout = 4000ms;
-    options.zk_poll_period = 200ms;
     return make_http_mesos_connection(options);
   }
 

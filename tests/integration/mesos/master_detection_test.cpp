@@ -2,8 +2,11 @@
 // Mesos masters do (EPHEMERAL|SEQUENTIAL, MasterInfo JSON) and removes them.
 #include <gtest/gtest.h>
 
-#include "cluster/master_detector.h"
-#include "cluster/zk_client.h"
+#include "cluster/ensemble.h"
+#include "cluster/group.h"
+#include "cluster/master_info.h"
+#include "cluster/session.h"
+#include "cluster/zookeeper_detector.h"
 #include "scheduler/mesos/http_mesos_connection.h"
 #include "tests/integration/mesos/fake_master.h"
 #include "tests/integration/mesos/notification_log.h"
@@ -30,26 +33,24 @@ std::string master_info(uint16_t port) {
 class MasterGroup {
  public:
   explicit MasterGroup(const std::string& connect)
-      : session_(cluster::ZkSession::open(connect, 4000ms)),
-        client_(cluster::client_of(*session_)) {
+      : session_(cluster::Session::open(connect, 4000ms)) {
     EXPECT_TRUE(session_->wait_connected(kWait));
-    EXPECT_EQ(client_->create("/mesos", "", cluster::CreateMode::Persistent, nullptr),
+    EXPECT_EQ(session_->create("/mesos", "", cluster::CreateMode::Persistent, nullptr),
               cluster::ZkError::Ok);
     // Not sequence nodes: must be ignored by the detector.
-    client_->create("/mesos/log_replicas", "", cluster::CreateMode::Persistent, nullptr);
+    session_->create("/mesos/log_replicas", "", cluster::CreateMode::Persistent, nullptr);
   }
   std::string join(uint16_t port) {
     std::string created;
-    EXPECT_EQ(client_->create("/mesos/json.info_", master_info(port),
-                              cluster::CreateMode::EphemeralSequential, &created),
+    EXPECT_EQ(session_->create("/mesos/json.info_", master_info(port),
+                               cluster::CreateMode::EphemeralSequential, &created),
               cluster::ZkError::Ok);
     return created;
   }
-  void leave(const std::string& path) { EXPECT_EQ(client_->remove(path), cluster::ZkError::Ok); }
+  void leave(const std::string& path) { EXPECT_EQ(session_->remove(path), cluster::ZkError::Ok); }
 
  private:
-  std::unique_ptr<cluster::ZkSession> session_;
-  std::shared_ptr<cluster::ZkClient> client_;
+  std::shared_ptr<cluster::Session> session_;
 };
 
 FakeMaster::Handler streaming_master(const std::string& stream_id) {
@@ -75,18 +76,38 @@ class MasterDetectionTest : public ::testing::Test {
   test::ZooKeeperServer zk_;
 };
 
+// The port of the MasterInfo the detector leads with once it is `port`, or the last one seen
+// when kWait passes first (0: no leader, or no MasterInfo). Waits through next(), not polling.
+int wait_leader_port(cluster::Detector& detector, int port) {
+  const auto port_of = [](const std::optional<cluster::Member>& leader) {
+    auto address = leader ? cluster::parse_master_info(leader->data) : std::nullopt;
+    return address ? address->port : 0;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  std::optional<cluster::Member> leader = detector.leader();
+  while (port_of(leader) != port && std::chrono::steady_clock::now() < deadline) {
+    leader = detector.next(leader, {},
+                           std::chrono::duration_cast<std::chrono::milliseconds>(
+                               deadline - std::chrono::steady_clock::now()));
+  }
+  return port_of(leader);
+}
+
 TEST_F(MasterDetectionTest, DetectorFollowsTheLowestJsonInfoNode) {
   MasterGroup group(zk_.connect_string());
-  cluster::MasterDetector detector({zk_.connect_string(), "/mesos", 4000ms, 200ms});
-  EXPECT_TRUE(detector.wait_for([](const auto& l) { return !l; }, kWait));
+  auto ensemble = std::make_shared<cluster::Ensemble>(
+      [&] { return cluster::Session::open(zk_.connect_string(), 4000ms); });
+  cluster::ZooKeeperDetector detector(
+      std::make_shared<cluster::Group>(ensemble, "/mesos", cluster::master_members()));
+  EXPECT_EQ(wait_leader_port(detector, 0), 0);
   std::string first = group.join(5050);
   std::string second = group.join(5051);
-  ASSERT_TRUE(detector.wait_for([](const auto& l) { return l && l->port == 5050; }, kWait));
-  EXPECT_EQ(detector.leader()->host, "127.0.0.1");
+  ASSERT_EQ(wait_leader_port(detector, 5050), 5050);
+  EXPECT_EQ(cluster::parse_master_info(detector.leader()->data)->host, "127.0.0.1");
   group.leave(first);
-  ASSERT_TRUE(detector.wait_for([](const auto& l) { return l && l->port == 5051; }, kWait));
+  ASSERT_EQ(wait_leader_port(detector, 5051), 5051);
   group.leave(second);
-  ASSERT_TRUE(detector.wait_for([](const auto& l) { return !l; }, kWait));
+  ASSERT_EQ(wait_leader_port(detector, 0), 0);
 }
 
 TEST_F(MasterDetectionTest, ClientSubscribesToTheDetectedLeaderAndFollowsItsReplacement) {
@@ -103,7 +124,6 @@ TEST_F(MasterDetectionTest, ClientSubscribesToTheDetectedLeaderAndFollowsItsRepl
   options.client.client.backoff_initial = 50ms;
   options.client.tick_period = 10ms;
   options.zk_session_timeout = 4000ms;
-  options.zk_poll_period = 200ms;
   auto client = make_http_mesos_connection(options);
   testing::NotificationLog log;
   client->start(std::nullopt, log.callback());

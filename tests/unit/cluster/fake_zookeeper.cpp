@@ -70,31 +70,20 @@ ZkError FakeZooKeeper::exists(const std::string& path, ZkStat* stat) {
   return get(path, nullptr, stat);
 }
 
-uint64_t FakeZooKeeper::add_watch(const std::string& path, ZkClient::WatchCallback callback) {
-  std::lock_guard lock(dispatch_mutex_);
-  const uint64_t id = next_watch_++;
-  watches_.emplace(path, std::make_pair(id, std::move(callback)));
-  return id;
+uint64_t FakeZooKeeper::add_watch(const std::string& path, WatchKind kind,
+                                  Session::WatchCallback callback) {
+  return watches_.add(path, kind, std::move(callback));
 }
 
-void FakeZooKeeper::remove_watch(const std::string& path, uint64_t id) {
-  std::lock_guard lock(dispatch_mutex_);
-  auto [first, last] = watches_.equal_range(path);
-  for (auto it = first; it != last; ++it) {
-    if (it->second.first == id) {
-      watches_.erase(it);
-      return;
-    }
-  }
+void FakeZooKeeper::remove_watch(uint64_t id) {
+  watches_.remove(id);
 }
 
 void FakeZooKeeper::fire(const std::string& path, NodeEvent event) {
-  std::lock_guard lock(dispatch_mutex_);
-  auto [first, last] = watches_.equal_range(path);
-  std::vector<ZkClient::WatchCallback> fired;
-  for (auto it = first; it != last; ++it) fired.push_back(std::move(it->second.second));
-  watches_.erase(first, last);
-  for (auto& callback : fired) callback(event);
+  watches_.fire(path, event);
+  if (event == NodeEvent::Created || event == NodeEvent::Deleted) {
+    watches_.fire(parent_of(path), NodeEvent::ChildrenChanged);
+  }
 }
 
 void FakeZooKeeper::end_session(long long session) {
@@ -125,12 +114,10 @@ std::vector<std::string> FakeZooKeeper::children(const std::string& path) {
 }
 
 void FakeZooKeeper::drop_watches(const std::string& path) {
-  std::lock_guard lock(dispatch_mutex_);
-  watches_.erase(path);
+  watches_.forget(path);
 }
 
 size_t FakeZooKeeper::watch_count(const std::string& path) {
-  std::lock_guard lock(dispatch_mutex_);
   return watches_.count(path);
 }
 
@@ -141,21 +128,22 @@ std::optional<FakeZooKeeper::Node> FakeZooKeeper::node(const std::string& path) 
   return it->second;
 }
 
-// ---------------------------------------------------------------- FakeZkClient
+// ---------------------------------------------------------------- FakeSession
 
-FakeZkClient::FakeZkClient(std::shared_ptr<FakeZooKeeper> tree, long long session_id,
-                           std::chrono::milliseconds timeout)
+FakeSession::FakeSession(std::shared_ptr<FakeZooKeeper> tree, long long session_id,
+                         std::chrono::milliseconds timeout)
     : tree_(std::move(tree)), session_id_(session_id), timeout_(timeout) {}
 
-void FakeZkClient::set_state(SessionState state) {
+void FakeSession::set_state(SessionState state) {
   {
-    // As ZkHandle: the change and its notification are one step for subscribe().
-    std::lock_guard dispatch(subscribers_mutex_);
+    // As ZooKeeperSession: the change and its notification are one step for subscribe().
+    auto dispatch = subscribers_.lock();
     {
       std::lock_guard lock(state_mutex_);
+      if (state_ == state) return;
       state_ = state;
     }
-    for (auto& [id, callback] : subscribers_) callback(state);
+    subscribers_.notify_locked(state);
   }
   // After the notification, as a real client hears of its expiry before (never) seeing its
   // ephemeral nodes go.
@@ -164,32 +152,25 @@ void FakeZkClient::set_state(SessionState state) {
   }
 }
 
-int FakeZkClient::operation_count(const std::string& op) {
+int FakeSession::operation_count(const std::string& op) {
   std::lock_guard lock(state_mutex_);
   return operations_[op];
 }
 
-SessionState FakeZkClient::state() const {
+SessionState FakeSession::state() const {
   std::lock_guard lock(state_mutex_);
   return state_;
 }
 
-Subscription FakeZkClient::subscribe(StateCallback callback) {
-  uint64_t id;
-  {
-    std::lock_guard lock(subscribers_mutex_);
-    id = next_subscriber_++;
-    subscribers_.emplace(id, std::move(callback));
-  }
-  return Subscription([weak = weak_from_this(), id] {
-    if (auto self = weak.lock()) {
-      std::lock_guard lock(self->subscribers_mutex_);
-      self->subscribers_.erase(id);
-    }
-  });
+bool FakeSession::wait_connected(std::chrono::milliseconds timeout) {
+  return eventually([&] { return state() == SessionState::Connected; }, timeout);
 }
 
-std::optional<ZkError> FakeZkClient::precheck(const std::string& op, const std::string& path) {
+Subscription FakeSession::subscribe(StateCallback callback) {
+  return subscribers_.add(std::move(callback));
+}
+
+std::optional<ZkError> FakeSession::precheck(const std::string& op, const std::string& path) {
   SessionState state;
   {
     std::lock_guard lock(state_mutex_);
@@ -203,8 +184,8 @@ std::optional<ZkError> FakeZkClient::precheck(const std::string& op, const std::
   return std::nullopt;
 }
 
-ZkError FakeZkClient::create(const std::string& path, const std::string& data, CreateMode mode,
-                             std::string* created_path) {
+ZkError FakeSession::create(const std::string& path, const std::string& data, CreateMode mode,
+                            std::string* created_path) {
   if (auto error = precheck("create", path)) return *error;
   const long long owner = owner_override != 0 ? owner_override.load() : session_id_;
   const ZkError error = tree_->create(owner, path, data, mode, created_path);
@@ -215,30 +196,46 @@ ZkError FakeZkClient::create(const std::string& path, const std::string& data, C
   return error;
 }
 
-ZkError FakeZkClient::remove(const std::string& path) {
+ZkError FakeSession::remove(const std::string& path) {
   if (auto error = precheck("remove", path)) return *error;
   return tree_->remove(path);
 }
 
-ZkError FakeZkClient::get_children(const std::string& path, std::vector<std::string>* children) {
+ZkError FakeSession::get_children(const std::string& path, std::vector<std::string>* children,
+                                  WatchCallback watch, Subscription* watch_subscription) {
   if (auto error = precheck("get_children", path)) return *error;
-  return tree_->get_children(path, children);
+  const uint64_t id = watch ? tree_->add_watch(path, WatchKind::Children, std::move(watch)) : 0;
+  const ZkError error = tree_->get_children(path, children);
+  if (id != 0 && error != ZkError::Ok) tree_->remove_watch(id);
+  if (id != 0 && error == ZkError::Ok && watch_subscription != nullptr) {
+    *watch_subscription = Subscription([tree = tree_, id] { tree->remove_watch(id); });
+  }
+  return error;
 }
 
-ZkError FakeZkClient::get(const std::string& path, std::string* data, ZkStat* stat) {
+ZkError FakeSession::get(const std::string& path, std::string* data, ZkStat* stat) {
   if (auto error = precheck("get", path)) return *error;
   return tree_->get(path, data, stat);
 }
 
-ZkError FakeZkClient::exists(const std::string& path, ZkStat* stat, WatchCallback watch,
-                             Subscription* watch_subscription) {
+ZkError FakeSession::exists(const std::string& path, ZkStat* stat, WatchCallback watch,
+                            Subscription* watch_subscription) {
   if (auto error = precheck("exists", path)) return *error;
-  const uint64_t id = watch ? tree_->add_watch(path, std::move(watch)) : 0;
+  const uint64_t id = watch ? tree_->add_watch(path, WatchKind::Node, std::move(watch)) : 0;
   const ZkError error = tree_->exists(path, stat);
   if (id != 0 && watch_subscription != nullptr) {
-    *watch_subscription = Subscription([tree = tree_, path, id] { tree->remove_watch(path, id); });
+    *watch_subscription = Subscription([tree = tree_, id] { tree->remove_watch(id); });
   }
   return error;
+}
+
+std::shared_ptr<Ensemble> fake_ensemble(std::vector<std::shared_ptr<FakeSession>> sessions) {
+  auto next = std::make_shared<size_t>(0);
+  return std::make_shared<Ensemble>([sessions = std::move(sessions), next] {
+    const size_t index = std::min(*next, sessions.size() - 1);
+    ++*next;
+    return std::static_pointer_cast<Session>(sessions[index]);
+  });
 }
 
 }  // namespace scale::cluster::testing

@@ -15,7 +15,9 @@
 #include <thread>
 #include <vector>
 
-#include "cluster/zk_client.h"
+#include "cluster/ensemble.h"
+#include "cluster/session.h"
+#include "cluster/watch_table.h"
 
 namespace scale::cluster::testing {
 
@@ -45,8 +47,8 @@ class FakeZooKeeper {
   ZkError get(const std::string& path, std::string* data, ZkStat* stat);
   ZkError exists(const std::string& path, ZkStat* stat);
 
-  uint64_t add_watch(const std::string& path, ZkClient::WatchCallback callback);
-  void remove_watch(const std::string& path, uint64_t id);
+  uint64_t add_watch(const std::string& path, WatchKind kind, Session::WatchCallback callback);
+  void remove_watch(uint64_t id);
   // Deletes the session's ephemeral nodes, as the server does on expiry or close.
   void end_session(long long session);
 
@@ -58,24 +60,22 @@ class FakeZooKeeper {
   std::optional<Node> node(const std::string& path);
 
  private:
-  void fire(const std::string& path, NodeEvent event);  // `mutex_` not held
+  // `mutex_` not held. A node's own watches, then its parent's child watches.
+  void fire(const std::string& path, NodeEvent event);
   static std::string parent_of(const std::string& path);
 
   std::mutex mutex_;
   std::map<std::string, Node> nodes_{{"/", Node{}}};
   std::map<std::string, int> next_sequence_;
   long long zxid_ = 1000;
-  // Held while watch callbacks run so that remove_watch waits for a running one, as ZkHandle.
-  std::mutex dispatch_mutex_;
-  std::multimap<std::string, std::pair<uint64_t, ZkClient::WatchCallback>> watches_;
-  uint64_t next_watch_ = 1;
+  WatchTable watches_;  // as ZooKeeperSession's: remove waits for a running callback
 };
 
 // One fake session over a FakeZooKeeper. The test drives its state with set_state().
-class FakeZkClient final : public ZkClient, public std::enable_shared_from_this<FakeZkClient> {
+class FakeSession final : public Session {
  public:
-  FakeZkClient(std::shared_ptr<FakeZooKeeper> tree, long long session_id,
-               std::chrono::milliseconds timeout = std::chrono::milliseconds(1000));
+  FakeSession(std::shared_ptr<FakeZooKeeper> tree, long long session_id,
+              std::chrono::milliseconds timeout = std::chrono::milliseconds(1000));
 
   // Notifies subscribers; Expired and Closed then end the session in the tree.
   void set_state(SessionState state);
@@ -90,16 +90,20 @@ class FakeZkClient final : public ZkClient, public std::enable_shared_from_this<
   int operation_count(const std::string& op);
 
   SessionState state() const override;
+  bool wait_connected(std::chrono::milliseconds timeout) override;
   long long session_id() const override { return session_id_; }
   std::chrono::milliseconds session_timeout() const override { return timeout_; }
   Subscription subscribe(StateCallback callback) override;
+  void close() override { set_state(SessionState::Closed); }
   ZkError create(const std::string& path, const std::string& data, CreateMode mode,
                  std::string* created_path) override;
   ZkError remove(const std::string& path) override;
-  ZkError get_children(const std::string& path, std::vector<std::string>* children) override;
+  ZkError get_children(const std::string& path, std::vector<std::string>* children,
+                       WatchCallback watch = nullptr,
+                       Subscription* watch_subscription = nullptr) override;
   ZkError get(const std::string& path, std::string* data, ZkStat* stat) override;
-  ZkError exists(const std::string& path, ZkStat* stat, WatchCallback watch,
-                 Subscription* watch_subscription) override;
+  ZkError exists(const std::string& path, ZkStat* stat, WatchCallback watch = nullptr,
+                 Subscription* watch_subscription = nullptr) override;
 
  private:
   // The error an operation fails with in the current state, or nullopt to go ahead.
@@ -111,9 +115,11 @@ class FakeZkClient final : public ZkClient, public std::enable_shared_from_this<
   mutable std::mutex state_mutex_;
   SessionState state_ = SessionState::Connected;
   std::map<std::string, int> operations_;
-  std::mutex subscribers_mutex_;  // held while callbacks run
-  std::map<uint64_t, StateCallback> subscribers_;
-  uint64_t next_subscriber_ = 1;
+  Subscribers<SessionState> subscribers_;
 };
+
+// An Ensemble whose sessions are `sessions`, handed out one after the other as each expires (the
+// last one again when they run out), so that a group can be given a new session on demand.
+std::shared_ptr<Ensemble> fake_ensemble(std::vector<std::shared_ptr<FakeSession>> sessions);
 
 }  // namespace scale::cluster::testing

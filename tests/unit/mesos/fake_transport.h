@@ -57,6 +57,7 @@ class FakeTransport final : public MesosTransport {
   TransportListener* listener_ = nullptr;
 };
 
+// Tells its subscriber of every set(), on the test's thread, as a detector would on its own.
 class SettableMasterSource final : public MasterSource {
  public:
   explicit SettableMasterSource(std::optional<std::string> master) : master_(std::move(master)) {}
@@ -64,14 +65,21 @@ class SettableMasterSource final : public MasterSource {
     std::lock_guard lock(mu_);
     return master_;
   }
+  cluster::Subscription subscribe(std::function<void()> on_change) override {
+    return subscribers_.add(std::move(on_change));
+  }
   void set(std::optional<std::string> master) {
-    std::lock_guard lock(mu_);
-    master_ = std::move(master);
+    {
+      std::lock_guard lock(mu_);
+      master_ = std::move(master);
+    }
+    subscribers_.notify();
   }
 
  private:
   std::mutex mu_;
   std::optional<std::string> master_;
+  cluster::Subscribers<> subscribers_;
 };
 
 inline std::string record(const std::string& json) {
