@@ -9,16 +9,8 @@ namespace scale::scheduler {
 
 namespace {
 
-queue::Resources to_queue(const db::Resources& r) {
-  return {r.cpus, r.mem, r.disk, r.gpus};
-}
-
-db::Resources to_db(const queue::Resources& r) {
-  return {r.cpus, r.mem, r.disk, r.gpus};
-}
-
 queue::QueuedJob to_queued(const db::QueueEntry& entry) {
-  return {entry.job_id, entry.priority, entry.queued_at_us, to_queue(entry.resources)};
+  return {entry.job_id, entry.priority, entry.queued_at_us, entry.resources};
 }
 
 db::TaskStatusUpdate to_update(const mesos::TaskStatus& status) {
@@ -92,8 +84,8 @@ void SchedulingCore::on_mesos(mesos::Notification notification, Clock::time_poin
     terminal_error_ = terminal->message;
     subscribed_ = false;
     offers_.clear();
-    if (terminal->message.find("failed over") != std::string::npos) failed_over_ = true;
-    if (terminal->message.find("removed") != std::string::npos) framework_removed_ = true;
+    if (terminal->kind == mesos::TerminalErrorKind::FailedOver) failed_over_ = true;
+    if (terminal->kind == mesos::TerminalErrorKind::FrameworkRemoved) framework_removed_ = true;
   } else if (auto* rejected = std::get_if<mesos::CallRejected>(&notification)) {
     if (rejected->http_status == 0) {
       LOG(WARNING) << "leader: Mesos " << rejected->call_type
@@ -149,12 +141,9 @@ void SchedulingCore::note_agent(const mesos::Offer& offer) {
   db::AgentRecord& agent = it->second;
   // Offers hold free resources only: the largest seen approximates the agent's total.
   const auto offered = OfferBook::scalar_resources(offer);
-  const db::Resources total{
-      std::max(agent.resources.cpus, offered.cpus), std::max(agent.resources.mem, offered.mem),
-      std::max(agent.resources.disk, offered.disk), std::max(agent.resources.gpus, offered.gpus)};
-  const bool changed = inserted || !agent.is_active || total.cpus != agent.resources.cpus ||
-                       total.mem != agent.resources.mem || total.disk != agent.resources.disk ||
-                       total.gpus != agent.resources.gpus || agent.hostname != offer.hostname;
+  const db::Resources total = db::component_max(agent.resources, offered);
+  const bool changed =
+      inserted || !agent.is_active || total != agent.resources || agent.hostname != offer.hostname;
   agent.agent_id = offer.agent_id;
   agent.hostname = offer.hostname;
   agent.is_active = true;
@@ -229,11 +218,11 @@ void SchedulingCore::refresh_intents() {
   const auto changes = db_.jobs({changed_jobs_.begin(), changed_jobs_.end()});
   bool kill_wanted = false;
   for (const auto& change : changes) {
-    if (change.status == "QUEUED" && !change.cancel_requested) {
+    if (change.status == db::JobStatus::Queued && !change.cancel_requested) {
       if (queue_.insert(to_queued(change.entry))) want_revive_ = true;
     } else {
       queue_.remove(change.entry.job_id);  // canceled (or launched) meanwhile
-      if (change.status == "RUNNING" && change.cancel_requested) kill_wanted = true;
+      if (change.status == db::JobStatus::Running && change.cancel_requested) kill_wanted = true;
     }
   }
   if (kill_wanted) {
@@ -252,7 +241,7 @@ std::vector<queue::AgentOffer> SchedulingCore::matcher_agents() const {
     if (!record.is_active) continue;
     const auto found = offered.find(agent_id);
     out.push_back({agent_id, found == offered.end() ? queue::Resources{} : found->second,
-                   to_queue(record.resources), record.is_paused});
+                   record.resources, record.is_paused});
   }
   return out;
 }
@@ -265,7 +254,7 @@ void SchedulingCore::plan_launches(TurnWrites& writes, Clock::time_point now) {
   if (offers_.offers() == 0) return;
   const auto pass = matcher_.run_pass(queue_, matcher_agents(), false);
   for (const auto& placement : pass.placements)
-    writes.launches.push_back({placement.job_id, placement.agent_id, to_db(placement.resources)});
+    writes.launches.push_back({placement.job_id, placement.agent_id, placement.resources});
   if (!pass.placements.empty()) {
     unusable_since_.reset();
   } else if (!unusable_since_) {
@@ -373,22 +362,18 @@ void SchedulingCore::act_on_commit(const TurnWrites& writes, const TurnResult& r
 void SchedulingCore::send_launches(const TurnWrites& writes, const TurnResult& result) {
   std::unordered_map<long long, const db::Launch*> launch_of;
   for (const auto& launch : writes.launches) launch_of.emplace(launch.job_id, &launch);
-  std::unordered_map<long long, const JobCommand*> command_of;
-  for (const auto& command : result.commands) command_of.emplace(command.job_id, &command);
   std::map<std::string, std::vector<mesos::TaskLaunch>> by_agent;
   for (const auto& launched : result.launched) {
     const db::Launch& launch = *launch_of.at(launched.job_id);
-    const auto found = command_of.find(launched.job_id);
     mesos::TaskLaunch task;
     task.task_id = launched.task_id;
     task.agent_id = launch.agent_id;
-    task.name = found == command_of.end() ? launched.task_id : found->second->name;
-    task.command = found == command_of.end() ? "true" : found->second->command;
+    task.name = launched.name;
+    task.command = launched.command;
     // The role is the offer's; filled in below once the agent's offers are taken.
-    task.resources = launch_resources(to_queue(launch.resources), "");
+    task.resources = launch_resources(launch.resources, "");
     by_agent[launch.agent_id].push_back(std::move(task));
-    live_tasks_[launched.task_id] = {
-        launched.job_id, launch.agent_id, to_queue(launch.resources), {}};
+    live_tasks_[launched.task_id] = {launched.job_id, launch.agent_id, launch.resources, {}};
   }
   // Placements left out by record_launches were canceled or launched meanwhile: drop them too.
   for (const auto& launch : writes.launches) queue_.remove(launch.job_id);

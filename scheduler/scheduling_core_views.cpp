@@ -9,11 +9,7 @@ namespace scale::scheduler {
 db::Resources SchedulingCore::active_totals() const {
   db::Resources sum;
   for (const auto& [agent_id, agent] : agents_) {
-    if (!agent.is_active) continue;
-    sum.cpus += agent.resources.cpus;
-    sum.mem += agent.resources.mem;
-    sum.disk += agent.resources.disk;
-    sum.gpus += agent.resources.gpus;
+    if (agent.is_active) sum += agent.resources;
   }
   return sum;
 }

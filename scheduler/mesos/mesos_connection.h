@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -30,8 +31,26 @@ struct Disconnected {
 // The client has stopped for good and will not resubscribe: ERROR "Framework failed over" (a newer
 // subscriber took the framework: treat as lost leadership), "Framework has been removed" (alert an
 // operator), or a SUBSCRIBE refused as malformed (4xx / ERROR as first record: fix the config).
+enum class TerminalErrorKind { FailedOver, FrameworkRemoved, Other };
+
 struct TerminalError {
+  TerminalError() = default;
+  // The kind is read once here, from the start of the master's ERROR message (after the
+  // client's "SUBSCRIBE refused: " when the subscription itself was refused), so no consumer
+  // has to parse the text.
+  TerminalError(std::string text) : message(std::move(text)), kind(kind_of(message)) {}
+
   std::string message;
+  TerminalErrorKind kind = TerminalErrorKind::Other;
+
+ private:
+  static TerminalErrorKind kind_of(std::string_view text) {
+    constexpr std::string_view kRefused = "SUBSCRIBE refused: ";
+    if (text.starts_with(kRefused)) text.remove_prefix(kRefused.size());
+    if (text.starts_with("Framework failed over")) return TerminalErrorKind::FailedOver;
+    if (text.starts_with("Framework has been removed")) return TerminalErrorKind::FrameworkRemoved;
+    return TerminalErrorKind::Other;
+  }
 };
 
 // A call got an answer other than 202 (the master queues nothing): logged and reported so the
