@@ -22,9 +22,21 @@ namespace scale::mesos {
 enum class ConnectionState { Disconnected, Connected, Subscribing, Subscribed, Terminated };
 const char* to_string(ConnectionState state);
 
+// Disconnected, TerminalError and CallRejected copy and move out of line (mesos_connection.cpp):
+// inlined into std::variant's moves of a Notification, their std::string moves made GCC 12 at -O2
+// warn -Wmaybe-uninitialized about the alternative that is not held.
+
 // The subscription was lost (stream EOF, heartbeat loss, leader change, refused SUBSCRIBE); the
 // client resubscribes by itself with backoff. Events of the old subscription stop here.
 struct Disconnected {
+  Disconnected() = default;
+  Disconnected(std::string why);
+  Disconnected(const Disconnected& other);
+  Disconnected(Disconnected&& other) noexcept;
+  Disconnected& operator=(const Disconnected& other);
+  Disconnected& operator=(Disconnected&& other) noexcept;
+  ~Disconnected();
+
   std::string reason;
 };
 
@@ -39,6 +51,11 @@ struct TerminalError {
   // client's "SUBSCRIBE refused: " when the subscription itself was refused), so no consumer
   // has to parse the text.
   TerminalError(std::string text) : message(std::move(text)), kind(kind_of(message)) {}
+  TerminalError(const TerminalError& other);
+  TerminalError(TerminalError&& other) noexcept;
+  TerminalError& operator=(const TerminalError& other);
+  TerminalError& operator=(TerminalError&& other) noexcept;
+  ~TerminalError();
 
   std::string message;
   TerminalErrorKind kind = TerminalErrorKind::Other;
@@ -56,6 +73,14 @@ struct TerminalError {
 // A call got an answer other than 202 (the master queues nothing): logged and reported so the
 // owner can retry through its own logic (reconciliation).
 struct CallRejected {
+  CallRejected() = default;
+  CallRejected(std::string call, int status, std::string answer);
+  CallRejected(const CallRejected& other);
+  CallRejected(CallRejected&& other) noexcept;
+  CallRejected& operator=(const CallRejected& other);
+  CallRejected& operator=(CallRejected&& other) noexcept;
+  ~CallRejected();
+
   std::string call_type;
   int http_status = 0;  // 0 = no response
   std::string body;
