@@ -13,6 +13,8 @@ namespace {
 // waiting for a concurrent cancel), so a job canceled after the matcher picked it is skipped.
 // num_exes is bumped in the same statement that inserts exe_num = num_exes: the unique
 // (job_id, exe_num) and task_id make any second write of an execution fail, never duplicate.
+// The job's name and command come back from the row the UPDATE locked, so the ACCEPT needs no
+// second read of it.
 constexpr const char* kRecordLaunches = R"SQL(
 WITH input AS (
   SELECT DISTINCT ON (u.job_id) u.*
@@ -25,16 +27,19 @@ WITH input AS (
       epoch = $1, last_modified = now()
   FROM input i
   WHERE j.id = i.job_id AND j.status = 'QUEUED' AND NOT j.cancel_requested
-  RETURNING j.id AS job_id, j.num_exes AS exe_num, i.agent_id, i.cpus, i.mem, i.disk, i.gpus,
-            i.ord
+  RETURNING j.id AS job_id, j.num_exes AS exe_num, j.name, j.command, i.agent_id, i.cpus, i.mem,
+            i.disk, i.gpus, i.ord
+), written AS (
+  INSERT INTO job_exe (job_id, exe_num, task_id, agent_id, node_id, state, epoch, launch_epoch,
+                       cpus, mem, disk, gpus)
+  SELECT l.job_id, l.exe_num, 'scale_job_' || l.job_id || '_' || l.exe_num, l.agent_id, n.id,
+         'LAUNCHING', $1, $1, l.cpus, l.mem, l.disk, l.gpus
+  FROM launched l LEFT JOIN node n ON n.agent_id = l.agent_id
+  RETURNING job_id, exe_num, task_id
 )
-INSERT INTO job_exe (job_id, exe_num, task_id, agent_id, node_id, state, epoch, launch_epoch,
-                     cpus, mem, disk, gpus)
-SELECT l.job_id, l.exe_num, 'scale_job_' || l.job_id || '_' || l.exe_num, l.agent_id, n.id,
-       'LAUNCHING', $1, $1, l.cpus, l.mem, l.disk, l.gpus
-FROM launched l LEFT JOIN node n ON n.agent_id = l.agent_id
+SELECT w.job_id, w.exe_num, w.task_id, l.name, l.command
+FROM written w JOIN launched l ON l.job_id = w.job_id
 ORDER BY l.ord
-RETURNING job_id, exe_num, task_id
 )SQL";
 
 constexpr const char* kCancelQueued = R"SQL(
@@ -89,7 +94,8 @@ std::vector<LaunchedExecution> ExecutionStore::record_launches(
                                         mem.str(), disk.str(), gpus.str()});
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i) {
-      out.push_back({r.integer(i, 0), static_cast<int>(r.integer(i, 1)), r.text(i, 2)});
+      out.push_back({r.integer(i, 0), static_cast<int>(r.integer(i, 1)), r.text(i, 2), r.text(i, 3),
+                     r.text(i, 4)});
     }
   });
   return out;

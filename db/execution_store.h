@@ -30,11 +30,14 @@ struct Launch {
   Resources resources;
 };
 
-// An execution row written in state LAUNCHING: the caller may now ACCEPT with this task id.
+// An execution row written in state LAUNCHING: the caller may now ACCEPT with this task id, and
+// the job's name and command, the rest of what a TaskLaunch needs from the job row.
 struct LaunchedExecution {
   long long job_id = 0;
   int exe_num = 0;
   std::string task_id;  // scale_job_<job_id>_<exe_num>
+  std::string name;
+  std::string command;
 };
 
 // A Mesos TaskStatus as the leader received it.
@@ -78,9 +81,10 @@ class ExecutionStore {
  public:
   // Write-ahead of a launch. For each job still QUEUED and not cancel_requested: num_exes + 1,
   // RUNNING, started_at if unset, and a LAUNCHING job_exe row (node_id looked up by agent id).
-  // Returns only the executions written; jobs canceled or launched meanwhile are left out and
-  // must not be launched. A job listed twice is launched once (its first entry). Throws Error
-  // (sqlstate 23505) rather than write an execution twice; the whole batch is then rolled back.
+  // Returns only the executions written, in input order; jobs canceled or launched meanwhile are
+  // left out and must not be launched. A job listed twice is launched once (its first entry).
+  // Throws Error (sqlstate 23505) rather than write an execution twice; the whole batch is then
+  // rolled back.
   static std::vector<LaunchedExecution> record_launches(Connection& conn, long long epoch,
                                                         const std::vector<Launch>& launches);
 

@@ -42,7 +42,8 @@ std::vector<JobIntent> JobLookup::intents(Connection& conn, const std::vector<lo
     intent.entry.queued_at_us = rows.integer(i, 2);
     intent.entry.resources = {std::stod(rows.text(i, 3)), std::stod(rows.text(i, 4)),
                               std::stod(rows.text(i, 5)), std::stod(rows.text(i, 6))};
-    intent.status = rows.text(i, 7);
+    // The schema's CHECK allows only the known names.
+    intent.status = job_status_from(rows.text(i, 7)).value_or(JobStatus::Failed);
     intent.cancel_requested = rows.boolean(i, 8);
     out.push_back(std::move(intent));
   }

@@ -5,6 +5,7 @@
 
 #include "db/connection.h"
 #include "db/execution_store.h"
+#include "db/job_status.h"
 
 // Batch reads of job rows by id for the leader's loop: one statement per batch, whatever its size.
 namespace scale::db {
@@ -19,7 +20,7 @@ struct JobCommand {
 // A job row as a NOTIFY on scale_jobs makes the leader look at it.
 struct JobIntent {
   QueueEntry entry;
-  std::string status;  // QUEUED, RUNNING, ...
+  JobStatus status = JobStatus::Queued;
   bool cancel_requested = false;
 };
 

@@ -3,13 +3,11 @@
 #include <array>
 #include <cmath>
 
+#include "db/job_status.h"
 #include "db/store_rows.h"
 
 namespace scale::db {
 namespace {
-
-constexpr std::array<std::string_view, 5> kJobStatuses = {"QUEUED", "RUNNING", "COMPLETED",
-                                                          "FAILED", "CANCELED"};
 
 // Columns of `job` in the order job_from_row reads them.
 const std::string& job_columns() {
@@ -95,10 +93,7 @@ std::optional<std::string> resource_error(const Resources& r) {
 }  // namespace
 
 bool is_job_status(std::string_view status) {
-  for (auto known : kJobStatuses) {
-    if (known == status) return true;
-  }
-  return false;
+  return job_status_from(status).has_value();
 }
 
 std::optional<std::string> job_validation_error(const NewJob& job) {

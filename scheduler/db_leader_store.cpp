@@ -51,11 +51,7 @@ LoadedTerm DbLeaderStore::load(long long epoch) {
   LoadedTerm term;
   db::Fence::run(connection(), epoch, [&](db::Connection& c) {
     term.state = db::LeaderStateLoader::load(c, epoch, [&](const db::QueueEntry& e) {
-      term.queued.push_back(
-          {e.job_id,
-           e.priority,
-           e.queued_at_us,
-           {e.resources.cpus, e.resources.mem, e.resources.disk, e.resources.gpus}});
+      term.queued.push_back({e.job_id, e.priority, e.queued_at_us, e.resources});
     });
     term.settings = db::SchedulerSettingsStore::get(c);
     if (auto framework = db::FrameworkStore::get(c)) term.framework_id = framework->framework_id;

@@ -18,15 +18,8 @@ TurnResult DbPersistence::commit(const TurnWrites& writes) {
       db::AgentStore::set_cluster_resources(conn, epoch_, *writes.cluster_totals);
     if (!writes.updates.empty())
       result.outcomes = db::ExecutionStore::apply_updates(conn, epoch_, writes.updates);
-    if (!writes.cancel_queued.empty())
-      result.canceled = db::ExecutionStore::cancel_queued(conn, epoch_, writes.cancel_queued);
-    if (!writes.launches.empty()) {
+    if (!writes.launches.empty())
       result.launched = db::ExecutionStore::record_launches(conn, epoch_, writes.launches);
-      std::vector<long long> job_ids;
-      job_ids.reserve(result.launched.size());
-      for (const auto& execution : result.launched) job_ids.push_back(execution.job_id);
-      result.commands = db::JobLookup::commands(conn, job_ids);
-    }
   });
   return result;
 }

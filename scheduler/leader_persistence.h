@@ -23,23 +23,18 @@ struct TurnWrites {
   std::vector<db::AgentSeen> agents;
   std::vector<std::string> agents_gone;  // removed from the cluster (FAILURE without executor)
   std::optional<db::Resources> cluster_totals;  // the active agents' totals, when they changed
-  std::vector<long long> cancel_queued;
-  std::optional<std::string> framework_id;  // a new id from SUBSCRIBED
+  std::optional<std::string> framework_id;      // a new id from SUBSCRIBED
 
   bool empty() const {
     return launches.empty() && updates.empty() && agents.empty() && agents_gone.empty() &&
-           !cluster_totals && cancel_queued.empty() && !framework_id;
+           !cluster_totals && !framework_id;
   }
 };
 
-using JobCommand = db::JobCommand;
-
 // The committed result of a turn: only what is here may be acted on towards Mesos.
 struct TurnResult {
-  std::vector<db::LaunchedExecution> launched;
-  std::vector<JobCommand> commands;  // one per launched job
+  std::vector<db::LaunchedExecution> launched;  // with what each ACCEPT needs
   std::vector<db::UpdateOutcome> outcomes;
-  std::vector<long long> canceled;
 };
 
 using JobChange = db::JobIntent;

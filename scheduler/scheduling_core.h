@@ -13,12 +13,17 @@
 #include <unordered_map>
 #include <vector>
 
+#include "scheduler/agent_book.h"
+#include "scheduler/commit_health.h"
+#include "scheduler/launch_planner.h"
 #include "scheduler/leader_persistence.h"
+#include "scheduler/live_tasks.h"
 #include "scheduler/mesos/mesos_connection.h"
 #include "scheduler/offer_book.h"
+#include "scheduler/offer_policy.h"
 #include "scheduler/queue/job_queue.h"
-#include "scheduler/queue/matcher.h"
 #include "scheduler/reconciler.h"
+#include "scheduler/update_batch.h"
 
 namespace scale::scheduler {
 
@@ -33,23 +38,6 @@ struct SchedulingCounters {
   uint64_t offers_launched = 0;
   uint64_t acknowledgements = 0;
   uint64_t reconciliation_rounds = 0;  // explicit and implicit requests sent
-};
-
-// How the turn commits went since the last take_db_health(), for the status warnings.
-struct DbHealth {
-  std::chrono::milliseconds slowest_commit{0};
-  size_t commits = 0;
-  size_t failed_commits = 0;
-  std::string last_error;
-};
-
-// One agent as the status document shows it.
-struct AgentView {
-  db::AgentRecord record;
-  size_t offers = 0;
-  queue::Resources offered;
-  queue::Resources running;  // resources of the live tasks the leader launched there
-  size_t running_tasks = 0;
 };
 
 class SchedulingCore {
@@ -90,10 +78,10 @@ class SchedulingCore {
   // Events; none of them writes or calls Mesos before turn().
   void on_mesos(mesos::Notification notification, Clock::time_point now);
   void on_jobs_changed(const std::vector<long long>& job_ids);
-  void on_settings_changed() { settings_dirty_ = true; }
-  void on_nodes_changed() { nodes_dirty_ = true; }
+  void on_settings_changed() { stale_.settings = true; }
+  void on_nodes_changed() { stale_.nodes = true; }
   // NOTIFYs may have been missed: rebuild the queue from the database on the next turn.
-  void on_resync() { queue_dirty_ = true; }
+  void on_resync() { stale_.queue = true; }
 
   // One loop turn: refresh intents, reconcile, match, commit, then act on Mesos.
   TurnOutcome turn(Clock::time_point now);
@@ -103,48 +91,55 @@ class SchedulingCore {
   // For the status document and the Leader.
   const SchedulingCounters& counters() const { return counters_; }
   bool subscribed() const { return subscribed_; }
-  bool framework_removed() const { return framework_removed_; }
-  bool failed_over() const { return failed_over_; }
+  bool framework_removed() const {
+    return terminal_kind_ == mesos::TerminalErrorKind::FrameworkRemoved;
+  }
+  bool failed_over() const { return terminal_kind_ == mesos::TerminalErrorKind::FailedOver; }
   const std::optional<std::string>& terminal_error() const { return terminal_error_; }
   const std::string& framework_id() const { return framework_id_; }
   bool paused() const { return settings_.is_paused; }
   size_t num_offers() const { return offers_.offers(); }
   bool ready_to_launch() const { return reconciler_.ready_to_launch(); }
-  std::vector<AgentView> agents() const;
+  std::vector<AgentView> agents() const { return agents_.views(offers_, live_tasks_); }
   const db::SchedulerSettings& settings() const { return settings_; }
   size_t queued_jobs() const { return queue_.size(); }
   // Commit statistics since the previous call.
-  DbHealth take_db_health();
+  DbHealth take_db_health() { return commit_health_.take(); }
   // Since when offers have been held, with queued work and nothing placed, for longer than
   // Options::offers_unusable_after; nullopt otherwise.
-  std::optional<Clock::time_point> offers_unusable_since(Clock::time_point now) const;
+  std::optional<Clock::time_point> offers_unusable_since(Clock::time_point now) const {
+    return planner_.unusable_since(now);
+  }
 
  private:
-  struct LiveTask {
-    long long job_id = 0;
-    std::string agent_id;
-    queue::Resources resources;
-    std::string stored_uuid;  // of its last update committed (a redelivery of it is only acked)
+  // What the database changed that this term has yet to reread.
+  struct Stale {
+    bool settings = false;
+    bool nodes = false;
+    bool queue = false;
+    std::set<long long> jobs;
   };
 
   void on_event(const mesos::Event& event, Clock::time_point now);
-  bool redelivery_of_stored(const mesos::TaskStatus& status) const;
-  void note_agent(const mesos::Offer& offer);
+  void on_terminal(const mesos::TerminalError& terminal);
+  void on_update(const mesos::TaskStatus& status);
   void on_failure(const mesos::FailureEvent& failure);
-  db::Resources active_totals() const;
-  TurnWrites take_writes();
-  void note_commit(Clock::duration took, const db::Error* error);
   void on_subscribed(const mesos::SubscribedEvent& subscribed, Clock::time_point now);
   void refresh_intents();
+  void reload_queue();
+  void refresh_jobs();
   void apply_settings(const db::SchedulerSettings& settings);
-  std::vector<queue::AgentOffer> matcher_agents() const;
-  void plan_launches(TurnWrites& writes, Clock::time_point now);
+  void queue_job(const queue::QueuedJob& job);
+  TurnWrites take_writes(Clock::time_point now);
+  std::optional<TurnResult> commit(const TurnWrites& writes, Clock::time_point now);
   void act_on_commit(const TurnWrites& writes, const TurnResult& result, Clock::time_point now);
   void send_launches(const TurnWrites& writes, const TurnResult& result);
+  void accept_on(const std::string& agent_id, std::vector<mesos::TaskLaunch>& tasks);
   void handle_outcomes(const TurnResult& result, Clock::time_point now);
+  void handle_outcome(const mesos::TaskStatus& status, const db::UpdateOutcome& outcome,
+                      Clock::time_point now);
   void give_up_unknown(Clock::time_point now);
-  void decline_rest(Clock::time_point now);
-  void adjust_suppression(Clock::time_point now);
+  OfferPolicy::Situation situation() const;
   void send_reconciliation(Clock::time_point now);
   void send_kills();
   void abandon_turn(const TurnWrites& writes);
@@ -154,35 +149,24 @@ class SchedulingCore {
   mesos::MesosConnection& mesos_;
   LeaderPersistence& db_;
   queue::JobQueue queue_;
-  queue::Matcher matcher_;
+  LaunchPlanner planner_;
   OfferBook offers_;
+  OfferPolicy offer_policy_;
   Reconciler reconciler_;
+  AgentBook agents_;
+  LiveTasks live_tasks_;
+  UpdateBatch updates_;
+  CommitHealth commit_health_;
   db::SchedulerSettings settings_;
-  std::unordered_map<std::string, db::AgentRecord> agents_;  // by agent id
-  std::unordered_map<std::string, LiveTask> live_tasks_;     // task id -> what runs
-  std::vector<db::AgentSeen> agents_to_write_;
-  std::vector<std::string> agents_gone_;
-  bool totals_dirty_ = false;  // cluster_resources to be rewritten
+  Stale stale_;
   // A commit failed: it may have been written anyway, so reread the live executions.
   bool commit_outcome_unknown_ = false;
-  DbHealth db_health_;
-  std::optional<Clock::time_point> unusable_since_;
-  std::vector<db::TaskStatusUpdate> pending_updates_;
-  std::vector<mesos::TaskStatus> pending_statuses_;  // same order, for the acks
-  std::set<long long> changed_jobs_;
   std::vector<std::pair<std::string, std::string>> pending_kills_;  // task id, agent id
   std::optional<std::string> new_framework_id_;
   std::string framework_id_;
-  std::optional<std::string> terminal_error_;
   bool subscribed_ = false;
-  bool suppressed_ = false;
-  Clock::time_point runnable_at_{};  // last time something could run, or the subscription
-  bool want_revive_ = false;
-  bool settings_dirty_ = false;
-  bool nodes_dirty_ = false;
-  bool queue_dirty_ = false;
-  bool framework_removed_ = false;
-  bool failed_over_ = false;
+  std::optional<std::string> terminal_error_;
+  std::optional<mesos::TerminalErrorKind> terminal_kind_;
   SchedulingCounters counters_;
 };
 

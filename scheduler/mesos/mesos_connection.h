@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -21,22 +22,65 @@ namespace scale::mesos {
 enum class ConnectionState { Disconnected, Connected, Subscribing, Subscribed, Terminated };
 const char* to_string(ConnectionState state);
 
+// Disconnected, TerminalError and CallRejected copy and move out of line (mesos_connection.cpp):
+// inlined into std::variant's moves of a Notification, their std::string moves made GCC 12 at -O2
+// warn -Wmaybe-uninitialized about the alternative that is not held.
+
 // The subscription was lost (stream EOF, heartbeat loss, leader change, refused SUBSCRIBE); the
 // client resubscribes by itself with backoff. Events of the old subscription stop here.
 struct Disconnected {
+  Disconnected() = default;
+  Disconnected(std::string why);
+  Disconnected(const Disconnected& other);
+  Disconnected(Disconnected&& other) noexcept;
+  Disconnected& operator=(const Disconnected& other);
+  Disconnected& operator=(Disconnected&& other) noexcept;
+  ~Disconnected();
+
   std::string reason;
 };
 
 // The client has stopped for good and will not resubscribe: ERROR "Framework failed over" (a newer
 // subscriber took the framework: treat as lost leadership), "Framework has been removed" (alert an
 // operator), or a SUBSCRIBE refused as malformed (4xx / ERROR as first record: fix the config).
+enum class TerminalErrorKind { FailedOver, FrameworkRemoved, Other };
+
 struct TerminalError {
+  TerminalError() = default;
+  // The kind is read once here, from the start of the master's ERROR message (after the
+  // client's "SUBSCRIBE refused: " when the subscription itself was refused), so no consumer
+  // has to parse the text.
+  TerminalError(std::string text) : message(std::move(text)), kind(kind_of(message)) {}
+  TerminalError(const TerminalError& other);
+  TerminalError(TerminalError&& other) noexcept;
+  TerminalError& operator=(const TerminalError& other);
+  TerminalError& operator=(TerminalError&& other) noexcept;
+  ~TerminalError();
+
   std::string message;
+  TerminalErrorKind kind = TerminalErrorKind::Other;
+
+ private:
+  static TerminalErrorKind kind_of(std::string_view text) {
+    constexpr std::string_view kRefused = "SUBSCRIBE refused: ";
+    if (text.starts_with(kRefused)) text.remove_prefix(kRefused.size());
+    if (text.starts_with("Framework failed over")) return TerminalErrorKind::FailedOver;
+    if (text.starts_with("Framework has been removed")) return TerminalErrorKind::FrameworkRemoved;
+    return TerminalErrorKind::Other;
+  }
 };
 
 // A call got an answer other than 202 (the master queues nothing): logged and reported so the
 // owner can retry through its own logic (reconciliation).
 struct CallRejected {
+  CallRejected() = default;
+  CallRejected(std::string call, int status, std::string answer);
+  CallRejected(const CallRejected& other);
+  CallRejected(CallRejected&& other) noexcept;
+  CallRejected& operator=(const CallRejected& other);
+  CallRejected& operator=(CallRejected&& other) noexcept;
+  ~CallRejected();
+
   std::string call_type;
   int http_status = 0;  // 0 = no response
   std::string body;

@@ -44,12 +44,12 @@ TEST(JobLookup, ReadsCommandsAndIntentsOfTheGivenJobsOnly) {
   ASSERT_EQ(intents.size(), 2u);
   std::sort(intents.begin(), intents.end(),
             [](const JobIntent& x, const JobIntent& y) { return x.entry.job_id < y.entry.job_id; });
-  EXPECT_EQ(intents[0].status, "QUEUED");
+  EXPECT_EQ(intents[0].status, JobStatus::Queued);
   EXPECT_FALSE(intents[0].cancel_requested);
   EXPECT_EQ(intents[0].entry.priority, 7);
   EXPECT_DOUBLE_EQ(intents[0].entry.resources.cpus, 1);
   EXPECT_GT(intents[0].entry.queued_at_us, 0);
-  EXPECT_EQ(intents[1].status, "CANCELED");
+  EXPECT_EQ(intents[1].status, JobStatus::Canceled);
   EXPECT_TRUE(intents[1].cancel_requested);
   EXPECT_TRUE(JobLookup::intents(conn, {}).empty());
 }

@@ -1,0 +1,45 @@
+#include "scheduler/update_batch.h"
+
+#include <optional>
+
+namespace scale::scheduler {
+
+void UpdateBatch::add(mesos::TaskStatus status) {
+  updates_.push_back(to_update(status));
+  statuses_.push_back(std::move(status));
+}
+
+void UpdateBatch::add_lost(const Reconciler::Task& task) {
+  mesos::TaskStatus lost;
+  lost.task_id = task.task_id;
+  lost.agent_id = task.agent_id;
+  lost.state = "TASK_LOST";
+  lost.source = "SOURCE_SCHEDULER";
+  lost.reason = "REASON_RECONCILIATION";
+  lost.message = "unknown to the Mesos master (its agent never re-registered)";
+  add(std::move(lost));
+}
+
+std::vector<db::TaskStatusUpdate> UpdateBatch::take_updates() {
+  std::vector<db::TaskStatusUpdate> out = std::move(updates_);
+  updates_.clear();
+  return out;
+}
+
+db::TaskStatusUpdate UpdateBatch::to_update(const mesos::TaskStatus& status) {
+  auto optional = [](const std::string& text) {
+    return text.empty() ? std::nullopt : std::optional<std::string>(text);
+  };
+  db::TaskStatusUpdate update;
+  update.task_id = status.task_id;
+  update.state = status.state;
+  update.reason = optional(status.reason);
+  update.source = optional(status.source);
+  update.message = optional(status.message);
+  update.uuid = status.uuid;
+  update.agent_id = optional(status.agent_id);
+  update.timestamp = status.timestamp;
+  return update;
+}
+
+}  // namespace scale::scheduler

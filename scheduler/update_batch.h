@@ -1,0 +1,35 @@
+#pragma once
+
+// The task status updates of one loop turn: written in the turn's commit, acknowledged to Mesos
+// only after it (an update acknowledged before it is stored could be lost for good).
+
+#include <string>
+#include <vector>
+
+#include "db/execution_store.h"
+#include "scheduler/mesos/mesos_event.h"
+#include "scheduler/reconciler.h"
+
+namespace scale::scheduler {
+
+class UpdateBatch {
+ public:
+  void add(mesos::TaskStatus status);
+  // A task the master never knew again: finished as lost like a Mesos update, so its job is
+  // retried.
+  void add_lost(const Reconciler::Task& task);
+
+  // What the commit writes; the statuses stay, in the same order, until acknowledged.
+  std::vector<db::TaskStatusUpdate> take_updates();
+  const std::vector<mesos::TaskStatus>& statuses() const { return statuses_; }
+  // After the acknowledgements, or a failed commit (Mesos then sends them again).
+  void clear() { statuses_.clear(); }
+
+  static db::TaskStatusUpdate to_update(const mesos::TaskStatus& status);
+
+ private:
+  std::vector<db::TaskStatusUpdate> updates_;
+  std::vector<mesos::TaskStatus> statuses_;
+};
+
+}  // namespace scale::scheduler

@@ -1,0 +1,191 @@
+// The scheduling core's parts on their own: agents, live tasks, update batches, launch planning
+// and offer policy.
+#include <gtest/gtest.h>
+
+#include "scheduler/agent_book.h"
+#include "scheduler/launch_planner.h"
+#include "scheduler/live_tasks.h"
+#include "scheduler/offer_policy.h"
+#include "scheduler/update_batch.h"
+#include "tests/unit/scheduler/scheduling_core_fakes.h"
+
+namespace scale::scheduler::testing {
+namespace {
+
+TEST(AgentBook, WritesAnAgentOnlyWhenAnOfferChangesIt) {
+  AgentBook book;
+  book.note_offer(offer("o1", "a1"));
+  book.note_offer(offer("o2", "a1"));  // same resources and hostname
+  TurnWrites writes;
+  book.take_writes(writes);
+  ASSERT_EQ(writes.agents.size(), 1u);
+  EXPECT_EQ(writes.agents[0].total, (db::Resources{4, 4096, 1000, 0}));
+  ASSERT_TRUE(writes.cluster_totals);
+  EXPECT_EQ(*writes.cluster_totals, (db::Resources{4, 4096, 1000, 0}));
+
+  TurnWrites next;
+  book.take_writes(next);
+  EXPECT_TRUE(next.empty());
+}
+
+TEST(AgentBook, RemovedAgentLeavesTheTotalsAndTheMatcherAndComesBackOnRestore) {
+  AgentBook book;
+  book.note_offer(offer("o1", "a1"));
+  book.note_offer(offer("o2", "a2"));
+  TurnWrites first;
+  book.take_writes(first);
+  book.remove("a2");
+  book.remove("a2");  // once only
+  TurnWrites writes;
+  book.take_writes(writes);
+  EXPECT_EQ(writes.agents_gone, std::vector<std::string>{"a2"});
+  EXPECT_EQ(writes.cluster_totals->cpus, 4);
+  EXPECT_EQ(book.for_matcher(OfferBook{}).size(), 1u);
+
+  book.restore(writes);  // the commit failed
+  TurnWrites again;
+  book.take_writes(again);
+  EXPECT_EQ(again.agents_gone, std::vector<std::string>{"a2"});
+  EXPECT_TRUE(again.cluster_totals);
+}
+
+TEST(AgentBook, StoredRowsBringNodeIdsAndPauseFlagsNotResources) {
+  AgentBook book;
+  book.note_offer(offer("o1", "a1"));
+  db::AgentRecord stored;
+  stored.node_id = 7;
+  stored.agent_id = "a1";
+  stored.hostname = "elsewhere";
+  stored.is_paused = true;
+  stored.resources = {1, 1, 1, 1};
+  book.merge_stored({stored});
+  const auto agents = book.for_matcher(OfferBook{});
+  ASSERT_EQ(agents.size(), 1u);
+  EXPECT_TRUE(agents[0].paused);
+  EXPECT_EQ(agents[0].total, (queue::Resources{4, 4096, 1000, 0}));
+  const auto views = book.views(OfferBook{}, LiveTasks{});
+  EXPECT_EQ(views[0].record.node_id, 7);
+  EXPECT_EQ(views[0].record.hostname, "a1.sim");
+}
+
+TEST(LiveTasks, RemembersTheStoredUuidUntilTheTaskEnds) {
+  LiveTasks tasks;
+  tasks.add("t1", {1, "a1", {}, {}});
+  EXPECT_FALSE(tasks.add_if_new("t1", 2, "a2"));
+  mesos::TaskStatus running;
+  running.task_id = "t1";
+  running.state = "TASK_RUNNING";
+  running.uuid = "u1";
+  EXPECT_FALSE(tasks.is_stored_redelivery(running));
+  tasks.on_committed(running);
+  EXPECT_TRUE(tasks.is_stored_redelivery(running));
+  mesos::TaskStatus finished = running;
+  finished.state = "TASK_FINISHED";
+  finished.uuid = "u2";
+  tasks.on_committed(finished);
+  EXPECT_FALSE(tasks.contains("t1"));
+  EXPECT_TRUE(tasks.to_reconcile().empty());
+}
+
+TEST(UpdateBatch, HandsTheUpdatesToTheCommitAndKeepsTheStatusesForTheAcks) {
+  UpdateBatch batch;
+  mesos::TaskStatus status;
+  status.task_id = "t1";
+  status.state = "TASK_RUNNING";
+  batch.add(status);
+  batch.add_lost({"t2", "a2"});
+  const auto updates = batch.take_updates();
+  ASSERT_EQ(updates.size(), 2u);
+  EXPECT_FALSE(updates[0].reason);  // empty text is stored as NULL
+  EXPECT_EQ(updates[1].state, "TASK_LOST");
+  EXPECT_EQ(updates[1].reason, "REASON_RECONCILIATION");
+  EXPECT_TRUE(batch.take_updates().empty());
+  EXPECT_EQ(batch.statuses().size(), 2u);
+  batch.clear();
+  EXPECT_TRUE(batch.statuses().empty());
+}
+
+TEST(LaunchPlanner, PlacesQueuedWorkAndTracksOffersThatFitNothing) {
+  LaunchPlanner planner(10s);
+  queue::JobQueue queue;
+  queue.load({{1, 100, 1, {1, 128, 0, 0}}, {2, 100, 2, {64, 128, 0, 0}}});
+  const std::vector<queue::AgentOffer> agents = {{"a1", {2, 1024, 0, 0}, {2, 1024, 0, 0}, false}};
+  const Clock::time_point start{};
+  const auto launches = planner.plan(true, queue, agents, 1, start);
+  ASSERT_EQ(launches.size(), 1u);
+  EXPECT_EQ(launches[0].job_id, 1);
+  EXPECT_EQ(launches[0].agent_id, "a1");
+
+  queue.remove(1);
+  EXPECT_TRUE(planner.plan(true, queue, agents, 1, start).empty());
+  EXPECT_FALSE(planner.unusable_since(start + 9s));
+  EXPECT_EQ(planner.unusable_since(start + 10s), start);
+  planner.plan(false, queue, agents, 1, start + 11s);  // nothing expected to run
+  EXPECT_FALSE(planner.unusable_since(start + 20s));
+}
+
+TEST(LaunchPlanner, TaskLaunchCarriesTheJobRowAndOnlyTheResourcesAskedFor) {
+  const std::vector<db::Launch> planned = {{1, "a1", {1, 128, 0, 0}}, {2, "a2", {2, 0, 5, 0}}};
+  const std::vector<db::LaunchedExecution> launched = {{2, 1, "scale_job_2_1", "two", "echo 2"}};
+  const auto committed = LaunchPlanner::committed(planned, launched);
+  ASSERT_EQ(committed.size(), 1u);
+  EXPECT_EQ(committed[0].first, &planned[1]);
+  const auto task = LaunchPlanner::task_launch(*committed[0].first, *committed[0].second);
+  EXPECT_EQ(task.task_id, "scale_job_2_1");
+  EXPECT_EQ(task.agent_id, "a2");
+  EXPECT_EQ(task.name, "two");
+  EXPECT_EQ(task.command, "echo 2");
+  ASSERT_EQ(task.resources.size(), 2u);
+  EXPECT_EQ(task.resources[0].name, "cpus");
+  EXPECT_EQ(task.resources[1].name, "disk");
+}
+
+class OfferPolicyTest : public ::testing::Test {
+ protected:
+  OfferPolicyTest() : policy_(options(), mesos_) {}
+  static OfferPolicy::Options options() {
+    OfferPolicy::Options o;
+    o.suppress_after = 3s;
+    return o;
+  }
+  Log log_;
+  FakeMesos mesos_{log_};
+  OfferPolicy policy_;
+  OfferBook offers_;
+  const Clock::time_point start_{};
+};
+
+TEST_F(OfferPolicyTest, IdleHoldsOffersBrieflyThenDeclinesThemAsIdle) {
+  offers_.add({offer("o1", "a1")}, start_);
+  const OfferPolicy::Situation idle{true, false, true, true};
+  policy_.decline_rest(offers_, idle, start_ + 500ms);
+  EXPECT_TRUE(mesos_.declines.empty());
+  policy_.decline_rest(offers_, idle, start_ + 1001ms);
+  ASSERT_EQ(mesos_.declines.size(), 1u);
+  EXPECT_EQ(mesos_.declines[0].refuse, 5);
+}
+
+TEST_F(OfferPolicyTest, PausedDeclinesAtOnceForLonger) {
+  offers_.add({offer("o1", "a1")}, start_);
+  policy_.decline_rest(offers_, {true, true, true, false}, start_);
+  ASSERT_EQ(mesos_.declines.size(), 1u);
+  EXPECT_EQ(mesos_.declines[0].refuse, 30);
+}
+
+TEST_F(OfferPolicyTest, SuppressesAfterAQuietSpellAndRevivesForNewWork) {
+  policy_.on_subscribed(start_);
+  const OfferPolicy::Situation quiet{true, false, true, true};
+  policy_.adjust_suppression(quiet, start_ + 1s);
+  EXPECT_TRUE(log_.empty());
+  policy_.adjust_suppression(quiet, start_ + 3s);
+  EXPECT_EQ(log_, Log{"suppress"});
+  policy_.adjust_suppression({true, false, true, false}, start_ + 4s);
+  EXPECT_EQ(log_, (Log{"suppress", "revive"}));
+  policy_.adjust_suppression({true, false, true, false}, start_ + 5s);  // not again
+  policy_.want_revive();
+  policy_.adjust_suppression({true, false, true, false}, start_ + 6s);
+  EXPECT_EQ(log_, (Log{"suppress", "revive", "revive"}));
+}
+
+}  // namespace
+}  // namespace scale::scheduler::testing
