@@ -1,0 +1,113 @@
+// Failovers: the terms of leadership in the status document's cluster.terms (the last terms,
+// newest first, each {epoch, replica_id, started, ended, end_reason, steps: [{name, ms}]}) as a
+// timeline, each promotion step's duration as a bar, and a table. Without that field: a note.
+import {byId, describeFailure, duration, el, number, secondsSince, utc} from './lib.js';
+import * as charts from './charts.js';
+
+// The promotion's steps in the order the leader takes them; names the console does not know are
+// drawn after these.
+const STEP_ORDER = ['elected', 'fenced', 'state_loaded', 'subscribed', 'reconciled', 'first_launch'];
+const STEP_COLORS = [charts.COLORS.grey, charts.COLORS.blue, charts.COLORS.teal,
+                     charts.COLORS.purple, charts.COLORS.orange, charts.COLORS.green,
+                     charts.COLORS.red];
+
+export function init() {}
+
+function termsOf(status) {
+  if (!status.ok || !status.data || !status.data.cluster) return null;
+  const terms = status.data.cluster.terms;
+  return Array.isArray(terms) && terms.length > 0 ? terms : null;
+}
+
+function stepsOf(term) {
+  return Array.isArray(term.steps) ? term.steps.filter((s) => s && typeof s.name === 'string') : [];
+}
+
+function stepNames(terms) {
+  const names = new Set(STEP_ORDER);
+  for (const term of terms) for (const step of stepsOf(term)) names.add(step.name);
+  return [...names];
+}
+
+function termLabel(term) {
+  return `epoch ${term.epoch} · ${term.replica_id}`;
+}
+
+// Minutes before now of an ISO time; an open term ends now.
+function minutesAgo(iso) {
+  const seconds = secondsSince(iso);
+  return seconds === undefined ? 0 : -seconds / 60;
+}
+
+function renderTimeline(terms) {
+  const chart = charts.chart('chart-timeline', () => {
+    const config = charts.barConfig([], [{label: 'term', color: charts.COLORS.blue}],
+                                    {horizontal: true});
+    config.options.scales.x.ticks.callback = (value) => (value === 0 ? 'now' : `${value} min`);
+    config.options.scales.x.beginAtZero = false;
+    config.options.scales.x.max = 0;
+    return config;
+  });
+  if (!chart) return;
+  chart.data.labels = terms.map(termLabel);
+  // Floating bars: [start, end] in minutes before now.
+  chart.data.datasets[0].data = terms.map((t) => [minutesAgo(t.started),
+                                                  t.ended ? minutesAgo(t.ended) : 0]);
+  charts.redraw(chart);
+}
+
+function renderSteps(terms) {
+  const names = stepNames(terms);
+  const chart = charts.chart('chart-steps', () => charts.barConfig([], [],
+                                                                  {horizontal: true, stacked: true,
+                                                                   unit: ' ms'}));
+  if (!chart) return;
+  chart.data.labels = terms.map(termLabel);
+  chart.data.datasets = names.map((name, i) => ({
+    label: name,
+    backgroundColor: STEP_COLORS[i % STEP_COLORS.length],
+    borderColor: STEP_COLORS[i % STEP_COLORS.length],
+    data: terms.map((t) => {
+      const step = stepsOf(t).find((s) => s.name === name);
+      return step && typeof step.ms === 'number' ? step.ms : 0;
+    }),
+  }));
+  chart.options.plugins.legend.display = true;
+  charts.redraw(chart);
+}
+
+function renderTable(terms) {
+  byId('terms-table').tBodies[0].replaceChildren(...terms.map((t) => {
+    const steps = stepsOf(t);
+    const total = steps.reduce((sum, s) => sum + (typeof s.ms === 'number' ? s.ms : 0), 0);
+    const open = !t.ended;
+    return el('tr', {},
+      el('td', {class: 'num', text: t.epoch}),
+      el('td', {text: t.replica_id}),
+      el('td', {text: utc(t.started)}),
+      el('td', {text: open ? `leading (${duration(secondsSince(t.started))})` : utc(t.ended)}),
+      el('td', {text: t.end_reason || (open ? '—' : 'unknown')}),
+      el('td', {class: 'wrap', text: steps.map((s) => `${s.name} ${number(s.ms, 0)} ms`)
+                                          .join(' · ') || '—'}),
+      el('td', {class: 'num', text: steps.length ? `${number(total, 0)} ms` : '—'}));
+  }));
+}
+
+export async function refresh(app, {status}) {
+  const terms = termsOf(status);
+  const empty = byId('terms-empty');
+  byId('terms-content').hidden = !terms;
+  empty.hidden = Boolean(terms);
+  if (!terms) {
+    empty.textContent = status.ok
+      ? 'No failover history yet: the status document has no terms to show.'
+      : `No failover history yet: the status document is unavailable (${describeFailure(status)}).`;
+    return [];
+  }
+  renderTimeline(terms);
+  renderSteps(terms);
+  renderTable(terms);
+  return [];
+}
+
+export const title = 'Failovers';
