@@ -2,6 +2,8 @@
 
 #include <glog/logging.h>
 
+#include "db/term_history.h"
+
 namespace scale::db {
 
 namespace {
@@ -65,6 +67,7 @@ bool Fence::raise(Connection& conn, const LeaderRecord& me, long long& previous)
         "INSERT INTO leadership_term (epoch, replica_id, api_url, elected_at) "
         "VALUES ($1, $2, $3, clock_timestamp())",
         {epoch, me.replica_id, me.api_url});
+    TermHistory::close_older(c, me.epoch);
     promoted = true;
   });
   return promoted;

@@ -7,6 +7,7 @@
 
 #include "db/fence.h"
 #include "scheduler/leader.h"
+#include "scheduler/leader_parts.h"
 
 namespace scale::scheduler {
 
@@ -73,8 +74,8 @@ void Replica::lead(std::unique_ptr<cluster::Term> term, std::stop_token stop) {
   }
   LeaderOutcome outcome;
   {
-    Leader leader(options_, *zk_, *term, promoted_, metrics_, std::move(standby_));
-    standby_ = {};
+    Leader leader(options_, *term, make_leader_parts(options_, *term, standby_, *zk_), promoted_,
+                  metrics_);
     outcome = leader.run(stop);
     promoted_ = false;
     // The term's loop is over (no write, no Mesos call from here on): deleting the node before

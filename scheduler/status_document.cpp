@@ -137,6 +137,33 @@ void write_nodes(Writer& w, const std::vector<NodeStatus>& nodes) {
   w.EndArray();
 }
 
+// Each term with its end (null while it lasts) and its promotion steps.
+void write_terms(Writer& w, const std::vector<TermSeen>& terms) {
+  w.Key("terms");
+  w.StartArray();
+  for (const auto& term : terms) {
+    w.StartObject();
+    put(w, "epoch", term.epoch);
+    put(w, "replica_id", term.replica_id);
+    put(w, "started", term.started);
+    w.Key("ended");
+    term.ended.empty() ? w.Null() : w.String(term.ended);
+    w.Key("end_reason");
+    term.end_reason.empty() ? w.Null() : w.String(term.end_reason);
+    w.Key("steps");
+    w.StartArray();
+    for (const auto& [name, ms] : term.steps) {
+      w.StartObject();
+      put(w, "name", name);
+      put(w, "ms", ms);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 void write_cluster(Writer& w, const StatusInputs& in) {
   w.Key("cluster");
   w.StartObject();
@@ -160,6 +187,7 @@ void write_cluster(Writer& w, const StatusInputs& in) {
     w.EndObject();
   }
   w.EndArray();
+  write_terms(w, in.terms);
   w.EndObject();
 }
 

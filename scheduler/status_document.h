@@ -3,6 +3,7 @@
 #include <array>
 #include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace scale::scheduler {
@@ -13,6 +14,16 @@ struct ReplicaSeen {
   std::string hostname;
   long long pid = 0;
   bool leader = false;
+};
+
+// One term of the history the cluster section shows (newest first).
+struct TermSeen {
+  long long epoch = 0;
+  std::string replica_id;
+  std::string started;  // ISO-8601 UTC
+  std::string ended;    // "" while it lasts
+  std::string end_reason;
+  std::vector<std::pair<std::string, long long>> steps;  // name, ms since the term was won
 };
 
 struct StatusWarning {
@@ -68,6 +79,7 @@ struct StatusInputs {
   long long epoch = 0;
   std::chrono::system_clock::time_point term_started;
   std::vector<ReplicaSeen> replicas;
+  std::vector<TermSeen> terms;
 };
 
 // Renders Scale's /v6/status/ document (DESIGN.md section 6).

@@ -56,6 +56,36 @@ TEST(SchedulingE2e, AThousandJobsThroughDifferentReplicasCompleteExactlyOnce) {
   EXPECT_GT(max_launch_rate, 0);
 }
 
+// The status document's term history after a SIGKILL failover: the new term first, with every
+// promotion step in order, the killed one closed as superseded (it could not say why).
+void expect_failover_history(const LocalCluster& cluster, int leader) {
+  rapidjson::Document status;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        status.Parse(cluster.get(leader, "/v6/status/").body.c_str());
+        if (status.HasParseError() || !status.IsObject() || !status.HasMember("cluster")) {
+          return false;
+        }
+        const auto& terms = status["cluster"]["terms"];
+        return terms.Size() >= 2 && terms[0]["steps"].Size() == 6;  // up to first_launch
+      },
+      30s))
+      << cluster.get(leader, "/v6/status/").body;
+  const auto& terms = status["cluster"]["terms"];
+  EXPECT_EQ(terms[0]["replica_id"].GetString(), cluster.replica_id(leader));
+  EXPECT_TRUE(terms[0]["ended"].IsNull());
+  const char* names[] = {"elected",    "fenced",     "state_loaded",
+                         "subscribed", "reconciled", "first_launch"};
+  long long previous = -1;
+  for (size_t i = 0; i < 6; ++i) {
+    EXPECT_STREQ(terms[0]["steps"][i]["name"].GetString(), names[i]);
+    EXPECT_GE(terms[0]["steps"][i]["ms"].GetInt64(), previous);
+    previous = terms[0]["steps"][i]["ms"].GetInt64();
+  }
+  EXPECT_STREQ(terms[1]["end_reason"].GetString(), "superseded");
+  EXPECT_GT(terms[0]["epoch"].GetInt64(), terms[1]["epoch"].GetInt64());
+}
+
 TEST(SchedulingE2e, LeaderKilledMidRunEveryJobStillCompletesExactlyOnce) {
   LocalCluster cluster(cluster_options());
   const int leader = cluster.wait_sole_leader(30s);
@@ -96,6 +126,7 @@ TEST(SchedulingE2e, LeaderKilledMidRunEveryJobStillCompletesExactlyOnce) {
   ASSERT_EQ(doc["frameworks"].GetArray().Size(), 1u);  // resubscribed, not a new framework
   EXPECT_EQ(std::string(doc["frameworks"][0]["id"].GetString()), framework_id);
   expect_exactly_once(cluster, conn, 200, false);
+  expect_failover_history(cluster, next);
 }
 
 TEST(SchedulingE2e, FailedTasksAreRetriedUpToMaxTriesThenTheJobFails) {
