@@ -1,6 +1,7 @@
 // Failovers: the terms of leadership in the status document's cluster.terms (the last terms,
-// newest first, each {epoch, replica_id, started, ended, end_reason, steps: [{name, ms}]}) as a
-// timeline, each promotion step's duration as a bar, and a table. Without that field: a note.
+// newest first, each {epoch, replica_id, started, ended, end_reason, steps: [{name, ms}]}, a
+// step's ms counted from the election win) as a timeline, each promotion step's duration (from
+// the step before it) as a bar, and a table. Without that field: a note.
 import {byId, describeFailure, duration, el, number, secondsSince, utc} from './lib.js';
 import * as charts from './charts.js';
 
@@ -20,7 +21,25 @@ function termsOf(status) {
 }
 
 function stepsOf(term) {
-  return Array.isArray(term.steps) ? term.steps.filter((s) => s && typeof s.name === 'string') : [];
+  return Array.isArray(term.steps)
+    ? term.steps.filter((s) => s && typeof s.name === 'string' && typeof s.ms === 'number')
+    : [];
+}
+
+// [{name, ms: since the win, took: since the step before}], in the order the steps completed.
+function durationsOf(term) {
+  const steps = [...stepsOf(term)].sort((a, b) => a.ms - b.ms);
+  let previous = 0;
+  return steps.map((s) => {
+    const took = Math.max(0, s.ms - previous);
+    previous = Math.max(previous, s.ms);
+    return {name: s.name, ms: s.ms, took};
+  });
+}
+
+// How long the promotion took so far: its last step's time since the win.
+function promotionTotal(steps) {
+  return steps.length ? steps[steps.length - 1].ms : undefined;
 }
 
 function stepNames(terms) {
@@ -68,8 +87,8 @@ function renderSteps(terms) {
     backgroundColor: STEP_COLORS[i % STEP_COLORS.length],
     borderColor: STEP_COLORS[i % STEP_COLORS.length],
     data: terms.map((t) => {
-      const step = stepsOf(t).find((s) => s.name === name);
-      return step && typeof step.ms === 'number' ? step.ms : 0;
+      const step = durationsOf(t).find((s) => s.name === name);
+      return step ? step.took : 0;
     }),
   }));
   chart.options.plugins.legend.display = true;
@@ -78,18 +97,18 @@ function renderSteps(terms) {
 
 function renderTable(terms) {
   byId('terms-table').tBodies[0].replaceChildren(...terms.map((t) => {
-    const steps = stepsOf(t);
-    const total = steps.reduce((sum, s) => sum + (typeof s.ms === 'number' ? s.ms : 0), 0);
+    const steps = durationsOf(t);
+    const total = promotionTotal(steps);
     const open = !t.ended;
-    return el('tr', {},
+    return el('tr', {'data-epoch': t.epoch},
       el('td', {class: 'num', text: t.epoch}),
       el('td', {text: t.replica_id}),
       el('td', {text: utc(t.started)}),
       el('td', {text: open ? `leading (${duration(secondsSince(t.started))})` : utc(t.ended)}),
       el('td', {text: t.end_reason || (open ? '—' : 'unknown')}),
-      el('td', {class: 'wrap', text: steps.map((s) => `${s.name} ${number(s.ms, 0)} ms`)
-                                          .join(' · ') || '—'}),
-      el('td', {class: 'num', text: steps.length ? `${number(total, 0)} ms` : '—'}));
+      el('td', {class: 'wrap steps', text: steps.map((s) => `${s.name} ${number(s.took, 0)} ms`)
+                                                .join(' · ') || '—'}),
+      el('td', {class: 'num', text: total === undefined ? '—' : `${number(total, 0)} ms`}));
   }));
 }
 

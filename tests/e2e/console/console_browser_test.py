@@ -5,7 +5,8 @@ ensemble, PostgreSQL, mesos-sim, HAProxy), the replicas holding an API token.
 
 It checks what an operator relies on: the leader and epoch shown are /v6/leader/'s; a write
 without the token shows the 401 on the page; Pause through the page (with the token) turns the
-card PAUSED and /v6/status/ agrees; a job named <img src=x onerror=alert(1)> shows as those
+card PAUSED and /v6/status/ agrees; after a SIGKILL of the leader the failover timeline shows
+the new term with the duration of each promotion step; a job named <img src=x onerror=alert(1)> shows as those
 characters (no alert, no element); a follower's console shows the same leader; a node is paused
 and resumed with a reason; the Content-Security-Policy refuses nothing the page does. It writes a
 PNG of every page to $SCALE_BUILD_DIR/console-screenshots/.
@@ -16,189 +17,33 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 
-ROOT = os.environ["SCALE_SOURCE_DIR"]
-BUILD = os.environ["SCALE_BUILD_DIR"]
-TOKEN = "console-e2e-token-0123456789"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from console_support import (SHOTS, TOKEN, Cluster, Console, fail, http,  # noqa: E402
+                             require_tools, start_browser, wait_for)
+
 XSS_NAME = "<img src=x onerror=alert(1)>"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-SHOTS = os.path.join(BUILD, "console-screenshots")
 
 
-def fail(message):
-    raise AssertionError(message)
-
-
-def require_tools():
-    """A missing package is a failure naming it (tools/install-deps installs all three)."""
-    missing = [pkg for path, pkg in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver"))
-               if not os.access(path, os.X_OK)]
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        missing.append("python3-selenium")
-    if missing:
-        fail(f"missing Debian packages: {' '.join(missing)} (run tools/install-deps)")
-
-
-def http(url, method="GET", body=None, token=None):
-    """(status, parsed JSON or None) of one call; never raises for an HTTP error status."""
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=5) as answer:
-            status, text = answer.status, answer.read()
-    except urllib.error.HTTPError as error:
-        status, text = error.code, error.read()
-    try:
-        return status, json.loads(text) if text else None
-    except ValueError:
-        return status, None
-
-
-def wait_for(what, check, timeout=20.0, interval=0.2):
-    """Polls check() until it returns something truthy; fails naming `what` after `timeout`."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            last = check()
-            if last:
-                return last
-        except Exception as error:  # a page element not there yet, a connection refused...
-            last = error
-        time.sleep(interval)
-    fail(f"timed out after {timeout:.0f} s waiting for {what} (last: {last!r})")
-
-
-class Cluster:
-    """tools/cluster in a temp run directory on a free block of ports; down() stops it all."""
-
-    def __init__(self, work):
-        self.work = work
-        token_file = os.path.join(work, "api-token")
-        with open(token_file, "w") as out:
-            out.write(TOKEN + "\n")
-        os.chmod(token_file, 0o644)
-        base = subprocess.run(
-            ["bash", "-c", f"source {ROOT}/tests/support/free_base_port.sh; free_base_port"],
-            check=True, capture_output=True, text=True).stdout.strip()
-        self.base = int(base)
-        self.run_dir = os.path.join(work, "cluster")
-        self.env = dict(os.environ, SCALE_BIN=os.path.join(BUILD, "scheduler", "scale-scheduler"),
-                        SCALE_RUN_DIR=self.run_dir, SCALE_BASE_PORT=base,
-                        SCALE_SIM_TASK_MS="300-800",
-                        SCALE_REPLICA_FLAGS=f"--api_token_file={token_file}")
-        self.tool = os.path.join(ROOT, "tools", "cluster")
-
-    def up(self):
-        started = time.monotonic()
-        result = subprocess.run([self.tool, "up", "-n", "3", "--agents", "2"], env=self.env,
-                                capture_output=True, text=True)
-        if result.returncode != 0:
-            fail(f"tools/cluster up failed:\n{result.stdout}\n{result.stderr}")
-        print(f"cluster up in {time.monotonic() - started:.1f} s", flush=True)
-
-    def down(self):
-        subprocess.run([self.tool, "down"], env=self.env, capture_output=True)
-
-    def logs(self):
-        subprocess.run([self.tool, "logs"], env=self.env)
-
-    def replica_url(self, i):
-        return f"http://127.0.0.1:{self.base + 40 + i}"
-
-    @property
-    def haproxy(self):
-        return f"http://127.0.0.1:{self.base + 80}"
-
-
-def start_browser(work):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    # The flags this machine needs (no sandbox as root; no background connections to a closed
-    # network), and a new empty profile.
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage", "--window-size=1366,900",
-                 f"--user-data-dir={os.path.join(work, 'chromium-profile')}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(executable_path=CHROMEDRIVER, log_path=os.path.join(work, "chromedriver.log"))
-    driver = webdriver.Chrome(service=service, options=options)
-    driver.set_page_load_timeout(20)
-    return driver
-
-
-class Console:
-    """The page, seen through Selenium."""
-
-    def __init__(self, driver):
-        from selenium.webdriver.common.by import By
-        self.driver = driver
-        self.By = By
-
-    def open(self, url):
-        self.driver.get(url)
-        wait_for("the console to load", lambda: self.text("freshness").startswith("data from"))
-
-    def go(self, page):
-        self.driver.execute_script("location.hash = arguments[0]", f"#/{page}")
-
-    def find(self, element_id):
-        return self.driver.find_element(self.By.ID, element_id)
-
-    def text(self, element_id):
-        return self.find(element_id).text
-
-    def css(self, selector):
-        return self.driver.find_elements(self.By.CSS_SELECTOR, selector)
-
-    def shot(self, name):
-        # The whole page, not just the window: grow the window to the document first.
-        height = self.driver.execute_script("return document.documentElement.scrollHeight")
-        self.driver.set_window_size(1366, max(900, min(int(height) + 20, 4000)))
-        path = os.path.join(SHOTS, f"{name}.png")
-        self.driver.save_screenshot(path)
-        self.driver.set_window_size(1366, 900)
-        print(f"screenshot {path}", flush=True)
-
-    def no_alert(self):
-        from selenium.common.exceptions import NoAlertPresentException
-        try:
-            alert = self.driver.switch_to.alert
-        except NoAlertPresentException:
-            return
-        fail(f"an alert opened: {alert.text!r}")
+def submit(cluster, name, priority, cpus):
+    status, body = http(f"{cluster.haproxy}/v6/jobs/", "POST",
+                        {"name": name, "command": "true", "priority": priority,
+                         "resources": {"cpus": cpus, "mem": 64}}, TOKEN)
+    if status != 201:
+        fail(f"submitting {name!r}: {status} {body}")
+    return body["id"]
 
 
 def submit_jobs(cluster):
     """Jobs for every page: the XSS name (too large for any agent, so it stays QUEUED), others at
     two more priorities that run and finish on the emulator."""
-    def submit(name, priority, cpus):
-        status, body = http(f"{cluster.haproxy}/v6/jobs/", "POST",
-                            {"name": name, "command": "true", "priority": priority,
-                             "resources": {"cpus": cpus, "mem": 64}}, TOKEN)
-        if status != 201:
-            fail(f"submitting {name!r}: {status} {body}")
-        return body["id"]
-    xss_id = submit(XSS_NAME, 100, 1000)
-    submit("too big as well", 10, 500)
+    xss_id = submit(cluster, XSS_NAME, 100, 1000)
+    submit(cluster, "too big as well", 10, 500)
     for i in range(6):
-        submit(f"render-{i}", 50 if i % 2 else 100, 0.5)
+        submit(cluster, f"render-{i}", 50 if i % 2 else 100, 0.5)
     return xss_id
 
 
@@ -299,6 +144,35 @@ def check_follower(console, cluster, leader):
     print(f"replica-{follower} (follower) shows leader {leader['replica_id']}", flush=True)
 
 
+def new_leader(cluster, old):
+    status, leader = http(f"{cluster.haproxy}/v6/leader/")
+    return leader if status == 200 and leader["epoch"] > old["epoch"] else None
+
+
+def check_failover(console, cluster, old):
+    """SIGKILL of the leader: the console (of a replica that lives on) shows the new term with
+    the duration of each promotion step, first launch included (jobs wait for the new leader)."""
+    cluster.kill_leader()
+    for i in range(3):
+        submit(cluster, f"after-failover-{i}", 50, 0.5)
+    leader = wait_for("a new leader", lambda: new_leader(cluster, old), timeout=30)
+    console.go("failovers")
+    row = f'#terms-table tbody tr[data-epoch="{leader["epoch"]}"] .steps'
+    steps = wait_for(f"epoch {leader['epoch']}'s steps up to the first launch",
+                     lambda: [c.text for c in console.css(row) if "first_launch" in c.text],
+                     timeout=30)[0]
+    for name in ("elected", "fenced", "state_loaded", "subscribed", "reconciled", "first_launch"):
+        if f"{name} " not in steps or " ms" not in steps:
+            fail(f"step {name} missing from {steps!r}")
+    _, document = http(f"{cluster.haproxy}/v6/status/")
+    terms = document["cluster"]["terms"]
+    with open(os.path.join(SHOTS, "terms-after-sigkill.json"), "w") as out:
+        json.dump(terms, out, indent=2)
+    console.shot("failovers-after-sigkill")
+    print(f"epoch {old['epoch']} -> {leader['epoch']} ({leader['replica_id']}): {steps}",
+          flush=True)
+
+
 def check_console_log(driver):
     """The Content-Security-Policy refused nothing: no inline code, no foreign fetch."""
     refused = [entry["message"] for entry in driver.get_log("browser")
@@ -332,6 +206,7 @@ def run(work):
         console.go("overview")
         wait_for("the overview again", lambda: console.text("leader-replica") == leader["replica_id"])
         console.shot("overview-follower")
+        check_failover(console, cluster, leader)
         check_console_log(driver)
         print(f"browser part {time.monotonic() - started:.1f} s", flush=True)
     except BaseException:
