@@ -1,5 +1,6 @@
 // Nodes: every agent of GET /v6/nodes/ with its usage from the status document's `nodes`
-// (running against total, per resource), paused or resumed with PATCH /v6/nodes/{id}/.
+// (running against total, per resource, with what is free: running + offered + free +
+// unavailable = total), paused or resumed with PATCH /v6/nodes/{id}/.
 import {api, byId, describeFailure, el, number, replaceKeepingFocus, setText,
         showResult} from './lib.js';
 
@@ -30,10 +31,12 @@ function usageCell(usage, key, label, unit, hostname) {
   const line = usage && usage.resources && usage.resources[key];
   if (!line || typeof line.total !== 'number') return el('td', {class: 'muted', text: '—'});
   const used = typeof line.running === 'number' ? line.running : 0;
+  const free = typeof line.free === 'number' ? ` · ${number(line.free)} free` : '';
   return el('td', {},
     el('meter', {min: 0, max: line.total > 0 ? line.total : 1, value: used,
                  'aria-label': `${label} in use on ${hostname}`}),
-    el('span', {class: 'usage-text', text: `${number(used)} / ${number(line.total)}${unit}`}));
+    el('span', {class: 'usage-text',
+                text: `${number(used)} / ${number(line.total)}${unit}${free}`}));
 }
 
 function stateText(node) {
