@@ -223,9 +223,21 @@ def run(work):
         cluster.down()
 
 
+# The test's own deadline, well inside ctest's TIMEOUT (240 s, which ends a test with SIGKILL and
+# so would skip every cleanup): past it the run fails through the finally blocks.
+BUDGET_S = 180
+
+
+def out_of_time(*_):
+    raise TimeoutError(f"the console browser test ran past its {BUDGET_S} s budget")
+
+
 def main():
-    # ctest's timeout and Ctrl-C end the run through the finally blocks: cluster down, browser quit.
+    # SIGTERM, Ctrl-C and the budget end the run through the finally blocks: browser quit,
+    # cluster down (every process it started, by pid).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGALRM, out_of_time)
+    signal.alarm(BUDGET_S)
     work = tempfile.mkdtemp(prefix="scale-console-test.")
     os.chmod(work, 0o755)  # PostgreSQL runs as user postgres inside the run directory
     started = time.monotonic()
