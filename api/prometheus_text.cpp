@@ -38,8 +38,13 @@ std::string format_number(double value) {
   if (value == std::floor(value) && std::fabs(value) < 9007199254740992.0) {
     return std::to_string(static_cast<long long>(value));
   }
+  // Plain decimals for the magnitudes of bucket bounds and latencies ("0.0005", not "5e-04"):
+  // the shortest fixed text that reads back as the same double.
+  const bool plain = std::fabs(value) >= 1e-6 && std::fabs(value) < 1e15;
   char text[64];
-  const auto [end, ec] = std::to_chars(text, text + sizeof text, value);
+  const auto [end, ec] =
+      plain ? std::to_chars(text, text + sizeof text, value, std::chars_format::fixed)
+            : std::to_chars(text, text + sizeof text, value);
   return ec == std::errc() ? std::string(text, end) : std::to_string(value);
 }
 

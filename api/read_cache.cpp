@@ -119,8 +119,9 @@ void ReadCache::sample_history(db::Connection& conn, const std::optional<CachedS
   if (!history_.due(now)) return;
   const auto at = std::chrono::system_clock::now();
   // A stale document is what /v6/status/ refuses to serve: its rates are unknown, not current.
-  const bool fresh = status && status->age_seconds(now) <= static_cast<double>(status_max_age_.count());
-  HistorySample sample = fresh ? sample_from_status(status->document, at) : HistorySample{at};
+  const bool fresh =
+      status && status->age_seconds(now) <= static_cast<double>(status_max_age_.count());
+  HistorySample sample = fresh ? sample_from_status(status->document, at) : unknown_sample(at);
   try {
     const auto counts = db::QueueStatsStore::counts(conn);
     sample.queued = counts.queued;
@@ -144,7 +145,7 @@ void ReadCache::record_error(const std::string& error) {
   snapshot_ = std::move(next);
   // Nothing is known while the database is unreachable: a gap in the charts, not the old values.
   const auto now = Clock::now();
-  if (history_.due(now)) history_.add(now, HistorySample{std::chrono::system_clock::now()});
+  if (history_.due(now)) history_.add(now, unknown_sample(std::chrono::system_clock::now()));
 }
 
 void ReadCache::run(std::stop_token stop, std::unique_ptr<db::Connection> conn) {

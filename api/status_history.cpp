@@ -96,10 +96,15 @@ std::string StatusHistory::to_json(std::chrono::system_clock::time_point now) co
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-HistorySample sample_from_status(std::string_view document,
-                                 std::chrono::system_clock::time_point at) {
+HistorySample unknown_sample(std::chrono::system_clock::time_point at) {
   HistorySample sample;
   sample.at = at;
+  return sample;
+}
+
+HistorySample sample_from_status(std::string_view document,
+                                 std::chrono::system_clock::time_point at) {
+  HistorySample sample = unknown_sample(at);
   rapidjson::Document parsed;
   parsed.Parse(document.data(), document.size());
   if (parsed.HasParseError() || !parsed.IsObject()) return sample;

@@ -24,6 +24,9 @@ struct HistorySample {
   std::optional<long long> running;
 };
 
+// A sample at `at` that knows nothing: a gap in every chart.
+HistorySample unknown_sample(std::chrono::system_clock::time_point at);
+
 // A ring of the newest `capacity` samples, at most one per `interval`. Thread-safe.
 class StatusHistory {
  public:
@@ -55,6 +58,7 @@ class StatusHistory {
 
 // A sample at `at` with the three rates of a status document's scheduler.metrics; a rate is
 // empty when the text is not a JSON object or the key is missing or not a number.
-HistorySample sample_from_status(std::string_view document, std::chrono::system_clock::time_point at);
+HistorySample sample_from_status(std::string_view document,
+                                 std::chrono::system_clock::time_point at);
 
 }  // namespace scale::api

@@ -62,7 +62,8 @@ function renderTimeline(terms) {
   const chart = charts.chart('chart-timeline', () => {
     const config = charts.barConfig([], [{label: 'term', color: charts.COLORS.blue}],
                                     {horizontal: true});
-    config.options.scales.x.ticks.callback = (value) => (value === 0 ? 'now' : `${value} min`);
+    config.options.scales.x.ticks.callback = (value) => (value === 0 ? 'now'
+      : `${Number(Math.abs(value).toFixed(2))} min ago`);
     config.options.scales.x.beginAtZero = false;
     config.options.scales.x.max = 0;
     return config;

@@ -82,7 +82,7 @@ function row(app, node, usage) {
     el('td', {class: 'num', text: node.id}),
     el('td', {class: 'wrap', text: node.hostname}),
     el('td', {class: 'wrap', text: node.agent_id}),
-    el('td', {class: 'wrap', text: stateText(node)}),
+    el('td', {class: 'state-text', text: stateText(node)}),
     ...RESOURCES.map(([key, label, unit]) => usageCell(usage, key, label, unit, node.hostname)),
     el('td', {text: tasksText(usage)}),
     actionCell(app, node));

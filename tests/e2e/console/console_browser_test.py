@@ -28,8 +28,8 @@ from console_support import (SHOTS, TOKEN, Cluster, Console, fail, http,  # noqa
 XSS_NAME = "<img src=x onerror=alert(1)>"
 
 
-def submit(cluster, name, priority, cpus):
-    status, body = http(f"{cluster.haproxy}/v6/jobs/", "POST",
+def submit(cluster, name, priority, cpus, url=None):
+    status, body = http(f"{url or cluster.haproxy}/v6/jobs/", "POST",
                         {"name": name, "command": "true", "priority": priority,
                          "resources": {"cpus": cpus, "mem": 64}}, TOKEN)
     if status != 201:
@@ -109,8 +109,16 @@ def check_nodes(console, cluster):
     rows = wait_for("two nodes", lambda: len(console.css("#nodes-table tbody tr")) == 2
                     and console.css("#nodes-table tbody tr"))
     node_id = rows[0].find_element(console.By.CSS_SELECTOR, "td").text
-    console.find(f"reason-{node_id}").send_keys("disk replacement")
-    console.driver.find_element(console.By.CSS_SELECTOR, f'[data-key="pause-{node_id}"]').click()
+
+    def type_reason():
+        field = console.find(f"reason-{node_id}")
+        field.clear()
+        field.send_keys("disk replacement")
+        return field.get_attribute("value") == "disk replacement"
+
+    # Retried: a refresh may redraw the row between finding a control and using it.
+    wait_for("typing the pause reason", type_reason, timeout=10)
+    wait_for("clicking Pause", lambda: console.click(f'[data-key="pause-{node_id}"]'), timeout=10)
     wait_for("the node paused on the page",
              lambda: "paused: disk replacement" in console.text("nodes-table"))
     _, nodes = http(f"{cluster.haproxy}/v6/nodes/")
@@ -118,7 +126,7 @@ def check_nodes(console, cluster):
     if not node["is_paused"] or node["pause_reason"] != "disk replacement":
         fail(f"/v6/nodes/ does not agree: {node}")
     console.shot("nodes")
-    console.driver.find_element(console.By.CSS_SELECTOR, f'[data-key="resume-{node_id}"]').click()
+    wait_for("clicking Resume", lambda: console.click(f'[data-key="resume-{node_id}"]'), timeout=10)
     wait_for("the node resumed", lambda: "paused" not in console.text("nodes-table"))
     print(f"node {node_id} paused with a reason and resumed through the page", flush=True)
 
@@ -144,8 +152,8 @@ def check_follower(console, cluster, leader):
     print(f"replica-{follower} (follower) shows leader {leader['replica_id']}", flush=True)
 
 
-def new_leader(cluster, old):
-    status, leader = http(f"{cluster.haproxy}/v6/leader/")
+def new_leader(url, old):
+    status, leader = http(f"{url}/v6/leader/")
     return leader if status == 200 and leader["epoch"] > old["epoch"] else None
 
 
@@ -153,9 +161,11 @@ def check_failover(console, cluster, old):
     """SIGKILL of the leader: the console (of a replica that lives on) shows the new term with
     the duration of each promotion step, first launch included (jobs wait for the new leader)."""
     cluster.kill_leader()
+    # A replica that lives on: HAProxy answers 502 until it marks the killed leader down.
+    live = cluster.replica_url(next(i for i in (1, 2, 3) if f"replica-{i}" != old["replica_id"]))
     for i in range(3):
-        submit(cluster, f"after-failover-{i}", 50, 0.5)
-    leader = wait_for("a new leader", lambda: new_leader(cluster, old), timeout=30)
+        submit(cluster, f"after-failover-{i}", 50, 0.5, live)
+    leader = wait_for("a new leader", lambda: new_leader(live, old), timeout=30)
     console.go("failovers")
     row = f'#terms-table tbody tr[data-epoch="{leader["epoch"]}"] .steps'
     steps = wait_for(f"epoch {leader['epoch']}'s steps up to the first launch",
@@ -164,7 +174,7 @@ def check_failover(console, cluster, old):
     for name in ("elected", "fenced", "state_loaded", "subscribed", "reconciled", "first_launch"):
         if f"{name} " not in steps or " ms" not in steps:
             fail(f"step {name} missing from {steps!r}")
-    _, document = http(f"{cluster.haproxy}/v6/status/")
+    _, document = http(f"{live}/v6/status/")
     terms = document["cluster"]["terms"]
     with open(os.path.join(SHOTS, "terms-after-sigkill.json"), "w") as out:
         json.dump(terms, out, indent=2)
@@ -183,7 +193,8 @@ def check_console_log(driver):
 
 def run(work):
     require_tools()
-    os.makedirs(SHOTS, exist_ok=True)
+    shutil.rmtree(SHOTS, ignore_errors=True)  # no picture of an earlier run is left to mislead
+    os.makedirs(SHOTS)
     cluster = Cluster(work)
     driver = None
     try:

@@ -153,6 +153,10 @@ class Console:
     def text(self, element_id):
         return self.find(element_id).text
 
+    def click(self, selector):
+        self.driver.find_element(self.By.CSS_SELECTOR, selector).click()
+        return True
+
     def css(self, selector):
         return self.driver.find_elements(self.By.CSS_SELECTOR, selector)
 

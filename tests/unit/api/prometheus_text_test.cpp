@@ -19,6 +19,9 @@ TEST(PrometheusText, NumbersAsTheFormatSpellsThem) {
   EXPECT_EQ(format_number(1234567), "1234567");
   EXPECT_EQ(format_number(-3), "-3");
   EXPECT_EQ(format_number(0.005), "0.005");
+  EXPECT_EQ(format_number(0.0005), "0.0005");
+  EXPECT_EQ(format_number(0.1), "0.1");
+  EXPECT_EQ(format_number(1e-9), "1e-09");
   EXPECT_EQ(format_number(2.5), "2.5");
   EXPECT_EQ(format_number(std::numeric_limits<double>::infinity()), "+Inf");
   EXPECT_EQ(format_number(-std::numeric_limits<double>::infinity()), "-Inf");
