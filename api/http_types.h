@@ -18,7 +18,7 @@ struct Request {
   // When the listener handed the request over: the start of its latency in /metrics.
   std::chrono::steady_clock::time_point received{};
   // The If-None-Match header, "" when absent: the console's assets answer 304 to their ETag.
-  std::string if_none_match;
+  std::string if_none_match{};
 };
 
 struct Response {

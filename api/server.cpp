@@ -131,7 +131,7 @@ void handle(std::shared_ptr<Core> core, http::http_request request, const Route&
   }
   const auto timeout = core->context.options.database_queue_timeout;
   // What send() needs to answer a refused post, since the task takes `req` with it.
-  const Request refusal{req.method, {}, {}, {}, req.received, {}};
+  const Request refusal{req.method, {}, {}, {}, req.received};
   auto task = [core, request, &route, req = std::move(req), token = std::move(token),
                timeout](std::chrono::steady_clock::duration waited) mutable {
     // The database (or this replica) is too slow for the load: answer at once rather than let
