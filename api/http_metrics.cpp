@@ -41,9 +41,9 @@ std::string HttpMetrics::render() const {
       out, kLatencyName, "histogram",
       "Time from a request's arrival to its reply, by route pattern and method.");
   for (const auto& [key, histogram] : latency_) {
-    prometheus::write_histogram(out, kLatencyName,
-                                prometheus::label_set({{"route", key.first}, {"method", key.second}}),
-                                histogram);
+    prometheus::write_histogram(
+        out, kLatencyName, prometheus::label_set({{"route", key.first}, {"method", key.second}}),
+        histogram);
   }
   return out;
 }

@@ -96,9 +96,9 @@ TEST(ConsoleAssets, UiServesTheEmbeddedIndex) {
 TEST(ConsoleAssets, EmbeddedFilesIncludeThePagesAndDebiansChartJs) {
   std::vector<std::string> names;
   for (const auto& asset : console_assets()) names.emplace_back(asset.name);
-  for (const char* name : {"index.html", "console.css", "app.js", "lib.js", "charts.js",
-                           "overview.js", "failovers.js", "queue.js", "nodes.js", "jobs.js",
-                           "job.js", "favicon.svg", "chart.min.js"}) {
+  for (const char* name :
+       {"index.html", "console.css", "app.js", "lib.js", "charts.js", "overview.js", "failovers.js",
+        "queue.js", "nodes.js", "jobs.js", "job.js", "favicon.svg", "chart.min.js"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
   }
   const auto chart = get_console_asset(get("/ui/chart.min.js"));
@@ -131,9 +131,9 @@ TEST(ConsoleAssets, ScriptsNeverParseHtmlOrEvaluateCode) {
       continue;
     }
     const std::string text(asset.content);
-    for (const char* sink : {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write",
-                             "eval(", "new Function", "setAttribute('style'", "http://",
-                             "https://", "document.cookie", "localStorage"}) {
+    for (const char* sink :
+         {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
+          "setAttribute('style'", "http://", "https://", "document.cookie", "localStorage"}) {
       EXPECT_EQ(text.find(sink), std::string::npos) << name << " uses " << sink;
     }
   }

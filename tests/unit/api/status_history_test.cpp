@@ -76,8 +76,8 @@ TEST(StatusHistory, JsonHasTimesAndNullsForUnknownValues) {
   EXPECT_DOUBLE_EQ(samples[0]["task_updates_per_sec"].GetDouble(), 3);
   EXPECT_EQ(samples[0]["queued"].GetInt64(), 7);
   EXPECT_EQ(samples[0]["running"].GetInt64(), 2);
-  for (const char* key : {"jobs_launched_per_sec", "jobs_finished_per_sec",
-                          "task_updates_per_sec", "queued", "running"}) {
+  for (const char* key : {"jobs_launched_per_sec", "jobs_finished_per_sec", "task_updates_per_sec",
+                          "queued", "running"}) {
     EXPECT_TRUE(samples[1][key].IsNull()) << key;
   }
 }
