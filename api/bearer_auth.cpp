@@ -24,6 +24,17 @@ bool is_health_check(std::string_view path) {
   return path == "/ping" || path == "/healthz" || path == "/leaderhealth";
 }
 
+// The console's own files ("/", "/ui", "/ui/" and "/ui/<name>"): code, no data, so a browser can
+// load the page that then asks for the token; every call the page makes is checked as usual.
+bool is_console_file(std::string_view path) {
+  if (path == "/" || path == "/ui" || path == "/ui/") return true;
+  constexpr std::string_view kPrefix = "/ui/";
+  if (path.substr(0, kPrefix.size()) != kPrefix) return false;
+  std::string_view name = path.substr(kPrefix.size());
+  if (!name.empty() && name.back() == '/') name.remove_suffix(1);
+  return !name.empty() && name.find('/') == std::string_view::npos;
+}
+
 Response unauthorized(std::string_view detail) {
   Response response = error_response(401, detail);
   response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"scale\"");
@@ -72,7 +83,7 @@ BearerAuth::Digest BearerAuth::digest(std::string_view text) {
 bool BearerAuth::needs_token(std::string_view method, std::string_view path) const {
   if (!enabled_) return false;
   if (!is_read(method)) return true;
-  return protect_reads_ && !is_health_check(path);
+  return protect_reads_ && !is_health_check(path) && !is_console_file(path);
 }
 
 std::optional<Response> BearerAuth::check(std::string_view method, std::string_view path,

@@ -14,7 +14,8 @@ namespace scale::api {
 //   - no token configured: everything passes;
 //   - mutating methods (anything but GET, HEAD, OPTIONS) need "Authorization: Bearer <token>";
 //   - reads need it too when `protect_reads`, except /ping, /healthz and /leaderhealth, which
-//     HAProxy's health checks and liveness probes call without credentials.
+//     HAProxy's health checks and liveness probes call without credentials, and except the
+//     console's static files ("/", "/ui/..."), which hold no data;
 // A missing or malformed header is 401 (with WWW-Authenticate: Bearer), a well-formed but wrong
 // token 403. The token is kept only as its SHA-256 digest and compared digest against digest with
 // CRYPTO_memcmp, so neither its content nor its length leaks through timing, and it cannot end up

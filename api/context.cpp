@@ -9,7 +9,7 @@ namespace scale::api {
 Context::Context(ServerOptions opts, db::Pool& db_pool, std::function<LocalView()> view)
     : options(std::move(opts)),
       pool(db_pool),
-      cache(db_pool.conninfo(), options.cache_refresh),
+      cache(db_pool.conninfo(), options.cache_refresh, options.status_max_age),
       view_(std::move(view)) {}
 
 LocalView Context::view() const {

@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "api/http_metrics.h"
+#include "api/promotion_metrics.h"
 #include "api/read_cache.h"
 #include "api/server.h"
 
@@ -23,6 +24,7 @@ struct Context {
   db::Pool& pool;
   ReadCache cache;
   HttpMetrics http_metrics;
+  PromotionMetrics promotion_metrics;
 
  private:
   const std::function<LocalView()> view_;

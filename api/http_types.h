@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,6 +15,10 @@ struct Request {
   std::string path;    // without the query string
   std::string body;    // read only for routes that take a body
   std::string query;   // after '?', still percent-encoded; "" when none
+  // When the listener handed the request over: the start of its latency in /metrics.
+  std::chrono::steady_clock::time_point received{};
+  // The If-None-Match header, "" when absent: the console's assets answer 304 to their ETag.
+  std::string if_none_match{};
 };
 
 struct Response {

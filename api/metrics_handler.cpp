@@ -2,6 +2,7 @@
 
 #include <glog/logging.h>
 
+#include <chrono>
 #include <sstream>
 
 #include "db/connection.h"
@@ -34,12 +35,29 @@ void write_queue(Context& ctx, std::ostringstream& out) {
       << "scale_jobs{state=\"RUNNING\"} " << totals.running.count << '\n';
 }
 
+// From the status document held in memory: the age of the last one written by a leader, and the
+// promotion steps of its term history.
+void write_status(Context& ctx, std::ostringstream& out) {
+  const auto snapshot = ctx.cache.snapshot();
+  if (snapshot->status) {
+    ctx.promotion_metrics.observe(snapshot->status->document);
+    out << "# HELP scale_status_document_age_seconds Age of the last status document a leader "
+           "wrote, as this replica sees it.\n# TYPE scale_status_document_age_seconds gauge\n"
+        << "scale_status_document_age_seconds "
+        << prometheus::format_number(
+               snapshot->status->age_seconds(std::chrono::steady_clock::now()))
+        << '\n';
+  }
+  out << ctx.promotion_metrics.render();
+}
+
 }  // namespace
 
 Response get_metrics(Context& ctx) {
   std::ostringstream out;
   if (ctx.options.replica_metrics) out << ctx.options.replica_metrics();
   write_queue(ctx, out);
+  write_status(ctx, out);
   out << ctx.http_metrics.render();
   Response response;
   response.status = 200;

@@ -52,4 +52,35 @@ Response get_queued_resources(Context& ctx) {
   }
 }
 
+std::string queue_priorities_json(const std::vector<db::PriorityCounts>& counts) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("priorities");
+  writer.StartArray();
+  for (const auto& line : counts) {
+    writer.StartObject();
+    writer.Key("priority");
+    writer.Int(line.priority);
+    writer.Key("queued");
+    writer.Int64(line.queued);
+    writer.Key("running");
+    writer.Int64(line.running);
+    writer.EndObject();
+  }
+  writer.EndArray();
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+Response get_queue_priorities(Context& ctx) {
+  try {
+    auto lease = ctx.pool.acquire(kLeaseTimeout);
+    return json_response(200, queue_priorities_json(db::QueueStatsStore::by_priority(*lease)));
+  } catch (const std::exception& e) {
+    LOG(WARNING) << "api: GET /v6/scheduler/queue-priorities/ failed: " << e.what();
+    return error_response(503, std::string("database unavailable: ") + e.what());
+  }
+}
+
 }  // namespace scale::api

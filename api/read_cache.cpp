@@ -7,6 +7,7 @@
 
 #include "db/connection.h"
 #include "db/error.h"
+#include "db/queue_stats_store.h"
 #include "db/status_store.h"
 
 namespace scale::api {
@@ -30,9 +31,11 @@ double CachedStatus::age_seconds(Clock::time_point now) const {
   return age_seconds_at_read + std::max(0.0, since_read.count());
 }
 
-ReadCache::ReadCache(std::string conninfo, std::chrono::milliseconds refresh)
+ReadCache::ReadCache(std::string conninfo, std::chrono::milliseconds refresh,
+                     std::chrono::seconds status_max_age)
     : conninfo_(std::move(conninfo)),
       refresh_(std::max(refresh, std::chrono::milliseconds(10))),
+      status_max_age_(status_max_age),
       snapshot_(std::make_shared<CacheSnapshot>()) {}
 
 ReadCache::~ReadCache() {
@@ -99,12 +102,35 @@ void ReadCache::refresh(db::Connection& conn) {
   next->settings = db::SchedulerSettingsStore::get(conn);
   next->leader = db::Fence::current(conn);
   next->loaded = true;
+  std::optional<CachedStatus> status = next->status;
+  {
+    std::lock_guard lock(mutex_);
+    // A PATCH answered while we were reading published settings at least as new as ours: keep
+    // them rather than briefly serving the value from before the user's own write.
+    if (generation != settings_generation_) next->settings = snapshot_->settings;
+    snapshot_ = std::move(next);
+  }
+  sample_history(conn, status);
+}
 
-  std::lock_guard lock(mutex_);
-  // A PATCH answered while we were reading published settings at least as new as ours: keep
-  // them rather than briefly serving the value from before the user's own write.
-  if (generation != settings_generation_) next->settings = snapshot_->settings;
-  snapshot_ = std::move(next);
+// After the snapshot is published, so the extra query of a sample never delays what GET serves.
+void ReadCache::sample_history(db::Connection& conn, const std::optional<CachedStatus>& status) {
+  const auto now = Clock::now();
+  if (!history_.due(now)) return;
+  const auto at = std::chrono::system_clock::now();
+  // A stale document is what /v6/status/ refuses to serve: its rates are unknown, not current.
+  const bool fresh =
+      status && status->age_seconds(now) <= static_cast<double>(status_max_age_.count());
+  HistorySample sample = fresh ? sample_from_status(status->document, at) : unknown_sample(at);
+  try {
+    const auto counts = db::QueueStatsStore::counts(conn);
+    sample.queued = counts.queued;
+    sample.running = counts.running;
+  } catch (...) {
+    history_.add(now, std::move(sample));
+    throw;  // the connection may be broken: serve() reconnects
+  }
+  history_.add(now, std::move(sample));
 }
 
 void ReadCache::record_error(const std::string& error) {
@@ -117,6 +143,9 @@ void ReadCache::record_error(const std::string& error) {
   auto next = std::make_shared<CacheSnapshot>(*snapshot_);
   next->last_error = error.empty() ? "unknown error" : error;
   snapshot_ = std::move(next);
+  // Nothing is known while the database is unreachable: a gap in the charts, not the old values.
+  const auto now = Clock::now();
+  if (history_.due(now)) history_.add(now, unknown_sample(std::chrono::system_clock::now()));
 }
 
 void ReadCache::run(std::stop_token stop, std::unique_ptr<db::Connection> conn) {

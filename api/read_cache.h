@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "api/status_history.h"
 #include "db/fence.h"
 #include "db/scheduler_settings_store.h"
 
@@ -40,10 +41,13 @@ struct CacheSnapshot {
 // In-memory copies of the status document, the settings row and the fence row, so GET handlers
 // never wait on PostgreSQL. A thread of its own LISTENs on scale_status and scale_settings with a
 // dedicated connection (not the pool: it blocks in wait_notifications) and also polls every
-// `refresh`, because NOTIFYs are lost while disconnected and the fence row sends none.
+// `refresh`, because NOTIFYs are lost while disconnected and the fence row sends none. Every few
+// seconds it also adds a sample to the history of the console's charts: the rates of the status
+// document (when it is fresher than `status_max_age`) and the queue's counts.
 class ReadCache {
  public:
-  ReadCache(std::string conninfo, std::chrono::milliseconds refresh);
+  ReadCache(std::string conninfo, std::chrono::milliseconds refresh,
+            std::chrono::seconds status_max_age = std::chrono::seconds(12));
   ~ReadCache();
   ReadCache(const ReadCache&) = delete;
   ReadCache& operator=(const ReadCache&) = delete;
@@ -58,15 +62,20 @@ class ReadCache {
   // Publishes settings this replica just wrote, so its own next GET reads them back at once.
   void store_settings(const db::SchedulerSettings& settings);
 
+  const StatusHistory& history() const { return history_; }
+
  private:
   std::unique_ptr<db::Connection> connect();
   void refresh(db::Connection& conn);
   void record_error(const std::string& error);
+  void sample_history(db::Connection& conn, const std::optional<CachedStatus>& status);
   void run(std::stop_token stop, std::unique_ptr<db::Connection> conn);
   void serve(std::stop_token stop, db::Connection& conn);
 
   const std::string conninfo_;
   const std::chrono::milliseconds refresh_;
+  const std::chrono::seconds status_max_age_;
+  StatusHistory history_;
   mutable std::mutex mutex_;
   std::shared_ptr<const CacheSnapshot> snapshot_;
   uint64_t settings_generation_ = 0;  // bumped by store_settings; guarded by mutex_

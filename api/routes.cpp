@@ -1,5 +1,6 @@
 #include "api/routes.h"
 
+#include "api/console_handler.h"
 #include "api/job_handler.h"
 #include "api/leader_health_handler.h"
 #include "api/metrics_handler.h"
@@ -29,6 +30,13 @@ void add_jobs_and_nodes(Router& router, Context& ctx) {
   route("PATCH", "/v6/nodes/{id}/", true, patch_node);
 }
 
+// The operator's console: static bytes embedded in the binary, answered from memory.
+void add_console(Router& router) {
+  router.add(Route{"GET", "/", false, get_console_root});
+  router.add(Route{"GET", "/ui/", false, get_console_index});
+  router.add(Route{"GET", "/ui/{asset}", false, get_console_asset});
+}
+
 }  // namespace
 
 Router make_routes(Context& ctx) {
@@ -42,6 +50,7 @@ Router make_routes(Context& ctx) {
     router.add(Route{"GET", path, false, std::move(handler), /*uses_database=*/true});
   };
   get("/v6/status/", [&ctx](const Request&) { return get_status(ctx); });
+  get("/v6/status/history/", [&ctx](const Request&) { return get_status_history(ctx); });
   get("/v6/scheduler/", [&ctx](const Request&) { return get_scheduler_settings(ctx); });
   router.add(
       Route{"PATCH", "/v6/scheduler/", true,
@@ -49,6 +58,8 @@ Router make_routes(Context& ctx) {
             /*uses_database=*/true});
   get_db("/v6/scheduler/queued-resources/",
          [&ctx](const Request&) { return get_queued_resources(ctx); });
+  get_db("/v6/scheduler/queue-priorities/",
+         [&ctx](const Request&) { return get_queue_priorities(ctx); });
   add_jobs_and_nodes(router, ctx);
   get("/v6/version/", [&ctx](const Request&) { return version_response(ctx.options.version); });
   get("/v6/leader/", [&ctx](const Request&) { return get_leader(ctx); });
@@ -56,6 +67,7 @@ Router make_routes(Context& ctx) {
   get("/ping", [](const Request&) { return ping_response(); });
   get_db("/healthz", [&ctx](const Request&) { return get_healthz(ctx); });
   get_db("/metrics", [&ctx](const Request&) { return get_metrics(ctx); });
+  add_console(router);
   return router;
 }
 

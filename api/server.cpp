@@ -82,10 +82,12 @@ using TokenPtr = std::shared_ptr<InFlight::Token>;
 // The /metrics label of requests answered before a route matched (401/403, 404, 405).
 const std::string kUnrouted = "unrouted";
 
-// `route` labels the request in /metrics: the matched pattern, never the raw path.
-void send(Core& core, const http::http_request& request, Response response,
+// `route` labels the request in /metrics: the matched pattern, never the raw path. `req` is the
+// request's plain copy, which knows when it arrived.
+void send(Core& core, const http::http_request& request, const Request& req, Response response,
           const std::string& route) {
-  core.context.http_metrics.count(route, request.method(), response.status);
+  core.context.http_metrics.record(route, req.method, response.status,
+                                   std::chrono::steady_clock::now() - req.received);
   add_replica_headers(response, core.context.view(), core.context.options.replica_id);
   http::http_response reply(static_cast<http::status_code>(response.status));
   for (const auto& [name, value] : response.headers) reply.headers().add(name, value);
@@ -124,20 +126,24 @@ Response run_handler(const Route& route, const Request& request) {
 // threads when it waits on PostgreSQL, so cpprestsdk's pool never blocks in libpq.
 void handle(std::shared_ptr<Core> core, http::http_request request, const Route& route, Request req,
             TokenPtr token) {
-  if (!route.uses_database) return send(*core, request, run_handler(route, req), route.path);
+  if (!route.uses_database) {
+    return send(*core, request, req, run_handler(route, req), route.path);
+  }
   const auto timeout = core->context.options.database_queue_timeout;
+  // What send() needs to answer a refused post, since the task takes `req` with it.
+  const Request refusal{req.method, {}, {}, {}, req.received};
   auto task = [core, request, &route, req = std::move(req), token = std::move(token),
                timeout](std::chrono::steady_clock::duration waited) mutable {
     // The database (or this replica) is too slow for the load: answer at once rather than let
     // every later request wait behind this one too.
     auto response = waited > timeout ? error_response(503, "database busy: request queued too long")
                                      : run_handler(route, req);
-    send(*core, request, std::move(response), route.path);
+    send(*core, request, req, std::move(response), route.path);
     token.reset();
   };
   // `request` is a shared handle: the task's copy leaves this one usable for the refusal.
   if (!core->workers.post(std::move(task))) {
-    send(*core, request, error_response(503, "server is stopping"), route.path);
+    send(*core, request, refusal, error_response(503, "server is stopping"), route.path);
   }
 }
 
@@ -187,7 +193,7 @@ void read_body_then_handle(std::shared_ptr<Core> core, http::http_request reques
         VLOG(1) << "api: reading a request body: " << e.what();
         response = error_response(400, "request body could not be read completely");
       }
-      send(*core, request, std::move(response), route.path);
+      send(*core, request, req, std::move(response), route.path);
     } catch (...) {
       LOG(ERROR) << "api: unexpected failure answering " << req.method << " " << req.path;
     }
@@ -195,9 +201,9 @@ void read_body_then_handle(std::shared_ptr<Core> core, http::http_request reques
   });
 }
 
-std::optional<std::string> authorization_of(const http::http_request& request) {
+std::optional<std::string> header_of(const http::http_request& request, const std::string& name) {
   const auto& headers = request.headers();
-  const auto it = headers.find(http::header_names::authorization);
+  const auto it = headers.find(name);
   if (it == headers.end()) return std::nullopt;
   return it->second;
 }
@@ -205,24 +211,27 @@ std::optional<std::string> authorization_of(const http::http_request& request) {
 void dispatch(const std::shared_ptr<Core>& core, http::http_request request) {
   auto token = std::make_shared<InFlight::Token>(core->in_flight);
   Request req;
+  req.received = std::chrono::steady_clock::now();
   req.method = request.method();
   req.path = request.request_uri().path();
   req.query = request.request_uri().query();
+  req.if_none_match = header_of(request, http::header_names::if_none_match).value_or("");
   // Before routing and before any body is read: an unauthenticated client learns nothing about
   // the routes and cannot make the server take in a body.
-  if (auto refused = core->auth.check(req.method, req.path, authorization_of(request))) {
-    return send(*core, request, std::move(*refused), kUnrouted);
+  if (auto refused = core->auth.check(req.method, req.path,
+                                      header_of(request, http::header_names::authorization))) {
+    return send(*core, request, req, std::move(*refused), kUnrouted);
   }
   const auto match = core->router.match(req.method, req.path);
   switch (match.outcome) {
     case Router::Outcome::NotFound:
-      return send(*core, request, error_response(404, "not found: " + sanitize(req.path)),
+      return send(*core, request, req, error_response(404, "not found: " + sanitize(req.path)),
                   kUnrouted);
     case Router::Outcome::MethodNotAllowed: {
       auto response = error_response(
           405, "method " + sanitize(req.method, 20) + " not allowed; allowed: " + match.allow);
       response.headers.emplace_back("Allow", match.allow);
-      return send(*core, request, std::move(response), kUnrouted);
+      return send(*core, request, req, std::move(response), kUnrouted);
     }
     case Router::Outcome::Found:
       break;
@@ -233,7 +242,7 @@ void dispatch(const std::shared_ptr<Core>& core, http::http_request request) {
   // chunked bodies announce nothing.
   const auto length = declared_length(request);
   if (length && *length > core->context.options.max_body_bytes) {
-    return send(*core, request, too_large(core->context.options.max_body_bytes), route.path);
+    return send(*core, request, req, too_large(core->context.options.max_body_bytes), route.path);
   }
   read_body_then_handle(core, std::move(request), route, std::move(req), std::move(token));
 }

@@ -39,4 +39,8 @@ Response get_status(const Context& ctx) {
                          std::chrono::steady_clock::now());
 }
 
+Response get_status_history(const Context& ctx) {
+  return json_response(200, ctx.cache.history().to_json(std::chrono::system_clock::now()));
+}
+
 }  // namespace scale::api

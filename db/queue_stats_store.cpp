@@ -22,4 +22,27 @@ QueuedResources QueueStatsStore::read(Connection& conn) {
   return totals;
 }
 
+QueueCounts QueueStatsStore::counts(Connection& conn) {
+  QueueCounts counts;
+  Result rows = conn.exec(
+      "SELECT status, count(*) FROM job WHERE status IN ('QUEUED', 'RUNNING') GROUP BY status");
+  for (int i = 0; i < rows.rows(); ++i) {
+    (rows.text(i, 0) == "QUEUED" ? counts.queued : counts.running) = rows.integer(i, 1);
+  }
+  return counts;
+}
+
+std::vector<PriorityCounts> QueueStatsStore::by_priority(Connection& conn) {
+  Result rows = conn.exec(
+      "SELECT priority, count(*) FILTER (WHERE status = 'QUEUED'),"
+      " count(*) FILTER (WHERE status = 'RUNNING')"
+      " FROM job WHERE status IN ('QUEUED', 'RUNNING') GROUP BY priority ORDER BY priority");
+  std::vector<PriorityCounts> out;
+  out.reserve(static_cast<size_t>(rows.rows()));
+  for (int i = 0; i < rows.rows(); ++i) {
+    out.push_back({static_cast<int>(rows.integer(i, 0)), rows.integer(i, 1), rows.integer(i, 2)});
+  }
+  return out;
+}
+
 }  // namespace scale::db

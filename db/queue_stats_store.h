@@ -1,5 +1,7 @@
 #pragma once
 
+#include <vector>
+
 #include "db/connection.h"
 #include "db/resources.h"
 
@@ -20,10 +22,29 @@ struct QueuedResources {
   QueueStateTotals running;
 };
 
+// Jobs QUEUED and RUNNING at one priority.
+struct PriorityCounts {
+  int priority = 0;
+  long long queued = 0;
+  long long running = 0;
+};
+
+// Jobs QUEUED and RUNNING in all.
+struct QueueCounts {
+  long long queued = 0;
+  long long running = 0;
+};
+
 class QueueStatsStore {
  public:
   // One snapshot: the cluster row and the QUEUED and RUNNING aggregates of table `job`.
   static QueuedResources read(Connection& conn);
+  // Only the counts: answered from the job_status_idx index alone, so it stays cheap enough to
+  // sample every few seconds on every replica (the console's queue chart).
+  static QueueCounts counts(Connection& conn);
+  // QUEUED and RUNNING jobs by priority, lowest (first to run) first; priorities with neither
+  // are left out.
+  static std::vector<PriorityCounts> by_priority(Connection& conn);
 };
 
 }  // namespace scale::db
