@@ -21,6 +21,10 @@ std::string to_json(const CandidateInfo& info) {
   writer.String(info.hostname);
   writer.Key("pid");
   writer.Int64(info.pid);
+  writer.Key("version");
+  writer.String(info.version);
+  writer.Key("started");
+  writer.String(info.started);
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -44,6 +48,8 @@ std::optional<CandidateInfo> parse_candidate_info(const std::string& json) {
   read_string(document, "replica_id", &info.replica_id);
   read_string(document, "api_url", &info.api_url);
   read_string(document, "hostname", &info.hostname);
+  read_string(document, "version", &info.version);
+  read_string(document, "started", &info.started);
   auto pid = document.FindMember("pid");
   if (pid != document.MemberEnd() && pid->value.IsInt64()) info.pid = pid->value.GetInt64();
   return info;

@@ -1,6 +1,7 @@
 #pragma once
 
-// The JSON data of an election node: {"replica_id", "api_url", "hostname", "pid"}.
+// The JSON data of an election node: {"replica_id", "api_url", "hostname", "pid", "version",
+// "started"}.
 
 #include <optional>
 #include <string>

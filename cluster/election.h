@@ -10,12 +10,14 @@
 
 namespace scale::cluster {
 
-// JSON data of an election node: {replica_id, api_url, hostname, pid}.
+// JSON data of an election node: {replica_id, api_url, hostname, pid, version, started}.
 struct CandidateInfo {
   std::string replica_id;
   std::string api_url;
   std::string hostname;
   long long pid = 0;
+  std::string version;
+  std::string started;  // ISO-8601 UTC, when the process started
 };
 
 enum class TermEndReason { None, Resigned, SessionExpired, SuspendedTooLong, NodeDeleted, Closed };

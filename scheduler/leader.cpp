@@ -176,7 +176,8 @@ bool Leader::write_status() {
   if (parts_.replicas) {
     for (const auto& candidate : parts_.replicas()) {
       replicas.push_back({candidate.replica_id, candidate.api_url, candidate.hostname,
-                          candidate.pid, candidate.replica_id == options_.replica_id});
+                          candidate.pid, candidate.replica_id == options_.replica_id,
+                          candidate.version, candidate.started});
     }
   }
   StatusInputs in = status_->build(scheduling_.core.get(), std::move(replicas));

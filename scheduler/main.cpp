@@ -59,7 +59,7 @@ scale::api::ServerOptions api_options(const scale::scheduler::ReplicaOptions& op
   api.listen_host = options.listen_host;
   api.port = options.listen_port;
   api.replica_id = options.replica_id;
-  api.version = kVersion;
+  api.version = options.version;
   api.api_token = options.api_token;
   api.api_token_reads = options.api_token_reads;
   api.tls_cert_file = options.tls_cert_file;
@@ -175,6 +175,7 @@ int main(int argc, char** argv) {
   FLAGS_logtostderr = true;
   auto options = scale::scheduler::parse_replica_flags(argc, argv);
   if (!options) return 2;
+  options->version = kVersion;
   google::InitGoogleLogging(argv[0]);
 
   // Signals are taken synchronously by the main thread; every other thread inherits this mask.

@@ -8,12 +8,17 @@
 #include "db/fence.h"
 #include "scheduler/leader.h"
 #include "scheduler/leader_parts.h"
+#include "scheduler/status_document.h"
 
 namespace scale::scheduler {
 
 Replica::Replica(const ReplicaOptions& options, cluster::Contender& contender,
                  cluster::Detector& replicas, ReplicaMetrics* metrics)
-    : options_(options), contender_(contender), replicas_(replicas), metrics_(metrics) {}
+    : options_(options),
+      contender_(contender),
+      replicas_(replicas),
+      metrics_(metrics),
+      started_(iso8601_utc(std::chrono::system_clock::now())) {}
 
 Replica::~Replica() = default;
 
@@ -74,8 +79,9 @@ std::optional<std::string> Replica::fatal_error() const {
 }
 
 void Replica::run(std::stop_token stop) {
-  const cluster::CandidateInfo me{options_.replica_id, options_.advertise_url, options_.hostname,
-                                  static_cast<long long>(getpid())};
+  const cluster::CandidateInfo me{options_.replica_id, options_.advertise_url,
+                                  options_.hostname,   static_cast<long long>(getpid()),
+                                  options_.version,    started_};
   while (!stop.stop_requested()) {
     std::unique_ptr<cluster::Term> term;
     try {

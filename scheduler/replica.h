@@ -48,7 +48,8 @@ class Replica {
   cluster::Contender& contender_;
   cluster::Detector& replicas_;
   ReplicaMetrics* metrics_;
-  Standby standby_;  // candidate thread only
+  const std::string started_;  // ISO-8601 UTC, for the election data
+  Standby standby_;            // candidate thread only
   bool standby_warned_ = false;
   std::atomic<bool> promoted_{false};
   mutable std::mutex term_mutex_;

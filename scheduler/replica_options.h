@@ -20,6 +20,7 @@ struct ReplicaOptions {
   std::string advertise_url;  // defaults to http://listen_host:listen_port
   std::string replica_id;     // defaults to hostname:port
   std::string hostname;
+  std::string version;  // this build's, shown in the election data and /v6/version/
   std::chrono::milliseconds status_interval{2000};
   std::chrono::seconds startup_timeout{15};
   std::string mesos_master;

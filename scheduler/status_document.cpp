@@ -184,6 +184,8 @@ void write_cluster(Writer& w, const StatusInputs& in) {
     put(w, "hostname", replica.hostname);
     put(w, "pid", static_cast<long long>(replica.pid));
     put(w, "role", replica.leader ? "leader" : "follower");
+    put(w, "version", replica.version);
+    put(w, "started", replica.started);
     w.EndObject();
   }
   w.EndArray();

@@ -14,6 +14,8 @@ struct ReplicaSeen {
   std::string hostname;
   long long pid = 0;
   bool leader = false;
+  std::string version;
+  std::string started;  // ISO-8601 UTC
 };
 
 // One term of the history the cluster section shows (newest first).

@@ -69,11 +69,10 @@ std::string leader_text(const rapidjson::Value& leader) {
 void print_cluster(const rapidjson::Value& cluster, std::ostream& out) {
   const auto& replicas = member(cluster, "replicas");
   if (replicas.IsArray() && !replicas.Empty()) {
-    Table table({"REPLICA", "ROLE", "API", "HOSTNAME", "VERSION", "STARTED", "HEARTBEAT AGE (S)"});
+    Table table({"REPLICA", "ROLE", "API", "HOSTNAME", "VERSION", "STARTED"});
     for (const auto& replica : replicas.GetArray()) {
       table.add({field(replica, "replica_id"), field(replica, "role"), field(replica, "api_url"),
-                 field(replica, "hostname"), field(replica, "version"), field(replica, "started"),
-                 field(replica, "heartbeat_age_s")});
+                 field(replica, "hostname"), field(replica, "version"), field(replica, "started")});
     }
     out << "\n";
     table.print(out);

@@ -208,7 +208,7 @@ TEST_F(ElectionTest, SuspendedLeaderStopsActingAndResumesOnReconnect) {
   TcpProxy proxy(server->port());
   auto solo = participant(proxy.address(), milliseconds(4000), path);
   ASSERT_EQ(solo.session->state(), SessionState::Connected);
-  auto term = ZooKeeperContender(solo.group).contend(CandidateInfo{"solo", "", "", 0}, {});
+  auto term = ZooKeeperContender(solo.group).contend(CandidateInfo{"solo", "", "", 0, "", ""}, {});
   ASSERT_TRUE(term);
   const long long epoch = term->epoch();
 
@@ -226,7 +226,7 @@ TEST_F(ElectionTest, SuspendedPastTheTimeoutEndsTheTermAndNoNodeIsLeftBehind) {
   const milliseconds timeout(1000);
   auto solo = participant(proxy.address(), timeout, path);
   ASSERT_EQ(solo.session->state(), SessionState::Connected);
-  const CandidateInfo me{"solo", "", "", 0};
+  const CandidateInfo me{"solo", "", "", 0, "", ""};
   ZooKeeperContender contender(solo.group);
   auto term = contender.contend(me, {});
   ASSERT_TRUE(term);

@@ -80,7 +80,7 @@ TEST_F(GroupTest, GroupsAndDetectorsOfOneEnsembleShareOneSession) {
   ZooKeeperDetector replicas(election);
   ZooKeeperDetector leading_master(masters);
   register_master(R"({"hostname":"m1","port":5050})");
-  auto term = ZooKeeperContender(election).contend(CandidateInfo{"r1", "", "", 0}, {});
+  auto term = ZooKeeperContender(election).contend(CandidateInfo{"r1", "", "", 0, "", ""}, {});
   ASSERT_TRUE(term);
   ASSERT_TRUE(leading_master.next(std::nullopt, {}, kDeadline));
   ASSERT_TRUE(wait_until([&] { return replicas.members().size() == 1; }, kDeadline));

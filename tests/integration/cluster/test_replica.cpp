@@ -73,7 +73,7 @@ void TestReplica::run(std::stop_token stop) {
   ContenderHooks hooks;
   hooks.on_evaluate = [this](const std::string&) { ++evaluations_; };
   ZooKeeperContender contender(group_, hooks);
-  const CandidateInfo me{id_, "http://" + id_ + ":8000", "", 0};
+  const CandidateInfo me{id_, "http://" + id_ + ":8000", "", 0, "", ""};
   while (!stop.stop_requested() && !crash_requested_) {
     std::unique_ptr<Term> term = contender.contend(me, stop);
     if (term) hold(std::shared_ptr<Term>(std::move(term)), stop);

@@ -92,7 +92,7 @@ class ZkAclTest : public ::testing::Test {
 
   std::unique_ptr<Term> lead(Participant& participant, const std::string& id) {
     return ZooKeeperContender(participant.group)
-        .contend(CandidateInfo{id, "https://" + id, "", 0}, {});
+        .contend(CandidateInfo{id, "https://" + id, "", 0, "", ""}, {});
   }
 
   // Runs an unauthorized candidacy; it must end with ElectionAccessDenied well before the

@@ -21,7 +21,7 @@ using testing::FakeZooKeeper;
 
 constexpr long long kSession = 0x100;
 const std::string kPath = "/scale/election";
-const CandidateInfo kMe{"me", "http://me:8000", "host-me", 1};
+const CandidateInfo kMe{"me", "http://me:8000", "host-me", 1, "", ""};
 
 // contend() on its own thread, as a replica runs it.
 class BackgroundCandidate {

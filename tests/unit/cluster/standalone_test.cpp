@@ -12,7 +12,7 @@ namespace {
 using std::chrono::milliseconds;
 using testing::eventually;
 
-const CandidateInfo kMe{"me", "http://me:8000", "host-me", 1};
+const CandidateInfo kMe{"me", "http://me:8000", "host-me", 1, "", ""};
 
 TEST(StandaloneContenderTest, ContendWaitsUntilAppointed) {
   StandaloneContender contender;

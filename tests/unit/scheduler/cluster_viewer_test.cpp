@@ -12,7 +12,7 @@ namespace {
 
 cluster::Member member(const std::string& replica_id, long long sequence) {
   return {"n_guid-" + std::to_string(sequence), sequence,
-          cluster::to_json({replica_id, "http://" + replica_id, "host", 1})};
+          cluster::to_json({replica_id, "http://" + replica_id, "host", 1, "", ""})};
 }
 
 TEST(ClusterViewerTest, UnknownWhileNobodyStands) {

@@ -202,7 +202,9 @@ class LeaderTest : public ::testing::Test {
       mesos_ = mesos.get();
       return mesos;
     };
-    parts.replicas = [] { return std::vector<cluster::CandidateInfo>{{"r1", "u", "h", 1}}; };
+    parts.replicas = [] {
+      return std::vector<cluster::CandidateInfo>{{"r1", "u", "h", 1, "", ""}};
+    };
     leader_ = std::make_unique<Leader>(options_, term_, std::move(parts), promoted_);
     thread_ = std::jthread([this](std::stop_token stop) {
       outcome_ = leader_->run(stop);
@@ -267,7 +269,7 @@ TEST_F(LeaderTest, PromotionFencesListensLoadsThenSubscribesInThatOrder) {
   EXPECT_LT(trace_.index_of("listening"), trace_.index_of("load"));
   EXPECT_LT(trace_.index_of("load"), trace_.index_of("mesos start"));
   subscribed();
-  EXPECT_TRUE(trace_.wait_for("reconcile"));  // the first thing of a new subscription
+  EXPECT_TRUE(trace_.wait_for("reconcile"));        // the first thing of a new subscription
   EXPECT_TRUE(trace_.wait_for("step reconciled"));  // with a later status document
   EXPECT_EQ(stop(), LeaderOutcome::Stopped);
   EXPECT_GE(trace_.index_of("mesos stop"), 0);

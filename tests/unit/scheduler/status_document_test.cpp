@@ -21,8 +21,8 @@ StatusInputs sample() {
   in.leader_replica_id = "r1";
   in.leader_api_url = "http://127.0.0.1:8001";
   in.epoch = 42;
-  in.replicas = {{"r1", "http://127.0.0.1:8001", "box", 10, true},
-                 {"r2", "http://127.0.0.1:8002", "box", 11, false}};
+  in.replicas = {{"r1", "http://127.0.0.1:8001", "box", 10, true, "0.1.0", "S1"},
+                 {"r2", "http://127.0.0.1:8002", "box", 11, false, "", ""}};
   return in;
 }
 
@@ -68,6 +68,8 @@ TEST(StatusDocument, ClusterSectionNamesLeaderEpochAndReplicas) {
   ASSERT_EQ(cluster["replicas"].Size(), 2u);
   EXPECT_STREQ(cluster["replicas"][0]["role"].GetString(), "leader");
   EXPECT_STREQ(cluster["replicas"][1]["role"].GetString(), "follower");
+  EXPECT_STREQ(cluster["replicas"][0]["version"].GetString(), "0.1.0");
+  EXPECT_STREQ(cluster["replicas"][0]["started"].GetString(), "S1");
 }
 
 TEST(StatusDocument, WarningsCarryTimes) {
