@@ -228,9 +228,14 @@ void Leader::on_db_wake(const DbWake& wake) {
 }
 
 void Leader::publish_counters() {
-  if (!metrics_ || !scheduling_.core) return;
-  metrics_->add(scheduling_.core->counters(), published_);
-  published_ = scheduling_.core->counters();
+  if (!scheduling_.core) return;
+  SchedulingCore& core = *scheduling_.core;
+  const LatencySamples latencies = core.take_latencies();
+  if (!metrics_) return;
+  metrics_->add(core.counters(), published_);
+  published_ = core.counters();
+  metrics_->observe(latencies);
+  metrics_->set_backlog(core.queue().size(), core.unacknowledged_updates());
 }
 
 void Leader::log_milestones() {

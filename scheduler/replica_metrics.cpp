@@ -15,8 +15,21 @@ void family(std::ostringstream& out, const char* name, const char* type, const c
 
 }  // namespace
 
+void ReplicaMetrics::observe(const LatencySamples& samples) {
+  std::lock_guard lock(histograms_mutex_);
+  for (double s : samples.commit_s) commit_.observe(s);
+  for (double s : samples.queue_to_launch_s) queue_to_launch_.observe(s);
+  for (double s : samples.update_to_ack_s) update_to_ack_.observe(s);
+}
+
+void ReplicaMetrics::set_backlog(size_t queued_jobs, size_t unacknowledged_updates) {
+  queued_jobs_.store(queued_jobs, std::memory_order_relaxed);
+  unacknowledged_updates_.store(unacknowledged_updates, std::memory_order_relaxed);
+}
+
 void ReplicaMetrics::set_leader(bool leader, long long epoch) {
   leader_.store(leader, std::memory_order_relaxed);
+  if (!leader) set_backlog(0, 0);
   if (leader) epoch_.store(epoch, std::memory_order_relaxed);
 }
 
@@ -58,7 +71,29 @@ std::string ReplicaMetrics::render() const {
          "Explicit and implicit reconciliation requests sent.", value(reconciliation_rounds_));
   family(out, "scale_jobs_finished_total", "counter",
          "Jobs that reached COMPLETED, FAILED or CANCELED.", value(jobs_finished_));
-  return out.str();
+  family(out, "scale_leader_queued_jobs", "gauge",
+         "Jobs in the leader's in-memory queue at its last publication.", value(queued_jobs_));
+  family(out, "scale_unacknowledged_updates", "gauge",
+         "Task status updates received and waiting for their commit before the ACKNOWLEDGE.",
+         value(unacknowledged_updates_));
+  return out.str() + render_histograms();
+}
+
+std::string ReplicaMetrics::render_histograms() const {
+  std::string out;
+  std::lock_guard lock(histograms_mutex_);
+  const auto histogram = [&](const char* name, const char* help, const prometheus::Histogram& h) {
+    prometheus::write_family_header(out, name, "histogram", help);
+    prometheus::write_histogram(out, name, "", h);
+  };
+  histogram("scale_commit_duration_seconds",
+            "Each fenced commit of a scheduling turn, failed ones included.", commit_);
+  histogram("scale_queue_to_launch_seconds", "From a job's queued time to its ACCEPT.",
+            queue_to_launch_);
+  histogram("scale_update_to_ack_seconds",
+            "From a task status update's arrival to its ACKNOWLEDGE after the commit.",
+            update_to_ack_);
+  return out;
 }
 
 }  // namespace scale::scheduler

@@ -7,8 +7,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string>
 
+#include "api/prometheus_text.h"
+#include "scheduler/latency_samples.h"
 #include "scheduler/scheduling_core.h"
 
 namespace scale::scheduler {
@@ -20,11 +23,17 @@ class ReplicaMetrics {
   void fenced_out_write() { fenced_out_writes_.fetch_add(1, std::memory_order_relaxed); }
   // Adds what a term's counters gained since the previous call with `previous`.
   void add(const SchedulingCounters& now, const SchedulingCounters& previous);
+  // Counts each duration into its histogram.
+  void observe(const LatencySamples& samples);
+  // The leader's backlog as of its last publication; zero while not leading.
+  void set_backlog(size_t queued_jobs, size_t unacknowledged_updates);
 
   // The replica's families, each with # HELP and # TYPE, names prefixed scale_.
   std::string render() const;
 
  private:
+  std::string render_histograms() const;
+
   std::atomic<bool> leader_{false};
   std::atomic<long long> epoch_{0};
   std::atomic<uint64_t> terms_started_{0};
@@ -35,6 +44,12 @@ class ReplicaMetrics {
   std::atomic<uint64_t> acknowledgements_{0};
   std::atomic<uint64_t> reconciliation_rounds_{0};
   std::atomic<uint64_t> jobs_finished_{0};
+  std::atomic<uint64_t> queued_jobs_{0};
+  std::atomic<uint64_t> unacknowledged_updates_{0};
+  mutable std::mutex histograms_mutex_;  // observe() on the loop thread, render() on HTTP's
+  prometheus::Histogram commit_{prometheus::latency_buckets_seconds()};
+  prometheus::Histogram queue_to_launch_{prometheus::latency_buckets_seconds()};
+  prometheus::Histogram update_to_ack_{prometheus::latency_buckets_seconds()};
 };
 
 }  // namespace scale::scheduler

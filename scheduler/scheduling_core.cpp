@@ -239,11 +239,13 @@ std::optional<TurnResult> SchedulingCore::commit(const TurnWrites& writes, Clock
   try {
     TurnResult result = db_.commit(writes);
     commit_health_.note(Clock::now() - started, nullptr);
+    LatencySamples::add(latencies_.commit_s, Clock::now() - started);
     return result;
   } catch (const db::FencedOut&) {
     throw;
   } catch (const db::Error& e) {
     commit_health_.note(Clock::now() - started, &e);
+    LatencySamples::add(latencies_.commit_s, Clock::now() - started);
     LOG(WARNING) << "leader: turn commit failed: " << e.what();
     abandon_turn(writes);
     offer_policy_.decline_rest(offers_, situation(), now);
@@ -302,12 +304,24 @@ void SchedulingCore::send_launches(const TurnWrites& writes, const TurnResult& r
   for (const auto& [launch, execution] :
        LaunchPlanner::committed(writes.launches, result.launched)) {
     by_agent[launch->agent_id].push_back(LaunchPlanner::task_launch(*launch, *execution));
+    note_queue_to_launch(execution->job_id);
     live_tasks_.add(execution->task_id,
                     {execution->job_id, launch->agent_id, launch->resources, {}});
   }
   // Placements left out by record_launches were canceled or launched meanwhile: drop them too.
   for (const auto& launch : writes.launches) queue_.remove(launch.job_id);
   for (auto& [agent_id, tasks] : by_agent) accept_on(agent_id, tasks);
+}
+
+// From the job's queued time (job.queued_at, wall clock) to its ACCEPT.
+void SchedulingCore::note_queue_to_launch(long long job_id) {
+  const auto job = queue_.find(job_id);
+  if (!job || job->queued_seq <= 0) return;
+  const auto queued =
+      std::chrono::system_clock::time_point(std::chrono::microseconds(job->queued_seq));
+  LatencySamples::add(latencies_.queue_to_launch_s,
+                      std::max(std::chrono::system_clock::duration::zero(),
+                               std::chrono::system_clock::now() - queued));
 }
 
 void SchedulingCore::accept_on(const std::string& agent_id, std::vector<mesos::TaskLaunch>& tasks) {
@@ -335,7 +349,10 @@ void SchedulingCore::give_up_unknown(Clock::time_point now) {
 void SchedulingCore::handle_outcomes(const TurnResult& result, Clock::time_point now) {
   const auto& statuses = updates_.statuses();
   const size_t count = std::min(result.outcomes.size(), statuses.size());
-  for (size_t i = 0; i < count; ++i) handle_outcome(statuses[i], result.outcomes[i], now);
+  for (size_t i = 0; i < count; ++i) {
+    handle_outcome(statuses[i], result.outcomes[i], now);
+    LatencySamples::add(latencies_.update_to_ack_s, Clock::now() - updates_.arrived()[i]);
+  }
   updates_.clear();
 }
 

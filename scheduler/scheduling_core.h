@@ -11,10 +11,12 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "scheduler/agent_book.h"
 #include "scheduler/commit_health.h"
+#include "scheduler/latency_samples.h"
 #include "scheduler/launch_planner.h"
 #include "scheduler/leader_persistence.h"
 #include "scheduler/live_tasks.h"
@@ -90,6 +92,10 @@ class SchedulingCore {
 
   // For the status document and the Leader.
   const SchedulingCounters& counters() const { return counters_; }
+  // The durations measured since the last call, for the /metrics histograms.
+  LatencySamples take_latencies() { return std::exchange(latencies_, {}); }
+  // Status updates received and not yet acknowledged (they wait for the turn's commit).
+  size_t unacknowledged_updates() const { return updates_.statuses().size(); }
   bool subscribed() const { return subscribed_; }
   bool framework_removed() const {
     return terminal_kind_ == mesos::TerminalErrorKind::FrameworkRemoved;
@@ -134,6 +140,7 @@ class SchedulingCore {
   std::optional<TurnResult> commit(const TurnWrites& writes, Clock::time_point now);
   void act_on_commit(const TurnWrites& writes, const TurnResult& result, Clock::time_point now);
   void send_launches(const TurnWrites& writes, const TurnResult& result);
+  void note_queue_to_launch(long long job_id);
   void accept_on(const std::string& agent_id, std::vector<mesos::TaskLaunch>& tasks);
   void handle_outcomes(const TurnResult& result, Clock::time_point now);
   void handle_outcome(const mesos::TaskStatus& status, const db::UpdateOutcome& outcome,
@@ -168,6 +175,7 @@ class SchedulingCore {
   std::optional<std::string> terminal_error_;
   std::optional<mesos::TerminalErrorKind> terminal_kind_;
   SchedulingCounters counters_;
+  LatencySamples latencies_;
 };
 
 }  // namespace scale::scheduler

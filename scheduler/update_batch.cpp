@@ -7,6 +7,7 @@ namespace scale::scheduler {
 void UpdateBatch::add(mesos::TaskStatus status) {
   updates_.push_back(to_update(status));
   statuses_.push_back(std::move(status));
+  arrived_.push_back(std::chrono::steady_clock::now());
 }
 
 void UpdateBatch::add_lost(const Reconciler::Task& task) {

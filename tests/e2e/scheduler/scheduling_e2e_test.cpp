@@ -287,6 +287,13 @@ TEST(SchedulingE2e, RemovedAgentLeavesTheClusterAndItsJobRunsElsewhere) {
   EXPECT_NE(metrics.find("\nscale_leader 1\n"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("\nscale_launches_total 2\n"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("\nscale_terms_started_total 1\n"), std::string::npos) << metrics;
+  // The leader's latencies: both launches measured from their queued time; commits, updates.
+  EXPECT_NE(metrics.find("\nscale_queue_to_launch_seconds_count 2\n"), std::string::npos)
+      << metrics;
+  for (const char* family :
+       {"scale_commit_duration_seconds_count ", "scale_update_to_ack_seconds_count ",
+        "scale_unacknowledged_updates ", "scale_leader_queued_jobs "})
+    EXPECT_NE(metrics.find(std::string("\n") + family), std::string::npos) << family << metrics;
   const auto follower = cluster.get((leader + 1) % cluster.size(), "/metrics").body;
   EXPECT_NE(follower.find("\nscale_leader 0\n"), std::string::npos) << follower;
 }

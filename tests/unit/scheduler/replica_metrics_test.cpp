@@ -23,6 +23,29 @@ TEST(ReplicaMetrics, RendersEveryFamilyWithHelpAndType) {
   }
 }
 
+TEST(ReplicaMetrics, LatenciesAreHistogramsAndTheBacklogGaugesFollowTheLeader) {
+  ReplicaMetrics metrics;
+  metrics.set_leader(true, 7);
+  LatencySamples samples;
+  samples.commit_s = {0.002, 0.004};
+  samples.queue_to_launch_s = {1.5};
+  samples.update_to_ack_s = {0.01};
+  metrics.observe(samples);
+  metrics.set_backlog(12, 3);
+  std::string text = metrics.render();
+  EXPECT_TRUE(has_line(text, "# TYPE scale_commit_duration_seconds histogram")) << text;
+  EXPECT_TRUE(has_line(text, "scale_commit_duration_seconds_count 2")) << text;
+  EXPECT_TRUE(has_line(text, "scale_queue_to_launch_seconds_count 1")) << text;
+  EXPECT_TRUE(has_line(text, "scale_update_to_ack_seconds_count 1")) << text;
+  EXPECT_TRUE(has_line(text, "scale_commit_duration_seconds_bucket{le=\"+Inf\"} 2")) << text;
+  EXPECT_TRUE(has_line(text, "scale_leader_queued_jobs 12")) << text;
+  EXPECT_TRUE(has_line(text, "scale_unacknowledged_updates 3")) << text;
+  metrics.set_leader(false, 7);
+  text = metrics.render();
+  EXPECT_TRUE(has_line(text, "scale_leader_queued_jobs 0")) << text;
+  EXPECT_TRUE(has_line(text, "scale_commit_duration_seconds_count 2")) << text;  // never goes back
+}
+
 TEST(ReplicaMetrics, CountersAccumulateAcrossTermsAndNeverGoBack) {
   ReplicaMetrics metrics;
   metrics.term_started();

@@ -75,6 +75,25 @@ TEST_F(SchedulingCoreTest, AcknowledgesOnlyCommittedUpdates) {
   EXPECT_EQ(core->counters().tasks_finished, 1u);
 }
 
+// The durations behind the /metrics histograms: every commit, each launched job from its queued
+// time, each committed update to its ACKNOWLEDGE; taken once, then empty.
+TEST_F(SchedulingCoreTest, MeasuresCommitsLaunchesAndAcknowledgements) {
+  promote({1});
+  core->on_mesos(offers({offer("o1", "a1")}), now);
+  core->turn(now);
+  core->on_mesos(update("scale_job_1_1", "TASK_RUNNING", "uuid-1"), now);
+  EXPECT_EQ(core->unacknowledged_updates(), 1u);
+  core->turn(now);
+  EXPECT_EQ(core->unacknowledged_updates(), 0u);
+  const LatencySamples samples = core->take_latencies();
+  EXPECT_GE(samples.commit_s.size(), 2u);
+  ASSERT_EQ(samples.queue_to_launch_s.size(), 1u);
+  EXPECT_GT(samples.queue_to_launch_s[0], 0);  // queued at 1 us after the epoch, in this fake
+  ASSERT_EQ(samples.update_to_ack_s.size(), 1u);
+  EXPECT_GE(samples.update_to_ack_s[0], 0);
+  EXPECT_TRUE(core->take_latencies().commit_s.empty());
+}
+
 TEST_F(SchedulingCoreTest, UnusedOffersOfManyAgentsGoBackInOneDecline) {
   promote({});
   core->on_mesos(offers({offer("o1", "a1"), offer("o2", "a2"), offer("o3", "a3")}), now);
