@@ -12,6 +12,7 @@
 #include "cluster/zookeeper_contender.h"
 #include "cluster/zookeeper_session.h"
 #include "tests/integration/cluster/test_replica.h"
+#include "tests/integration/cluster/zookeeper_suite.h"
 #include "tests/support/servers.h"
 #include "tests/support/tcp_proxy.h"
 
@@ -44,17 +45,10 @@ void expect_epochs_increase(const std::vector<std::unique_ptr<TestReplica>>& rep
   }
 }
 
-class ElectionTest : public ::testing::Test {
+class ElectionTest : public testing::ZooKeeperSuite {
  protected:
-  static void SetUpTestSuite() { server = new test::ZooKeeperServer(); }
-  static void TearDownTestSuite() {
-    delete server;
-    server = nullptr;
-  }
-
   void SetUp() override {
-    // A path per test, so tests sharing the server never see each other's candidates.
-    path = std::string("/scale/") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    path = path_of_test("/scale");
     observer = Session::open(server->connect_string(), milliseconds(4000));
     ASSERT_TRUE(observer->wait_connected(kDeadline));
   }
@@ -95,12 +89,10 @@ class ElectionTest : public ::testing::Test {
     return leaders == 1;
   }
 
-  static test::ZooKeeperServer* server;
   std::string path;
   std::shared_ptr<Session> observer;
   std::vector<std::unique_ptr<TestReplica>> replicas;
 };
-test::ZooKeeperServer* ElectionTest::server = nullptr;
 
 TEST_F(ElectionTest, FiveCandidatesElectExactlyOneLeader) {
   start_replicas(5, milliseconds(2000));

@@ -15,6 +15,7 @@
 #include "cluster/zookeeper_detector.h"
 #include "cluster/zookeeper_session.h"
 #include "tests/integration/cluster/test_replica.h"
+#include "tests/integration/cluster/zookeeper_suite.h"
 #include "tests/support/servers.h"
 
 namespace scale::cluster {
@@ -39,15 +40,10 @@ int connections_of(uint16_t port, long long session_id) {
   return count;
 }
 
-class GroupTest : public ::testing::Test {
+class GroupTest : public testing::ZooKeeperSuite {
  protected:
-  static void SetUpTestSuite() { server = new test::ZooKeeperServer(); }
-  static void TearDownTestSuite() {
-    delete server;
-    server = nullptr;
-  }
   void SetUp() override {
-    root = std::string("/") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    root = path_of_test();
     registrar = Session::open(server->connect_string(), milliseconds(4000));
     ASSERT_TRUE(registrar->wait_connected(kDeadline));
   }
@@ -64,11 +60,9 @@ class GroupTest : public ::testing::Test {
     return path.substr(path.rfind('/') + 1);
   }
 
-  static test::ZooKeeperServer* server;
   std::string root;
   std::shared_ptr<Session> registrar;
 };
-test::ZooKeeperServer* GroupTest::server = nullptr;
 
 TEST_F(GroupTest, GroupsAndDetectorsOfOneEnsembleShareOneSession) {
   auto ensemble = Ensemble::shared(server->connect_string(), milliseconds(4000));

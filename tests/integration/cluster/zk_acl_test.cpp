@@ -15,6 +15,7 @@
 #include "cluster/zookeeper_contender.h"
 #include "cluster/zookeeper_session.h"
 #include "tests/integration/cluster/test_replica.h"
+#include "tests/integration/cluster/zookeeper_suite.h"
 #include "tests/support/servers.h"
 #include "tests/support/tcp_proxy.h"
 
@@ -69,17 +70,10 @@ std::vector<std::string> protected_acl() {
           "world:anyone:" + std::to_string(ZOO_PERM_READ)};
 }
 
-class ZkAclTest : public ::testing::Test {
+class ZkAclTest : public testing::ZooKeeperSuite {
  protected:
-  static void SetUpTestSuite() { server = new test::ZooKeeperServer(); }
-  static void TearDownTestSuite() {
-    delete server;
-    server = nullptr;
-  }
-
   void SetUp() override {
-    // A root per test, so tests sharing the server never see each other's nodes.
-    root = std::string("/") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    root = path_of_test();
     path = root + "/election";
   }
 
@@ -109,11 +103,9 @@ class ZkAclTest : public ::testing::Test {
     EXPECT_LT(std::chrono::steady_clock::now() - started, milliseconds(3000));
   }
 
-  static test::ZooKeeperServer* server;
   std::string root;
   std::string path;
 };
-test::ZooKeeperServer* ZkAclTest::server = nullptr;
 
 TEST_F(ZkAclTest, WhatAnAuthenticatedCandidateCreatesIsWritableOnlyWithTheCredential) {
   auto session = connect(kAuth);
