@@ -4,6 +4,7 @@
 // publications to ReplicaMetrics. Only the loop thread appends; each list is capped so a replica
 // without a metrics sink never grows without bound.
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <vector>
@@ -19,6 +20,15 @@ struct LatencySamples {
 
   static void add(std::vector<double>& list, std::chrono::duration<double> took) {
     if (list.size() < kCap) list.push_back(took.count());
+  }
+  // A launch of a job queued at `queued_at_us` (job.queued_at, wall clock, microseconds since the
+  // Unix epoch); unknown (0) is left out.
+  void add_since_queued(long long queued_at_us) {
+    if (queued_at_us <= 0) return;
+    const auto queued =
+        std::chrono::system_clock::time_point(std::chrono::microseconds(queued_at_us));
+    add(queue_to_launch_s, std::max(std::chrono::system_clock::duration::zero(),
+                                    std::chrono::system_clock::now() - queued));
   }
 };
 

@@ -67,10 +67,10 @@ void SchedulingCore::on_mesos(mesos::Notification notification, Clock::time_poin
     on_terminal(*terminal);
   } else if (auto* rejected = std::get_if<mesos::CallRejected>(&notification)) {
     if (rejected->http_status == 0) {
-      LOG(WARNING) << "leader: Mesos " << rejected->call_type
+      LOG(WARNING) << "leader: Mesos " << mesos::to_string(rejected->call_type)
                    << " got no answer: " << rejected->body;
     } else {
-      LOG(WARNING) << "leader: Mesos rejected " << rejected->call_type << " ("
+      LOG(WARNING) << "leader: Mesos rejected " << mesos::to_string(rejected->call_type) << " ("
                    << rejected->http_status << "): " << rejected->body;
     }
   }
@@ -304,24 +304,14 @@ void SchedulingCore::send_launches(const TurnWrites& writes, const TurnResult& r
   for (const auto& [launch, execution] :
        LaunchPlanner::committed(writes.launches, result.launched)) {
     by_agent[launch->agent_id].push_back(LaunchPlanner::task_launch(*launch, *execution));
-    note_queue_to_launch(execution->job_id);
+    if (const auto job = queue_.find(execution->job_id))
+      latencies_.add_since_queued(job->queued_seq);
     live_tasks_.add(execution->task_id,
                     {execution->job_id, launch->agent_id, launch->resources, {}});
   }
   // Placements left out by record_launches were canceled or launched meanwhile: drop them too.
   for (const auto& launch : writes.launches) queue_.remove(launch.job_id);
   for (auto& [agent_id, tasks] : by_agent) accept_on(agent_id, tasks);
-}
-
-// From the job's queued time (job.queued_at, wall clock) to its ACCEPT.
-void SchedulingCore::note_queue_to_launch(long long job_id) {
-  const auto job = queue_.find(job_id);
-  if (!job || job->queued_seq <= 0) return;
-  const auto queued =
-      std::chrono::system_clock::time_point(std::chrono::microseconds(job->queued_seq));
-  LatencySamples::add(latencies_.queue_to_launch_s,
-                      std::max(std::chrono::system_clock::duration::zero(),
-                               std::chrono::system_clock::now() - queued));
 }
 
 void SchedulingCore::accept_on(const std::string& agent_id, std::vector<mesos::TaskLaunch>& tasks) {

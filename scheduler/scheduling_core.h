@@ -140,7 +140,6 @@ class SchedulingCore {
   std::optional<TurnResult> commit(const TurnWrites& writes, Clock::time_point now);
   void act_on_commit(const TurnWrites& writes, const TurnResult& result, Clock::time_point now);
   void send_launches(const TurnWrites& writes, const TurnResult& result);
-  void note_queue_to_launch(long long job_id);
   void accept_on(const std::string& agent_id, std::vector<mesos::TaskLaunch>& tasks);
   void handle_outcomes(const TurnResult& result, Clock::time_point now);
   void handle_outcome(const mesos::TaskStatus& status, const db::UpdateOutcome& outcome,

@@ -3,6 +3,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "scheduler/mesos/call_type.h"
+
 namespace scale::mesos {
 namespace {
 
@@ -189,7 +191,7 @@ std::string encode_accept(const std::string& framework_id,
                           std::optional<double> refuse_seconds) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
-  begin_call(w, "ACCEPT", framework_id);
+  begin_call(w, to_string(CallType::Accept), framework_id);
   w.Key("accept");
   w.StartObject();
   write_id_array(w, "offer_ids", offer_ids);
@@ -221,7 +223,7 @@ std::string encode_decline(const std::string& framework_id,
                            std::optional<double> refuse_seconds) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
-  begin_call(w, "DECLINE", framework_id);
+  begin_call(w, to_string(CallType::Decline), framework_id);
   w.Key("decline");
   w.StartObject();
   write_id_array(w, "offer_ids", offer_ids);
@@ -233,18 +235,18 @@ std::string encode_decline(const std::string& framework_id,
 
 std::string encode_suppress(const std::string& framework_id,
                             const std::vector<std::string>& roles) {
-  return encode_roles_call("SUPPRESS", "suppress", framework_id, roles);
+  return encode_roles_call(to_string(CallType::Suppress), "suppress", framework_id, roles);
 }
 
 std::string encode_revive(const std::string& framework_id, const std::vector<std::string>& roles) {
-  return encode_roles_call("REVIVE", "revive", framework_id, roles);
+  return encode_roles_call(to_string(CallType::Revive), "revive", framework_id, roles);
 }
 
 std::string encode_kill(const std::string& framework_id, const std::string& task_id,
                         const std::string& agent_id) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
-  begin_call(w, "KILL", framework_id);
+  begin_call(w, to_string(CallType::Kill), framework_id);
   w.Key("kill");
   w.StartObject();
   write_id(w, "task_id", task_id);
@@ -258,7 +260,7 @@ std::string encode_acknowledge(const std::string& framework_id, const std::strin
                                const std::string& task_id, const std::string& uuid_base64) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
-  begin_call(w, "ACKNOWLEDGE", framework_id);
+  begin_call(w, to_string(CallType::Acknowledge), framework_id);
   w.Key("acknowledge");
   w.StartObject();
   write_id(w, "agent_id", agent_id);
@@ -274,7 +276,7 @@ std::string encode_reconcile(const std::string& framework_id,
                              const std::vector<TaskToReconcile>& tasks) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
-  begin_call(w, "RECONCILE", framework_id);
+  begin_call(w, to_string(CallType::Reconcile), framework_id);
   w.Key("reconcile");
   w.StartObject();
   w.Key("tasks");
@@ -294,7 +296,7 @@ std::string encode_reconcile(const std::string& framework_id,
 std::string encode_teardown(const std::string& framework_id) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
-  begin_call(w, "TEARDOWN", framework_id);
+  begin_call(w, to_string(CallType::Teardown), framework_id);
   w.EndObject();
   return finish(buffer);
 }

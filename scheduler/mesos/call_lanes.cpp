@@ -8,10 +8,16 @@ CallLanes::CallLanes(size_t ack_window, size_t offer_window) {
   ordered_.window = 1;
 }
 
-CallLanes::Lane CallLanes::lane_of(const std::string& type) {
-  if (type == "ACKNOWLEDGE") return Lane::Ack;
-  if (type == "ACCEPT" || type == "DECLINE") return Lane::Offer;
-  return Lane::Ordered;
+CallLanes::Lane CallLanes::lane_of(CallType type) {
+  switch (type) {
+    case CallType::Acknowledge:
+      return Lane::Ack;
+    case CallType::Accept:
+    case CallType::Decline:
+      return Lane::Offer;
+    default:
+      return Lane::Ordered;
+  }
 }
 
 CallLanes::Queue& CallLanes::queue_of(Lane lane) {
@@ -26,7 +32,7 @@ CallLanes::Queue& CallLanes::queue_of(Lane lane) {
   return ordered_;
 }
 
-std::vector<LaneCall> CallLanes::submit(const std::string& type, std::string body) {
+std::vector<LaneCall> CallLanes::submit(CallType type, std::string body) {
   std::vector<LaneCall> out;
   const Lane lane = lane_of(type);
   if (lane == Lane::Ack && !ack_bodies_.insert(body).second) return out;

@@ -22,11 +22,13 @@
 #include <unordered_set>
 #include <vector>
 
+#include "scheduler/mesos/call_type.h"
+
 namespace scale::mesos {
 
 struct LaneCall {
   uint64_t seq = 0;
-  std::string type;
+  CallType type = CallType::Acknowledge;
   std::string body;
 };
 
@@ -35,7 +37,7 @@ class CallLanes {
   CallLanes(size_t ack_window, size_t offer_window);
 
   // Queues a call; returns the calls to start now.
-  std::vector<LaneCall> submit(const std::string& type, std::string body);
+  std::vector<LaneCall> submit(CallType type, std::string body);
   // A started call was answered (or failed); returns the calls to start now.
   std::vector<LaneCall> finished(uint64_t seq);
   // Forgets every queued and in-flight call (a new subscription).
@@ -50,7 +52,7 @@ class CallLanes {
     size_t in_flight = 0;
     std::deque<LaneCall> waiting;
   };
-  static Lane lane_of(const std::string& type);
+  static Lane lane_of(CallType type);
   Queue& queue_of(Lane lane);
   void start_ready(std::vector<LaneCall>& out);
   void start_from(Queue& q, Lane lane, std::vector<LaneCall>& out);

@@ -312,17 +312,17 @@ void ClientStateMachine::on_stream_closed(uint64_t connection, const std::string
   flush(lock);
 }
 
-void ClientStateMachine::on_call_response(uint64_t connection, const std::string& call_type,
-                                          int status, const std::string& body) {
+void ClientStateMachine::on_call_response(uint64_t connection, CallType call_type, int status,
+                                          const std::string& body) {
   std::unique_lock lock(mu_);
   if (!current(connection)) return;  // answer for an older subscription
   if (status == 202 || status == 200) return;
-  LOG(WARNING) << "Mesos " << call_type << " answered HTTP " << status << ": " << body;
+  LOG(WARNING) << "Mesos " << to_string(call_type) << " answered HTTP " << status << ": " << body;
   pending_.push_back(CallRejected{call_type, status, body});
   flush(lock);
 }
 
-bool ClientStateMachine::send_call(const std::string& call_type, const Encoder& encode) {
+bool ClientStateMachine::send_call(CallType call_type, const Encoder& encode) {
   std::lock_guard lock(mu_);
   if (state_ != ConnectionState::Subscribed) return false;
   transport_.send_call(connection_, endpoint_, stream_id_, call_type, encode(*framework_id_));

@@ -54,7 +54,7 @@ class ClientStateMachine final : public TransportListener {
   Clock::time_point next_deadline() const;
 
   // Sends a non-SUBSCRIBE call on the current subscription; false unless SUBSCRIBED.
-  bool send_call(const std::string& call_type, const Encoder& encode);
+  bool send_call(CallType call_type, const Encoder& encode);
 
   ConnectionState state() const;
   std::optional<std::string> framework_id() const;
@@ -65,7 +65,7 @@ class ClientStateMachine final : public TransportListener {
   void on_subscribe_response(uint64_t connection, const SubscribeResponse& response) override;
   void on_stream_bytes(uint64_t connection, std::string_view bytes) override;
   void on_stream_closed(uint64_t connection, const std::string& reason) override;
-  void on_call_response(uint64_t connection, const std::string& call_type, int status,
+  void on_call_response(uint64_t connection, CallType call_type, int status,
                         const std::string& body) override;
 
  private:

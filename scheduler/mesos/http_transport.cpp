@@ -46,7 +46,7 @@ struct HttpTransport::Shared {
   void open(uint64_t connection, const std::string& url, const std::string& body);
   void close(uint64_t connection);
   void submit(uint64_t connection, const std::string& url, const std::string& stream_id,
-              const std::string& call_type, std::string body);
+              CallType call_type, std::string body);
   void start(const LaneCall& call);
   void answered(const std::shared_ptr<CallConnection>& conn, uint64_t connection,
                 const LaneCall& call, const CallConnection::Result& result);
@@ -115,7 +115,7 @@ void HttpTransport::Shared::close(uint64_t connection) {
 }
 
 void HttpTransport::Shared::submit(uint64_t connection, const std::string& url,
-                                   const std::string& stream_id, const std::string& call_type,
+                                   const std::string& stream_id, CallType call_type,
                                    std::string body) {
   auto target = parse_http_target(url);
   if (!target) {
@@ -225,8 +225,7 @@ void HttpTransport::close_subscription(uint64_t connection) {
 }
 
 void HttpTransport::send_call(uint64_t connection, const std::string& url,
-                              const std::string& stream_id, const std::string& call_type,
-                              std::string body) {
+                              const std::string& stream_id, CallType call_type, std::string body) {
   asio::post(shared_->io, [shared = shared_.get(), connection, url, stream_id, call_type,
                            body = std::move(body)]() mutable {
     if (!shared->shutting_down)

@@ -56,7 +56,7 @@ class HttpTransport final : public MesosTransport {
   void open_subscription(uint64_t connection, const std::string& url, std::string body) override;
   void close_subscription(uint64_t connection) override;
   void send_call(uint64_t connection, const std::string& url, const std::string& stream_id,
-                 const std::string& call_type, std::string body) override;
+                 CallType call_type, std::string body) override;
   void release_held_calls() override;
   void shutdown() override;
 

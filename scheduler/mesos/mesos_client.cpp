@@ -61,32 +61,32 @@ void MesosClient::drive() {
 bool MesosClient::accept(const std::vector<std::string>& offer_ids,
                          const std::vector<TaskLaunch>& tasks,
                          std::optional<double> refuse_seconds) {
-  return machine_.send_call("ACCEPT", [&](const std::string& framework_id) {
+  return machine_.send_call(CallType::Accept, [&](const std::string& framework_id) {
     return encode_accept(framework_id, offer_ids, tasks, refuse_seconds);
   });
 }
 
 bool MesosClient::decline(const std::vector<std::string>& offer_ids,
                           std::optional<double> refuse_seconds) {
-  return machine_.send_call("DECLINE", [&](const std::string& framework_id) {
+  return machine_.send_call(CallType::Decline, [&](const std::string& framework_id) {
     return encode_decline(framework_id, offer_ids, refuse_seconds);
   });
 }
 
 bool MesosClient::suppress(const std::vector<std::string>& roles) {
-  return machine_.send_call("SUPPRESS", [&](const std::string& framework_id) {
+  return machine_.send_call(CallType::Suppress, [&](const std::string& framework_id) {
     return encode_suppress(framework_id, roles);
   });
 }
 
 bool MesosClient::revive(const std::vector<std::string>& roles) {
-  return machine_.send_call("REVIVE", [&](const std::string& framework_id) {
+  return machine_.send_call(CallType::Revive, [&](const std::string& framework_id) {
     return encode_revive(framework_id, roles);
   });
 }
 
 bool MesosClient::kill(const std::string& task_id, const std::string& agent_id) {
-  return machine_.send_call("KILL", [&](const std::string& framework_id) {
+  return machine_.send_call(CallType::Kill, [&](const std::string& framework_id) {
     return encode_kill(framework_id, task_id, agent_id);
   });
 }
@@ -94,20 +94,21 @@ bool MesosClient::kill(const std::string& task_id, const std::string& agent_id) 
 bool MesosClient::acknowledge(const TaskStatus& status) {
   // Updates without a uuid (master-generated, reconciliation answers) must not be acknowledged.
   if (!status.uuid || status.agent_id.empty()) return false;
-  return machine_.send_call("ACKNOWLEDGE", [&](const std::string& framework_id) {
+  return machine_.send_call(CallType::Acknowledge, [&](const std::string& framework_id) {
     return encode_acknowledge(framework_id, status.agent_id, status.task_id, *status.uuid);
   });
 }
 
 bool MesosClient::reconcile(const std::vector<TaskToReconcile>& tasks) {
-  return machine_.send_call("RECONCILE", [&](const std::string& framework_id) {
+  return machine_.send_call(CallType::Reconcile, [&](const std::string& framework_id) {
     return encode_reconcile(framework_id, tasks);
   });
 }
 
 bool MesosClient::teardown() {
-  return machine_.send_call(
-      "TEARDOWN", [](const std::string& framework_id) { return encode_teardown(framework_id); });
+  return machine_.send_call(CallType::Teardown, [](const std::string& framework_id) {
+    return encode_teardown(framework_id);
+  });
 }
 
 }  // namespace scale::mesos

@@ -15,8 +15,8 @@ TerminalError& TerminalError::operator=(const TerminalError& other) = default;
 TerminalError& TerminalError::operator=(TerminalError&& other) noexcept = default;
 TerminalError::~TerminalError() = default;
 
-CallRejected::CallRejected(std::string call, int status, std::string answer)
-    : call_type(std::move(call)), http_status(status), body(std::move(answer)) {}
+CallRejected::CallRejected(CallType call, int status, std::string answer)
+    : call_type(call), http_status(status), body(std::move(answer)) {}
 CallRejected::CallRejected(const CallRejected& other) = default;
 CallRejected::CallRejected(CallRejected&& other) noexcept = default;
 CallRejected& CallRejected::operator=(const CallRejected& other) = default;

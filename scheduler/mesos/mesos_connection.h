@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "scheduler/mesos/call_type.h"
 #include "scheduler/mesos/mesos_call.h"
 #include "scheduler/mesos/mesos_event.h"
 
@@ -74,14 +75,14 @@ struct TerminalError {
 // owner can retry through its own logic (reconciliation).
 struct CallRejected {
   CallRejected() = default;
-  CallRejected(std::string call, int status, std::string answer);
+  CallRejected(CallType call, int status, std::string answer);
   CallRejected(const CallRejected& other);
   CallRejected(CallRejected&& other) noexcept;
   CallRejected& operator=(const CallRejected& other);
   CallRejected& operator=(CallRejected&& other) noexcept;
   ~CallRejected();
 
-  std::string call_type;
+  CallType call_type = CallType::Acknowledge;
   int http_status = 0;  // 0 = no response
   std::string body;
 };

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "scheduler/mesos/call_type.h"
+
 namespace scale::mesos {
 
 struct SubscribeResponse {
@@ -30,7 +32,7 @@ class TransportListener {
   // The SUBSCRIBE body ended (EOF) or failed. Not called after a non-200 response.
   virtual void on_stream_closed(uint64_t connection, const std::string& reason) = 0;
   // status 0 = no response.
-  virtual void on_call_response(uint64_t connection, const std::string& call_type, int status,
+  virtual void on_call_response(uint64_t connection, CallType call_type, int status,
                                 const std::string& body) = 0;
 };
 
@@ -48,7 +50,7 @@ class MesosTransport {
   // each other; every other call reaches the master after every call made before it (see
   // CallLanes); an ACKNOWLEDGE identical to an unanswered one is dropped.
   virtual void send_call(uint64_t connection, const std::string& url, const std::string& stream_id,
-                         const std::string& call_type, std::string body) = 0;
+                         CallType call_type, std::string body) = 0;
   // Sends the calls a closed send gate held back (see HttpTransportOptions::may_send), if it is
   // open now; the state machine calls it on every tick.
   virtual void release_held_calls() {}

@@ -141,7 +141,7 @@ TEST_F(ClientStateMachineTest, SubscribingFollows307ToProtocolRelativeLocation) 
   respond_200(2, "stream-2");
   machine_.on_stream_bytes(2, testing::subscribed_record("F-1"));
   EXPECT_EQ(machine_.state(), ConnectionState::Subscribed);
-  ASSERT_TRUE(machine_.send_call("REVIVE", [](const std::string&) { return "{}"; }));
+  ASSERT_TRUE(machine_.send_call(CallType::Revive, [](const std::string&) { return "{}"; }));
   EXPECT_EQ(transport_.calls.at(0).url, "http://m2:5051/api/v1/scheduler");
 }
 
@@ -206,7 +206,7 @@ TEST_F(ClientStateMachineTest, SubscribedToDisconnectedOnStreamEofThenResubscrib
   machine_.on_stream_closed(1, "end of stream");
   EXPECT_EQ(machine_.state(), ConnectionState::Disconnected);
   EXPECT_EQ(count<Disconnected>(), 1);
-  EXPECT_FALSE(machine_.send_call("REVIVE", [](const std::string&) { return "{}"; }));
+  EXPECT_FALSE(machine_.send_call(CallType::Revive, [](const std::string&) { return "{}"; }));
   advance(100ms);
   ASSERT_EQ(transport_.subscribes.size(), 2u);
   const std::string& body = transport_.subscribes[1].body;
@@ -291,11 +291,11 @@ TEST_F(ClientStateMachineTest, AnyStateToTerminatedOnStop) {
 TEST_F(ClientStateMachineTest, CallsNeedSubscribedAndCarryTheCurrentStreamId) {
   machine_.start(std::nullopt);
   auto encoder = [](const std::string& fid) { return "fid=" + fid; };
-  EXPECT_FALSE(machine_.send_call("KILL", encoder));
+  EXPECT_FALSE(machine_.send_call(CallType::Kill, encoder));
   respond_200(1, "stream-1");
-  EXPECT_FALSE(machine_.send_call("KILL", encoder));
+  EXPECT_FALSE(machine_.send_call(CallType::Kill, encoder));
   machine_.on_stream_bytes(1, testing::subscribed_record("F-1"));
-  ASSERT_TRUE(machine_.send_call("KILL", encoder));
+  ASSERT_TRUE(machine_.send_call(CallType::Kill, encoder));
   ASSERT_EQ(transport_.calls.size(), 1u);
   EXPECT_EQ(transport_.calls[0].stream_id, "stream-1");
   EXPECT_EQ(transport_.calls[0].body, "fid=F-1");
@@ -305,12 +305,12 @@ TEST_F(ClientStateMachineTest, CallsNeedSubscribedAndCarryTheCurrentStreamId) {
   advance(100ms);
   respond_200(2, "stream-2");
   machine_.on_stream_bytes(2, testing::subscribed_record("F-1"));
-  ASSERT_TRUE(machine_.send_call("KILL", encoder));
+  ASSERT_TRUE(machine_.send_call(CallType::Kill, encoder));
   EXPECT_EQ(transport_.calls[1].stream_id, "stream-2");
-  machine_.on_call_response(1, "KILL", 400, "stream ID didn't match");
+  machine_.on_call_response(1, CallType::Kill, 400, "stream ID didn't match");
   EXPECT_EQ(count<CallRejected>(), 0);
-  machine_.on_call_response(2, "KILL", 202, "");
-  machine_.on_call_response(2, "KILL", 403, "Framework is not subscribed");
+  machine_.on_call_response(2, CallType::Kill, 202, "");
+  machine_.on_call_response(2, CallType::Kill, 403, "Framework is not subscribed");
   EXPECT_EQ(count<CallRejected>(), 1);
 }
 

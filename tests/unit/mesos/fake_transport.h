@@ -39,9 +39,9 @@ class FakeTransport final : public MesosTransport {
     closed.push_back(connection);
   }
   void send_call(uint64_t connection, const std::string& url, const std::string& stream_id,
-                 const std::string& type, std::string body) override {
+                 CallType type, std::string body) override {
     std::lock_guard lock(mu_);
-    calls.push_back({connection, url, stream_id, type, std::move(body)});
+    calls.push_back({connection, url, stream_id, to_string(type), std::move(body)});
   }
   void shutdown() override { shut_down = true; }
 
