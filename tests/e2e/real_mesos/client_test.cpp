@@ -162,6 +162,16 @@ TEST_F(RealMesosClientTest, SubscribesLaunchesAcknowledgesReconcilesKillsAndTear
     for (const auto& u : updates) EXPECT_TRUE(u.uuid) << id << " " << u.state;
   }
   ASSERT_TRUE(wait_state("t-sleep", "TASK_RUNNING"));
+  // Acknowledgements travel in their own lane, so a RECONCILE may overtake them: wait until the
+  // master has dropped both finished tasks (their acknowledgements arrived), or it would answer
+  // TASK_FINISHED for a task it still holds.
+  ASSERT_TRUE(test::wait_until(
+      [&] {
+        for (const auto& framework : test::master_frameworks(*mesos_))
+          if (framework.id == framework_id) return framework.active_tasks == 1;
+        return false;
+      },
+      kWait));
 
   // Explicit reconciliation: the live task answers with its state, a finished (acknowledged) one
   // is unknown on a registered agent: TASK_GONE for a partition-aware framework.
