@@ -90,10 +90,10 @@ Run run(std::string_view stream, const std::vector<size_t>& chunks) {
     FUZZ_CHECK(result.framework_id && !result.framework_id->empty(), "SUBSCRIBED without an id");
     // The watchdog's deadline comes from the advertised interval; it cannot lie in the past.
     FUZZ_CHECK(machine.next_deadline() >= now, "heartbeat deadline lies in the past");
-    FUZZ_CHECK(
-        machine.send_call(
-            "REVIVE", [](const std::string& id) { return scale::mesos::encode_revive(id, {}); }),
-        "a call refused while SUBSCRIBED");
+    FUZZ_CHECK(machine.send_call(
+                   scale::mesos::CallType::Revive,
+                   [](const std::string& id) { return scale::mesos::encode_revive(id, {}); }),
+               "a call refused while SUBSCRIBED");
     check_json(transport.calls.back().body, "REVIVE");
     for (const Event& update : result.updates_to_acknowledge) {
       const auto& s = update.status;
