@@ -146,7 +146,11 @@ std::vector<std::string> RealMesos::Impl::agent_argv(const Node& node) const {
       "--isolation=posix/cpu,posix/mem", "--no-systemd_enable_support",
       "--resources=" + options.agent_resources,
       // Executors of a crashed test give up on their agent soon.
-      "--recovery_timeout=2mins"};
+      "--recovery_timeout=2mins",
+      // A restarted agent waits for its executors longer than the 2 s default: on a loaded
+      // 2-core machine a live executor can take that long to reconnect, and one that misses the
+      // deadline is killed with its task.
+      "--executor_reregistration_timeout=15secs"};
   argv.insert(argv.end(), options.agent_flags.begin(), options.agent_flags.end());
   return argv;
 }

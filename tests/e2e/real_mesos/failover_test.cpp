@@ -74,14 +74,17 @@ TEST_F(RealMesosFailoverTest, TheLeadingMasterKilledWhileTasksRun) {
 // it was running finish there, their updates redelivered and acknowledged, and no job reruns.
 // The tasks outlast the restart (an -O0 agent takes seconds to start on a loaded machine): a
 // command task that ends while its agent is down loses its terminal update, and the restarted
-// agent reports it failed.
+// agent reports it failed. The agent is killed only once every task is RUNNING: an executor
+// that had not registered yet cannot be recovered, so the agent fails its task and the job
+// rightly runs again.
 TEST_F(RealMesosFailoverTest, AnAgentRestartedRecoversItsTasks) {
   cluster_ =
       std::make_unique<RealCluster>(RealClusterOptions{.mesos = {.agents = 2}, .replicas = 2});
   auto& mesos = cluster_->mesos();
-  submit_commands(cluster_->replicas(), 8, "sleep 20", 0.5);
+  submit_commands(cluster_->replicas(), 8, "sleep 25", 0.5);
   std::set<std::string> running;
-  ASSERT_TRUE(wait_until([&] { return !(running = running_tasks(*cluster_)).empty(); }, 120s));
+  ASSERT_TRUE(wait_until([&] { return (running = running_tasks(*cluster_)).size() == 8; }, 120s))
+      << running.size() << " of 8 running";
   const int agent = agent_running(*cluster_, *running.begin());
   ASSERT_GE(agent, 0);
   const auto on_agent = running_tasks(*cluster_, mesos.agent_id(agent));
