@@ -70,6 +70,10 @@ void write_job_fields(JsonWriter& writer, const db::Job& job) {
   writer.Int(job.max_tries);
   writer.Key("num_exes");
   writer.Int(job.num_exes);
+  writer.Key("timeout_s");
+  job.timeout_s ? writer.Double(*job.timeout_s) : writer.Null();
+  writer.Key("kill_grace_s");
+  job.kill_grace_s ? writer.Double(*job.kill_grace_s) : writer.Null();
   writer.Key("cancel_requested");
   writer.Bool(job.cancel_requested);
   writer.Key("error");

@@ -10,7 +10,8 @@ namespace {
 
 using rapidjson::Value;
 
-constexpr std::string_view kFields = "name, command, resources, priority, max_tries";
+constexpr std::string_view kFields =
+    "name, command, resources, priority, max_tries, timeout_s, kill_grace_s";
 constexpr std::string_view kResourceFields = "cpus, mem, disk, gpus";
 
 bool read_string(const Value& value, std::string_view field, std::string& out, std::string& error) {
@@ -56,6 +57,16 @@ bool read_resources(const Value& value, db::Resources& out, std::string& error) 
   return true;
 }
 
+bool read_seconds(const Value& value, std::string_view field, std::optional<double>& out,
+                  std::string& error) {
+  if (!value.IsNumber()) {
+    error = std::string(field) + " must be a number of seconds";
+    return false;
+  }
+  out = value.GetDouble();
+  return true;
+}
+
 // Applies one top-level key; false with `error` set when the key or its value is invalid.
 bool apply_field(std::string_view key, const Value& value, db::NewJob& job, std::string& error) {
   if (key == "name") return read_string(value, key, job.name, error);
@@ -63,6 +74,8 @@ bool apply_field(std::string_view key, const Value& value, db::NewJob& job, std:
   if (key == "resources") return read_resources(value, job.resources, error);
   if (key == "priority") return read_int(value, key, job.priority, error);
   if (key == "max_tries") return read_int(value, key, job.max_tries, error);
+  if (key == "timeout_s") return read_seconds(value, key, job.timeout_s, error);
+  if (key == "kill_grace_s") return read_seconds(value, key, job.kill_grace_s, error);
   error = unknown_field(key, kFields);
   return false;
 }

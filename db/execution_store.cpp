@@ -3,6 +3,7 @@
 #include "db/execution_states.h"
 #include "db/fence.h"
 #include "db/pg_array.h"
+#include "db/store_rows.h"
 
 namespace scale::db {
 
@@ -13,8 +14,8 @@ namespace {
 // waiting for a concurrent cancel), so a job canceled after the matcher picked it is skipped.
 // num_exes is bumped in the same statement that inserts exe_num = num_exes: the unique
 // (job_id, exe_num) and task_id make any second write of an execution fail, never duplicate.
-// The job's name and command come back from the row the UPDATE locked, so the ACCEPT needs no
-// second read of it.
+// The job's name, command, task spec and kill grace come back from the row the UPDATE locked, so
+// the ACCEPT needs no second read of it.
 constexpr const char* kRecordLaunches = R"SQL(
 WITH input AS (
   SELECT DISTINCT ON (u.job_id) u.*
@@ -27,8 +28,8 @@ WITH input AS (
       epoch = $1, last_modified = now()
   FROM input i
   WHERE j.id = i.job_id AND j.status = 'QUEUED' AND NOT j.cancel_requested
-  RETURNING j.id AS job_id, j.num_exes AS exe_num, j.name, j.command, i.agent_id, i.cpus, i.mem,
-            i.disk, i.gpus, i.ord
+  RETURNING j.id AS job_id, j.num_exes AS exe_num, j.name, j.command, j.task_spec, j.kill_grace_s,
+            i.agent_id, i.cpus, i.mem, i.disk, i.gpus, i.ord
 ), written AS (
   INSERT INTO job_exe (job_id, exe_num, task_id, agent_id, node_id, state, epoch, launch_epoch,
                        cpus, mem, disk, gpus)
@@ -37,7 +38,7 @@ WITH input AS (
   FROM launched l LEFT JOIN node n ON n.agent_id = l.agent_id
   RETURNING job_id, exe_num, task_id
 )
-SELECT w.job_id, w.exe_num, w.task_id, l.name, l.command
+SELECT w.job_id, w.exe_num, w.task_id, l.name, l.command, l.task_spec::text, l.kill_grace_s
 FROM written w JOIN launched l ON l.job_id = w.job_id
 ORDER BY l.ord
 )SQL";
@@ -51,7 +52,7 @@ RETURNING id
 // The latest execution (exe_num = num_exes) is the only one a RUNNING job can have alive.
 const std::string& jobs_to_kill_sql() {
   static const std::string sql =
-      "SELECT j.id, e.task_id, e.agent_id FROM job j"
+      "SELECT j.id, e.task_id, e.agent_id, j.kill_grace_s FROM job j"
       " JOIN job_exe e ON e.job_id = j.id AND e.exe_num = j.num_exes"
       " WHERE j.status = 'RUNNING' AND j.cancel_requested AND e.state NOT IN " +
       exe_state::terminal_list_sql() + " ORDER BY j.id";
@@ -95,7 +96,7 @@ std::vector<LaunchedExecution> ExecutionStore::record_launches(
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i) {
       out.push_back({r.integer(i, 0), static_cast<int>(r.integer(i, 1)), r.text(i, 2), r.text(i, 3),
-                     r.text(i, 4)});
+                     r.text(i, 4), r.text(i, 5), optional_real_at(r, i, 6)});
     }
   });
   return out;
@@ -118,7 +119,9 @@ std::vector<KillTarget> ExecutionStore::jobs_to_kill(Connection& conn, long long
   std::vector<KillTarget> out;
   Fence::join_or_run(conn, epoch, [&](Connection& c) {
     Result r = c.exec(jobs_to_kill_sql());
-    for (int i = 0; i < r.rows(); ++i) out.push_back({r.integer(i, 0), r.text(i, 1), r.text(i, 2)});
+    for (int i = 0; i < r.rows(); ++i) {
+      out.push_back({r.integer(i, 0), r.text(i, 1), r.text(i, 2), optional_real_at(r, i, 3)});
+    }
   });
   return out;
 }

@@ -38,6 +38,8 @@ struct LaunchedExecution {
   std::string task_id;  // scale_job_<job_id>_<exe_num>
   std::string name;
   std::string command;
+  std::string task_spec;               // canonical JSON (db/task_spec.h)
+  std::optional<double> kill_grace_s;  // the job's KillPolicy grace
 };
 
 // A Mesos TaskStatus as the leader received it.
@@ -75,6 +77,7 @@ struct KillTarget {
   long long job_id = 0;
   std::string task_id;
   std::string agent_id;
+  std::optional<double> kill_grace_s;  // the job's KillPolicy grace, sent with the KILL
 };
 
 class ExecutionStore {

@@ -14,7 +14,8 @@ const std::string& job_columns() {
   static const std::string columns =
       "id, name, command, cpus, mem, disk, gpus, priority, status, max_tries, num_exes, " +
       iso_utc("queued_at") + ", " + iso_utc("started_at") + ", " + iso_utc("ended_at") + ", " +
-      iso_utc("created_at") + ", " + iso_utc("last_modified") + ", error, cancel_requested, epoch";
+      iso_utc("created_at") + ", " + iso_utc("last_modified") +
+      ", error, cancel_requested, epoch, timeout_s, kill_grace_s, task_spec::text";
   return columns;
 }
 
@@ -44,6 +45,9 @@ Job job_from_row(const Result& r, int row) {
   job.error = r.get(row, 16);
   job.cancel_requested = r.boolean(row, 17);
   job.epoch = optional_integer_at(r, row, 18);
+  job.timeout_s = optional_real_at(r, row, 19);
+  job.kill_grace_s = optional_real_at(r, row, 20);
+  job.task_spec = r.text(row, 21);
   return job;
 }
 
@@ -114,6 +118,14 @@ std::optional<std::string> job_validation_error(const NewJob& job) {
   if (job.max_tries < 1 || job.max_tries > kMaxMaxTries) {
     return "max_tries must be an integer from 1 to " + std::to_string(kMaxMaxTries);
   }
+  if (job.timeout_s && !(*job.timeout_s > 0 && *job.timeout_s <= kMaxJobTimeoutSeconds)) {
+    return "timeout_s must be a number of seconds > 0 and at most " +
+           std::to_string(static_cast<long long>(kMaxJobTimeoutSeconds));
+  }
+  if (job.kill_grace_s && !(*job.kill_grace_s >= 0 && *job.kill_grace_s <= kMaxKillGraceSeconds)) {
+    return "kill_grace_s must be a number of seconds from 0 to " +
+           std::to_string(static_cast<long long>(kMaxKillGraceSeconds));
+  }
   return std::nullopt;
 }
 
@@ -121,11 +133,13 @@ Job JobStore::submit(Connection& conn, const NewJob& job) {
   if (auto error = job_validation_error(job)) throw Error("db: invalid job: " + *error, "22023");
   const auto& r = job.resources;
   Result row = conn.exec(
-      "INSERT INTO job (name, command, cpus, mem, disk, gpus, priority, max_tries) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING " +
+      "INSERT INTO job (name, command, cpus, mem, disk, gpus, priority, max_tries, timeout_s,"
+      " kill_grace_s, task_spec) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)"
+      " RETURNING " +
           job_columns(),
       {job.name, job.command, real_param(r.cpus), real_param(r.mem), real_param(r.disk),
-       real_param(r.gpus), std::to_string(job.priority), std::to_string(job.max_tries)});
+       real_param(r.gpus), std::to_string(job.priority), std::to_string(job.max_tries),
+       optional_real_param(job.timeout_s), optional_real_param(job.kill_grace_s), job.task_spec});
   return job_from_row(row, 0);
 }
 

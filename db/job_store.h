@@ -14,14 +14,23 @@ inline constexpr int kDefaultMaxTries = 3;
 inline constexpr int kMaxMaxTries = 100;
 inline constexpr size_t kMaxJobNameLength = 255;
 inline constexpr size_t kMaxJobCommandLength = 16384;
+inline constexpr double kMaxJobTimeoutSeconds = 30 * 24 * 3600.0;  // a month
+inline constexpr double kMaxKillGraceSeconds = 3600.0;
+
+// The parts of a job beyond its command and resources that travel into its TaskInfo: container,
+// arguments, environment, fetcher URIs, user and labels, as canonical JSON (db/task_spec.h).
+inline constexpr const char* kEmptyTaskSpec = "{}";
 
 // A job as the user submits it.
 struct NewJob {
   std::string name;
-  std::string command;
+  std::string command;  // may be empty when task_spec names a container image
   Resources resources;
   int priority = kDefaultJobPriority;
   int max_tries = kDefaultMaxTries;
+  std::optional<double> timeout_s;     // maximum runtime from TASK_RUNNING; nullopt: none
+  std::optional<double> kill_grace_s;  // KillPolicy grace; nullopt: the executor's default
+  std::string task_spec = kEmptyTaskSpec;
 };
 
 // A row of table `job`. Timestamps are ISO-8601 UTC; nullopt is NULL.
@@ -42,6 +51,9 @@ struct Job {
   std::optional<std::string> error;
   bool cancel_requested = false;
   std::optional<long long> epoch;
+  std::optional<double> timeout_s;
+  std::optional<double> kill_grace_s;
+  std::string task_spec = kEmptyTaskSpec;
 };
 
 // A row of table `job_exe`: one launch of a job.
@@ -93,8 +105,9 @@ struct CancelResult {
 // True for QUEUED, RUNNING, COMPLETED, FAILED, CANCELED (exact, upper case).
 bool is_job_status(std::string_view status);
 
-// Why `job` cannot be submitted (empty name or command, lengths, negative or non-finite
-// resources, neither cpus nor mem, max_tries out of 1..kMaxMaxTries, negative priority), or
+// Why `job` cannot be submitted (empty name or command, lengths,
+// negative or non-finite resources, neither cpus nor mem, max_tries out of 1..kMaxMaxTries,
+// negative priority, timeout_s out of (0, a month], kill_grace_s out of [0, an hour]), or
 // nullopt when it is valid. The API and the store apply the same rules.
 std::optional<std::string> job_validation_error(const NewJob& job);
 

@@ -29,6 +29,16 @@ std::optional<long long> optional_integer_at(const Result& r, int row, int col) 
   return r.integer(row, col);
 }
 
+std::optional<double> optional_real_at(const Result& r, int row, int col) {
+  if (r.is_null(row, col)) return std::nullopt;
+  return real_at(r, row, col);
+}
+
+Param optional_real_param(const std::optional<double>& value) {
+  if (!value) return std::nullopt;
+  return real_param(*value);
+}
+
 std::string real_param(double value) {
   char text[64];
   const auto [end, ec] = std::to_chars(text, text + sizeof text, value);

@@ -21,8 +21,10 @@ double real_at(const Result& r, int row, int col);
 // cpus, mem, disk, gpus from four consecutive columns starting at `col`.
 Resources resources_at(const Result& r, int row, int col);
 std::optional<long long> optional_integer_at(const Result& r, int row, int col);
+std::optional<double> optional_real_at(const Result& r, int row, int col);
 // Shortest text that reads back as the same double (a query parameter).
 std::string real_param(double value);
+Param optional_real_param(const std::optional<double>& value);
 
 // Runs fn in one read-only REPEATABLE READ snapshot, so a count and the rows it describes agree;
 // inside the caller's transaction instead when one is open (its isolation is already fixed).

@@ -76,6 +76,25 @@ TEST(JobSubmission, RejectsValuesOutOfRange) {
                "from 1 to 100");
 }
 
+TEST(JobSubmission, ReadsTheTimeLimitAndTheKillGrace) {
+  const std::string head = R"({"name": "n", "command": "c", "resources": {"cpus": 1})";
+  const auto result = parse_job_submission(head + R"(, "timeout_s": 90, "kill_grace_s": 2.5})");
+  ASSERT_TRUE(result.job) << result.error;
+  EXPECT_EQ(result.job->timeout_s, 90.0);
+  EXPECT_EQ(result.job->kill_grace_s, 2.5);
+  const auto plain = parse_job_submission(head + "}");
+  ASSERT_TRUE(plain.job) << plain.error;
+  EXPECT_FALSE(plain.job->timeout_s);
+  EXPECT_FALSE(plain.job->kill_grace_s);
+
+  expect_error(head + R"(, "timeout_s": "90"})", "timeout_s must be a number of seconds");
+  expect_error(head + R"(, "timeout_s": 0})", "timeout_s must be a number of seconds > 0");
+  expect_error(head + R"(, "timeout_s": 1e9})", "at most 2592000");
+  expect_error(head + R"(, "kill_grace_s": -1})",
+               "kill_grace_s must be a number of seconds from 0");
+  expect_error(head + R"(, "kill_grace_s": null})", "kill_grace_s must be a number of seconds");
+}
+
 // Found by the fuzzer (tests/fuzz): libpq sends text as C strings, so a NUL would cut the stored
 // value; a lone surrogate escape decodes to bytes that are not UTF-8.
 TEST(JobSubmission, RejectsNulCharactersAndLoneSurrogates) {

@@ -91,8 +91,8 @@ class FakePersistence final : public LeaderPersistence {
     for (const auto& launch : writes.launches) {
       if (std::count(canceled.begin(), canceled.end(), launch.job_id)) continue;
       const std::string task_id = "scale_job_" + std::to_string(launch.job_id) + "_1";
-      result.launched.push_back(
-          {launch.job_id, 1, task_id, "job " + std::to_string(launch.job_id), "echo hi"});
+      result.launched.push_back({launch.job_id, 1, task_id, "job " + std::to_string(launch.job_id),
+                                 "echo hi", "{}", std::nullopt});
     }
     for (const auto& update : writes.updates) {
       db::UpdateOutcome outcome;

@@ -126,7 +126,8 @@ TEST(LaunchPlanner, PlacesQueuedWorkAndTracksOffersThatFitNothing) {
 
 TEST(LaunchPlanner, TaskLaunchCarriesTheJobRowAndOnlyTheResourcesAskedFor) {
   const std::vector<db::Launch> planned = {{1, "a1", {1, 128, 0, 0}}, {2, "a2", {2, 0, 5, 0}}};
-  const std::vector<db::LaunchedExecution> launched = {{2, 1, "scale_job_2_1", "two", "echo 2"}};
+  const std::vector<db::LaunchedExecution> launched = {
+      {2, 1, "scale_job_2_1", "two", "echo 2", "{}", std::nullopt}};
   const auto committed = LaunchPlanner::committed(planned, launched);
   ASSERT_EQ(committed.size(), 1u);
   EXPECT_EQ(committed[0].first, &planned[1]);
