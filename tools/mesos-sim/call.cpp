@@ -2,6 +2,8 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <array>
 #include <cstdio>
@@ -117,6 +119,11 @@ TaskLaunch read_task(JsonReader& r, const Value& info) {
   }
   task.has_command = r.object(info, "command") != nullptr;
   task.has_executor = r.object(info, "executor") != nullptr;
+  read_task_spec(r, info, &task.spec);
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  info.Accept(writer);
+  task.json.assign(buffer.GetString(), buffer.GetSize());
   return task;
 }
 
@@ -193,6 +200,7 @@ void read_framework_info(JsonReader& r, const Value& info, FrameworkInfo* fi) {
       fi->multi_role |= type == "MULTI_ROLE";
       fi->partition_aware |= type == "PARTITION_AWARE";
       fi->task_killing_state |= type == "TASK_KILLING_STATE";
+      fi->gpu_resources |= type == "GPU_RESOURCES";
     }
   }
   fi->roles = r.strings(info, "roles");
@@ -246,6 +254,7 @@ void read_sub(JsonReader& r, const Value& sub, Call* call) {
     case CallType::KILL:
       call->task_id = r.id(sub, "task_id", true).value_or("");
       call->agent_id = r.id(sub, "agent_id");
+      call->kill_grace_ns = read_kill_policy(r, sub);
       return;
     case CallType::ACKNOWLEDGE:
       return read_acknowledge(r, sub, call);

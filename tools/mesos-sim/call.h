@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config.h"
+#include "task_spec.h"
 
 namespace mesos_sim {
 
@@ -41,6 +42,7 @@ struct FrameworkInfo {
   double failover_timeout = 0;
   std::vector<std::string> roles;  // MULTI_ROLE; otherwise {role or "*"}
   bool partition_aware = false, multi_role = false, task_killing_state = false;
+  bool gpu_resources = false;
   bool role_set = false, roles_set = false;  // which of the two role fields the JSON carried
 };
 
@@ -51,6 +53,8 @@ struct TaskLaunch {
   bool unsupported_resource = false;  // a resource kind no agent offers (ports, ...)
   std::string nonpositive;            // "cpus:-1": the first scalar <= 0
   bool has_command = false, has_executor = false;
+  TaskSpec spec;
+  std::string json;  // the TaskInfo as sent, re-serialized (for the journal)
 };
 
 struct Operation {
@@ -80,7 +84,8 @@ struct Call {
   // KILL / ACKNOWLEDGE
   std::string task_id;
   std::optional<std::string> agent_id;
-  std::string uuid;  // raw 16 bytes
+  std::string uuid;                     // raw 16 bytes
+  std::optional<double> kill_grace_ns;  // KILL: kill_policy.grace_period override
   // RECONCILE (empty: implicit)
   std::vector<ReconcileTask> reconcile_tasks;
 };

@@ -112,6 +112,14 @@ std::optional<Resources> parse_resources(const std::string& text, std::string* e
   return r;
 }
 
+std::vector<std::string> parse_list(const std::string& text) {
+  std::vector<std::string> items;
+  for (auto& item : split(text, ',')) {
+    if (!item.empty()) items.push_back(std::move(item));
+  }
+  return items;
+}
+
 bool parse_task_ms(const std::string& text, int* min_ms, int* max_ms, std::string* error) {
   auto dash = text.find('-');
   long long lo = 0, hi = 0;

@@ -47,6 +47,10 @@ struct Config {
   double failover_timeout_cap_s = 7 * 24 * 3600.0;
   double update_retry_s = 10;  // first redelivery of an unacked update (Mesos: 10 s .. 10 min)
   bool task_starting = true;   // TASK_STARTING before TASK_RUNNING, as the command executor
+  // --bad_images: tasks whose container image is listed fail on the agent (B.2).
+  std::vector<std::string> bad_images;
+  int gpu_agents = -1;               // --gpu_agents: only the first N agents keep their gpus
+  bool filter_gpu_resources = true;  // hide GPU agents from frameworks without GPU_RESOURCES
   // --credentials: HTTP framework authentication (principal, secret); empty: none.
   std::vector<std::pair<std::string, std::string>> credentials;
 };
@@ -55,6 +59,8 @@ struct Config {
 std::optional<HostPort> parse_host_port(const std::string& text, std::string* error);
 std::optional<ZkUrl> parse_zk_url(const std::string& text, std::string* error);
 std::optional<Resources> parse_resources(const std::string& text, std::string* error);
+// "a,b,c": the non-empty items.
+std::vector<std::string> parse_list(const std::string& text);
 // "500" or "200-2000" (milliseconds, inclusive uniform range).
 bool parse_task_ms(const std::string& text, int* min_ms, int* max_ms, std::string* error);
 

@@ -1,5 +1,6 @@
 // Fault injection behind /sim/: heartbeat loss, dropped streams, master failover with agents
-// re-registering over a window, agent removal, offer rescission.
+// re-registering over a window, agent removal, an unreachable agent coming back, offer
+// rescission.
 
 #include <vector>
 
@@ -104,10 +105,31 @@ bool Master::remove_agent(const std::string& agent_id, AgentState how) {
       master_update(fw->second, task_id, agent.id, aware ? removal.aware : removal.legacy, reason,
                     removal.message, agent.unreachable_time);
     }
-    erase_task(*task);
+    // An unreachable agent keeps running its tasks; it may come back (restore_agent).
+    if (how != AgentState::UNREACHABLE) erase_task(*task);
   }
-  agent.used = Resources{};
+  if (how != AgentState::UNREACHABLE) agent.used = Resources{};
   for (auto& [id, fw] : frameworks_) send(fw, failure_event(agent.id));
+  return true;
+}
+
+bool Master::restore_agent(const std::string& agent_id, Millis now) {
+  int index = agent_index(agent_id);
+  if (index < 0 || agents_[index].state != AgentState::UNREACHABLE) return false;
+  Agent& agent = agents_[index];
+  agent.state = AgentState::REGISTERED;
+  agent.unreachable_time = -1;
+  next_allocation_ = 0;  // its resources are offered at once
+  // Master::__reregisterSlave: every task is re-added, none is killed, and its framework is told
+  // the task's current state (the master's own typo included). Then the agent resends the
+  // updates it still holds.
+  for (uint64_t serial : agent.tasks) {
+    Task* task = task_by_serial_.at(serial);
+    if (!frameworks_.count(task->framework_id)) recover_framework(task->framework_id);
+    master_update(frameworks_.at(task->framework_id), task->task_id, agent.id, task->state,
+                  "REASON_AGENT_REREGISTERED", "Unreachable agent re-reregistered");
+    deliver_head(*task, now);
+  }
   return true;
 }
 

@@ -22,6 +22,10 @@ void write_record(rapidjson::Writer<rapidjson::StringBuffer>& w, const LaunchRec
   w.String(r.framework_id);
   w.Key("stream_id");
   w.String(r.stream_id);
+  if (!r.task_info.empty()) {
+    w.Key("task_info");
+    w.RawValue(r.task_info.data(), r.task_info.size(), rapidjson::kObjectType);
+  }
   w.EndObject();
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 
 // The launch journal: one entry per task the emulator launched, kept in memory (GET /sim/journal)
-// and appended to a file as JSON lines, so drills can prove "no task launched twice".
+// and appended to a file as JSON lines, so drills can prove "no task launched twice" and tests can
+// read the TaskInfo the scheduler sent.
 
 #include <cstdint>
 #include <fstream>
@@ -14,6 +15,7 @@ struct LaunchRecord {
   uint64_t seq = 0;
   double time = 0;  // wall clock seconds
   std::string task_id, agent_id, framework_id, stream_id;
+  std::string task_info;  // the TaskInfo JSON object as sent; empty: none
 };
 
 class Journal {

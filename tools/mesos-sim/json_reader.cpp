@@ -96,9 +96,12 @@ std::vector<std::string> JsonReader::strings(const Value& obj, const char* key) 
   return out;
 }
 
-std::optional<double> JsonReader::number(const Value& obj, const char* key) {
+std::optional<double> JsonReader::number(const Value& obj, const char* key, bool required) {
   const Value* v = member(obj, key);
-  if (!v) return std::nullopt;
+  if (!v) {
+    if (required) missing(key);
+    return std::nullopt;
+  }
   if (v->IsNumber()) return v->GetDouble();
   if (!v->IsString()) return wrong_kind(*v, key), std::nullopt;
   const char* text = v->GetString();
@@ -110,6 +113,18 @@ std::optional<double> JsonReader::number(const Value& obj, const char* key) {
            std::nullopt;
   }
   return value;
+}
+
+std::optional<std::string> JsonReader::enumeration(const Value& obj, const char* key,
+                                                   std::initializer_list<const char*> names,
+                                                   bool required) {
+  auto name = string(obj, key, required);
+  if (!name) return std::nullopt;
+  for (const char* known : names) {
+    if (*name == known) return name;
+  }
+  if (required) fail("Failed to find enum for '" + *name + "'");
+  return std::nullopt;
 }
 
 std::optional<std::string> JsonReader::bytes(const Value& obj, const char* key, bool required) {

@@ -8,6 +8,7 @@
 
 #include <rapidjson/document.h>
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,7 +50,26 @@ class JsonReader {
   // A repeated string; one bare string reads as one element, as the master's converter has it.
   std::vector<std::string> strings(const Value& obj, const char* key);
   // A JSON number, or a string holding one (the converter parses both).
-  std::optional<double> number(const Value& obj, const char* key);
+  std::optional<double> number(const Value& obj, const char* key, bool required = false);
+  // An enum by name. An unknown name fails the conversion for a required enum ("Failed to find
+  // enum for 'x'") and reads as unset for an optional one, as the converter drops it.
+  std::optional<std::string> enumeration(const Value& obj, const char* key,
+                                         std::initializer_list<const char*> names,
+                                         bool required = false);
+  // Calls `read` on each object of a repeated message field, inside its "key[i]" scope.
+  template <typename Read>
+  void each_object(const Value& obj, const char* key, Read read) {
+    const Value* items = array(obj, key);
+    if (!items) return;
+    for (rapidjson::SizeType i = 0; i < items->Size(); ++i) {
+      if (!(*items)[i].IsObject()) {
+        wrong_kind((*items)[i], key);
+        return;
+      }
+      Scope scope(*this, std::string(key) + "[" + std::to_string(i) + "]");
+      read((*items)[i]);
+    }
+  }
   // Standard base64 of a bytes field.
   std::optional<std::string> bytes(const Value& obj, const char* key, bool required = false);
 

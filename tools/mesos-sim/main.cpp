@@ -29,6 +29,13 @@ DEFINE_double(failover_timeout_cap_s, 7 * 24 * 3600.0, "cap on a framework's fai
 DEFINE_double(update_retry_s, 10, "first redelivery of an unacknowledged update (doubles to 600)");
 DEFINE_int32(http_threads, 8, "cpprestsdk thread pool size");
 DEFINE_bool(task_starting, true, "send TASK_STARTING before TASK_RUNNING, as the command executor");
+DEFINE_string(bad_images, "",
+              "comma-separated container images whose tasks fail on the agent "
+              "(TASK_FAILED, REASON_CONTAINER_LAUNCH_FAILED)");
+DEFINE_int32(gpu_agents, -1,
+             "only the first N agents have the gpus of --agent_resources (-1: every agent)");
+DEFINE_bool(filter_gpu_resources, true,
+            "offer no GPU agent to a framework without the GPU_RESOURCES capability");
 DEFINE_string(credentials, "",
               "JSON credentials file (path or file://): authenticate HTTP frameworks (basic)");
 
@@ -73,6 +80,12 @@ bool build_config(Config* config, std::string* error) {
   config->update_retry_s = FLAGS_update_retry_s;
   if (FLAGS_http_threads < 1) return *error = "--http_threads: must be >= 1", false;
   config->task_starting = FLAGS_task_starting;
+  config->bad_images = mesos_sim::parse_list(FLAGS_bad_images);
+  if (FLAGS_gpu_agents < -1) return *error = "--gpu_agents: must be -1 or more", false;
+  if (FLAGS_gpu_agents >= 0 && !(config->agent_resources.gpus > 0))
+    return *error = "--gpu_agents: --agent_resources has no gpus to give", false;
+  config->gpu_agents = FLAGS_gpu_agents;
+  config->filter_gpu_resources = FLAGS_filter_gpu_resources;
   if (!FLAGS_credentials.empty()) {
     auto credentials = mesos_sim::load_credentials(FLAGS_credentials, error);
     if (!credentials) return *error = "--credentials: " + *error, false;

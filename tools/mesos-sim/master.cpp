@@ -25,6 +25,7 @@ Master::Master(const Config& config, MasterInfo info, StreamSink& sink, Journal&
     agents_[i].id = prefix + "-S" + std::to_string(i);
     agents_[i].hostname = "agent-" + std::to_string(i) + ".sim";
     agents_[i].total = config_.agent_resources;
+    if (config_.gpu_agents >= 0 && i >= config_.gpu_agents) agents_[i].total.gpus = 0;
     agent_by_id_[agents_[i].id] = i;
   }
   next_allocation_ = now;

@@ -5,8 +5,9 @@
 // StreamSink; HTTP framing and threads are the front's business (http_front.h).
 //
 // Source files by topic: master.cpp (subscriptions, call dispatch, framework lifecycle, timers),
-// offers.cpp (allocation, ACCEPT/DECLINE, filters, suppress/revive), tasks.cpp (launch, simulated
-// tasks, update streams, acks, kill), reconcile.cpp (spec A.10), faults.cpp (/sim/ faults),
+// offers.cpp (allocation, ACCEPT/DECLINE, filters, suppress/revive), tasks.cpp (launch, update
+// streams, acks), executor.cpp (task progress, container launch failures, kill grace),
+// reconcile.cpp (spec A.10), faults.cpp (/sim/ faults),
 // state_json.cpp (/sim/state).
 
 #include <cstdint>
@@ -63,6 +64,8 @@ class Master {
   // Agents re-register at uniform random times in [min_ms, window_ms] from now.
   void failover(Millis min_ms, Millis window_ms, Millis now);
   bool remove_agent(const std::string& agent_id, AgentState how);
+  // An unreachable agent re-registers with its tasks (B.4); false unless it is UNREACHABLE.
+  bool restore_agent(const std::string& agent_id, Millis now);
   void rescind_offers(const std::string& framework_id);
   std::string state_json() const;
 
@@ -73,7 +76,7 @@ class Master {
   const Task* find_task(const std::string& framework_id, const std::string& task_id) const;
 
  private:
-  enum class TimerKind { START, FINISH, RETRY };
+  enum class TimerKind { START, FINISH, RETRY, ESCALATE };
   struct Timer {
     Millis at;
     TimerKind kind;
@@ -111,17 +114,20 @@ class Master {
   std::string validate_task(const Framework& fw, const TaskLaunch& task, int agent,
                             const Resources& available, const std::string& role) const;
   void push_update(Task& task, TaskState state, const std::string& reason,
-                   const std::string& message, Millis now);
+                   const std::string& message, Millis now, const char* source = "SOURCE_EXECUTOR");
   void deliver_head(Task& task, Millis now);
   void deliver_all_heads(const std::string& framework_id, Millis now);
   void acknowledge(Framework& fw, const Call& call, Millis now);
-  void kill(Framework& fw, const Call& call, Millis now);
   void erase_task(Task& task);
-  void run_timers(Millis now);
   void master_update(Framework& fw, const std::string& task_id, const std::string& agent_id,
                      TaskState state, const std::string& reason, const std::string& message,
                      double unreachable_time = -1);
   Task* task_of(const std::string& framework_id, const std::string& task_id);
+  // executor.cpp
+  void run_timers(Millis now);
+  void start_process(Task& task, Millis now);
+  void kill(Framework& fw, const Call& call, Millis now);
+  void schedule_sigkill(Task& task, Millis at);
   // reconcile.cpp
   void reconcile(Framework& fw, const Call& call);
   void reconcile_one(Framework& fw, const ReconcileTask& task);

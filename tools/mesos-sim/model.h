@@ -44,7 +44,8 @@ struct StatusUpdate {
   std::string uuid;  // 16 raw bytes
   double timestamp = 0;
   std::string message;
-  std::string reason;  // REASON_* or empty
+  std::string reason;                      // REASON_* or empty
+  const char* source = "SOURCE_EXECUTOR";  // SOURCE_AGENT for a failed container launch
 };
 
 struct Task {
@@ -58,6 +59,13 @@ struct Task {
   std::vector<StatusUpdate> pending;
   double retry_s = 0;            // current redelivery backoff of the head
   uint64_t head_generation = 0;  // invalidates stale redelivery timers
+  // The simulated command executor (executor.cpp).
+  std::string image;               // container image, checked against --bad_images
+  bool ignores_sigterm = false;    // survives SIGTERM until the grace period ends
+  std::optional<double> grace_ns;  // TaskInfo.kill_policy.grace_period
+  Millis kill_started = -1;        // first KILL of a task that ignores SIGTERM
+  Millis kill_at = 0;              // when SIGKILL follows
+  uint64_t kill_generation = 0;    // invalidates a SIGKILL timer that was brought forward
 };
 
 enum class AgentState { REGISTERED, RECOVERING, UNREACHABLE, GONE, REMOVED };

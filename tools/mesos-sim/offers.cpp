@@ -48,6 +48,10 @@ void Master::allocate(Millis now) {
     for (size_t k = 0; k < eligible.size(); ++k) {
       Framework* fw = eligible[(allocation_cursor_ + k) % eligible.size()];
       if (filtered(*fw, static_cast<int>(i), free, now)) continue;
+      // isCapableOfReceivingAgent: an agent with gpus is not offered at all without
+      // GPU_RESOURCES (B.5).
+      bool gpu_agent = agent.total.gpus > 0 && config_.filter_gpu_resources;
+      if (gpu_agent && !fw->info.gpu_resources) continue;
       Offer offer{info_.id + "-O" + std::to_string(next_offer_++), fw->id, *offer_role(*fw),
                   static_cast<int>(i), free};
       agent.offer_id = offer.id;

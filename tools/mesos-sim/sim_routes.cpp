@@ -66,6 +66,11 @@ std::optional<Fault> fault_for(const std::string& path) {
       return m.remove_agent(string_field(doc, "agent_id"), how) ? 200 : 404;
     };
   }
+  if (path == "/sim/restore_agent") {
+    return [](Master& m, const rapidjson::Document& doc, Millis now) {
+      return m.restore_agent(string_field(doc, "agent_id"), now) ? 200 : 404;
+    };
+  }
   if (path == "/sim/rescind") {
     return [](Master& m, const rapidjson::Document& doc, Millis) {
       m.rescind_offers(string_field(doc, "framework_id"));

@@ -87,7 +87,10 @@ std::string Master::state_json() const {
     std::map<std::string, uint64_t> states;
     if (auto tasks = tasks_.find(id); tasks != tasks_.end()) {
       for (const auto& [task_id, task] : tasks->second) {
-        ++states[task_state_name(task.state)];
+        // The master holds a task of an unreachable agent as TASK_UNREACHABLE.
+        bool unreachable =
+            agents_[task.agent].state == AgentState::UNREACHABLE && !is_terminal(task.state);
+        ++states[unreachable ? "TASK_UNREACHABLE" : task_state_name(task.state)];
         unacknowledged += task.pending.size();
       }
     }

@@ -1,5 +1,6 @@
-// Simulated agents and tasks: LAUNCH validation, task progress on timers, the per-task reliable
-// update stream (uuid, redelivery of the unacknowledged head with backoff), ACKNOWLEDGE and KILL.
+// Simulated agents and tasks: LAUNCH validation, the per-task reliable update stream (uuid,
+// redelivery of the unacknowledged head with backoff) and ACKNOWLEDGE. What a task does once
+// launched is the executor's (executor.cpp).
 
 #include <algorithm>
 #include <cctype>
@@ -10,8 +11,6 @@
 
 namespace mesos_sim {
 namespace {
-
-constexpr double kMaxRetrySeconds = 600;  // the agent's status update retry cap (10 min)
 
 // common/validation.cpp validateID, with the master's messages.
 std::string id_error(const std::string& id) {
@@ -59,12 +58,17 @@ std::string Master::validate_task(const Framework& fw, const TaskLaunch& task, i
   if (std::string error = id_error(task.task_id); !error.empty()) return error;
   if (const Task* existing = find_task(fw.id, task.task_id);
       existing && !is_terminal(existing->state)) {
-    return "Task has duplicate ID: " + task.task_id;
+    // Tasks of an unreachable agent are kept on the framework's unreachable list.
+    bool unreachable = agents_[existing->agent].state == AgentState::UNREACHABLE;
+    return (unreachable ? "Task reuses the ID of an unreachable task: "
+                        : "Task has duplicate ID: ") +
+           task.task_id;
   }
   if (task.agent_id != agents_[agent].id) {
     return "Task uses invalid agent " + task.agent_id + " while agent " + agents_[agent].id +
            " is expected";
   }
+  if (std::string error = kill_policy_error(task.spec); !error.empty()) return error;
   if (task.resource_count == 0) return "Task uses no resources";
   if (!task.nonpositive.empty()) {
     auto colon = task.nonpositive.find(':');
@@ -75,6 +79,8 @@ std::string Master::validate_task(const Framework& fw, const TaskLaunch& task, i
     return "Task uses invalid resources: Invalid 'gpus' resource: The 'gpus' resource must be an "
            "unsigned integer";
   }
+  if (std::string error = command_error(task.spec); !error.empty()) return error;
+  if (std::string error = container_error(task.spec); !error.empty()) return error;
   if (task.has_command == task.has_executor) {
     return "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
   }
@@ -131,17 +137,21 @@ void Master::start_task(Framework& fw, const TaskLaunch& launch, int agent, Mill
   task.task_id = launch.task_id;
   task.agent = agent;
   task.resources = launch.resources;
+  task.image = launch.spec.image;
+  task.ignores_sigterm = ignores_sigterm(launch.spec);
+  task.grace_ns = launch.spec.grace_ns;
   uint64_t key_hash = std::hash<std::string>{}(task_key(fw.id, launch.task_id));
   if (!launched_.insert(key_hash).second) ++duplicate_launches_;
-  journal_.append({0, wall_seconds(), launch.task_id, a.id, fw.id, fw.stream_id});
+  journal_.append({0, wall_seconds(), launch.task_id, a.id, fw.id, fw.stream_id, launch.json});
   // The executor reports STARTING and RUNNING at the next tick.
   timers_.push({now, TimerKind::START, task.serial, 0});
 }
 
 void Master::push_update(Task& task, TaskState state, const std::string& reason,
-                         const std::string& message, Millis now) {
+                         const std::string& message, Millis now, const char* source) {
   StatusUpdate update;
   update.state = state;
+  update.source = source;
   update.uuid.resize(16);
   for (auto& c : update.uuid) c = static_cast<char>(rng_() & 0xff);
   update.timestamp = wall_seconds();
@@ -174,6 +184,7 @@ void Master::deliver_head(Task& task, Millis now) {
     view.reason = head.reason;
     view.message = head.message;
     view.uuid = head.uuid;
+    view.source = head.source;
     view.timestamp = head.timestamp;
     view.executor_id = task.task_id;  // the command executor takes the task's id
     send(fw->second, update_event(view));
@@ -218,21 +229,6 @@ void Master::erase_task(Task& task) {
   if (tasks->second.empty()) tasks_.erase(tasks);
 }
 
-void Master::kill(Framework& fw, const Call& call, Millis now) {
-  Task* task = task_of(fw.id, call.task_id);
-  if (!task || agents_[task->agent].state != AgentState::REGISTERED) {
-    reconcile_one(fw, {call.task_id, call.agent_id});  // unknown task: explicit reconciliation
-    return;
-  }
-  if (!is_terminal(task->state)) {
-    if (fw.info.task_killing_state && task->state != TaskState::KILLING) {
-      push_update(*task, TaskState::KILLING, "", "", now);
-    }
-    // The command executor's SIGTERM ends `sleep` and the like.
-    push_update(*task, TaskState::KILLED, "", "Command terminated with signal Terminated", now);
-  }
-}
-
 void Master::master_update(Framework& fw, const std::string& task_id, const std::string& agent_id,
                            TaskState state, const std::string& reason, const std::string& message,
                            double unreachable_time) {
@@ -246,32 +242,6 @@ void Master::master_update(Framework& fw, const std::string& task_id, const std:
   view.timestamp = wall_seconds();
   view.unreachable_time = unreachable_time;
   send(fw, update_event(view));  // not retried: dropped when disconnected
-}
-
-void Master::run_timers(Millis now) {
-  while (!timers_.empty() && timers_.top().at <= now) {
-    Timer timer = timers_.top();
-    timers_.pop();
-    auto found = task_by_serial_.find(timer.serial);
-    if (found == task_by_serial_.end()) continue;
-    Task* task = found->second;
-    if (timer.kind == TimerKind::START && task->state == TaskState::STAGING) {
-      // The command executor sends STARTING, then RUNNING; the agent holds RUNNING back until
-      // STARTING is acknowledged (one unacknowledged update per task).
-      if (config_.task_starting) push_update(*task, TaskState::STARTING, "", "", now);
-      push_update(*task, TaskState::RUNNING, "", "", now);
-      std::uniform_int_distribution<int> duration(config_.task_ms_min, config_.task_ms_max);
-      timers_.push({now + duration(rng_), TimerKind::FINISH, timer.serial, 0});
-    } else if (timer.kind == TimerKind::FINISH && task->state == TaskState::RUNNING) {
-      // The command executor gives an exit status, not a reason.
-      bool fail = std::uniform_real_distribution<double>(0, 1)(rng_) < config_.fail_ratio;
-      push_update(*task, fail ? TaskState::FAILED : TaskState::FINISHED, "",
-                  fail ? "Command exited with status 1" : "Command exited with status 0", now);
-    } else if (timer.kind == TimerKind::RETRY && timer.generation == task->head_generation) {
-      task->retry_s = std::min(task->retry_s * 2, kMaxRetrySeconds);
-      deliver_head(*task, now);
-    }
-  }
 }
 
 }  // namespace mesos_sim

@@ -100,7 +100,8 @@ TEST_F(MasterTest, TooBigTaskNamesTheResources) {
 TEST_F(MasterTest, GpusMustBeWhole) {
   config_.agent_resources.gpus = 2;
   restart();
-  subscribe();
+  subscribe(std::nullopt, R"("roles":["r"],"capabilities":[{"type":"MULTI_ROLE"},)"
+                          R"({"type":"GPU_RESOURCES"}])");
   auto [offer_id, agent] = offer();
   std::string sub = launch(offer_id, agent, "g");
   sub.replace(sub.find(R"("name":"cpus")"), 13, R"("name":"gpus")");
