@@ -8,8 +8,10 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <stop_token>
+#include <string>
 #include <vector>
 
 #include "cluster/members.h"
@@ -36,6 +38,12 @@ class Detector {
   std::optional<Member> next(const std::optional<Member>& previous, std::stop_token stop = {},
                              std::chrono::milliseconds timeout = kForever) {
     return wait_next(previous, std::move(stop), timeout);
+  }
+  // When each member last proved it is alive (refreshed its node), on this process' wall clock,
+  // by member name; a member missing is one whose liveness is not known. Not a change of
+  // members(): nobody is woken when it moves.
+  virtual std::map<std::string, std::chrono::system_clock::time_point> refreshed() const {
+    return {};
   }
   // Called after every change of members(), from the detector's own thread: keep it short.
   virtual Subscription subscribe(std::function<void()> on_change) = 0;

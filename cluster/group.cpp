@@ -2,6 +2,8 @@
 
 #include <glog/logging.h>
 
+#include <algorithm>
+
 #include "cluster/paths.h"
 
 namespace scale::cluster {
@@ -32,8 +34,12 @@ const char* to_string(GroupState state) {
   return "Unknown";
 }
 
-Group::Group(std::shared_ptr<Ensemble> ensemble, const std::string& path, MemberNames names)
-    : ensemble_(std::move(ensemble)), path_(normalize_path(path)), names_(std::move(names)) {
+Group::Group(std::shared_ptr<Ensemble> ensemble, const std::string& path, MemberNames names,
+             std::chrono::milliseconds refresh_interval)
+    : ensemble_(std::move(ensemble)),
+      path_(normalize_path(path)),
+      names_(std::move(names)),
+      refresh_interval_(refresh_interval) {
   adopt(ensemble_->session());
   thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
 }
@@ -79,7 +85,10 @@ void Group::transition(Decide decide) {
       next = decide(state_);
       if (state_ == GroupState::Closed || next == state_) return;
       if (next == GroupState::Suspended) suspended_since_ = Clock::now();
-      if (session_over(next)) cancels_.clear();  // the nodes went with the session
+      if (session_over(next)) {  // the nodes went with the session
+        cancels_.clear();
+        joined_.clear();
+      }
       state_ = next;
       members_due_ = true;
       ++wakes_;
@@ -183,6 +192,8 @@ ZkError Group::join(const std::string& tag, const std::string& data, Member* joi
       LOG(INFO) << "zookeeper: adopted " << path_of(mine.front()) << " (its create reply was lost)";
       for (size_t i = 1; i < mine.size(); ++i) cancel(mine[i]);
       *joined = Member{mine.front(), member_sequence(mine.front(), names_).value_or(0), data};
+      std::lock_guard lock(mutex_);
+      joined_[joined->name] = data;
       return ZkError::Ok;
     }
   }
@@ -192,6 +203,8 @@ ZkError Group::join(const std::string& tag, const std::string& data, Member* joi
   if (error != ZkError::Ok) return error;
   const std::string name = base_name(created);
   *joined = Member{name, member_sequence(name, names_).value_or(0), data};
+  std::lock_guard lock(mutex_);
+  joined_[name] = data;
   return ZkError::Ok;
 }
 
@@ -221,6 +234,10 @@ ZkError Group::stat(const std::string& member, ZkStat* stat, Session::WatchCallb
 }
 
 ZkError Group::cancel(const std::string& member) {
+  {
+    std::lock_guard lock(mutex_);
+    joined_.erase(member);  // refreshing it now would prove a liveness it no longer claims
+  }
   ZkError error;
   if (auto session = connected_session(&error)) {
     error = session->remove(path_of(member));
@@ -312,7 +329,8 @@ Group::Clock::time_point Group::step(GroupState state) {
       auto session = connected_session(&refused);
       if (!session) return now;
       const bool done = carry_out_cancels(*session) && refresh_members(*session);
-      return done ? Clock::time_point::max() : now + kRetryInterval;
+      const auto next = done ? Clock::time_point::max() : now + kRetryInterval;
+      return std::min(next, refresh_liveness(*session, now));
     }
     case GroupState::Connecting:
     case GroupState::TimedOut:
@@ -395,6 +413,51 @@ bool Group::read_members(Session& session, std::vector<Member>* ranked) {
   data_ = std::move(data);
   *ranked = std::move(read);
   return true;
+}
+
+std::map<std::string, Group::WallClock::time_point> Group::refreshed() const {
+  std::lock_guard lock(mutex_);
+  return refreshed_;
+}
+
+// Due every refresh interval: rewrites the joined members' data, then reads everyone's mtime.
+Group::Clock::time_point Group::refresh_liveness(Session& session, Clock::time_point now) {
+  if (refresh_interval_.count() <= 0) return Clock::time_point::max();
+  if (now < next_refresh_) return next_refresh_;
+  next_refresh_ = now + refresh_interval_;
+  std::map<std::string, std::string> joined;
+  {
+    std::lock_guard lock(mutex_);
+    joined = joined_;
+  }
+  for (const auto& [member, data] : joined) {
+    const auto sent = WallClock::now();
+    ZkStat stat;
+    const ZkError error = session.set(path_of(member), data, &stat);
+    if (error == ZkError::Ok) {
+      // The server stamped the write between sent and now: the middle is the best guess.
+      const auto answered = WallClock::now();
+      server_offset_ = sent + (answered - sent) / 2 -
+                       WallClock::time_point(std::chrono::milliseconds(stat.mtime_ms));
+    } else if (error == ZkError::NoNode) {
+      std::lock_guard lock(mutex_);
+      joined_.erase(member);  // deleted (by its term's end, an operator): nothing left to prove
+    }
+  }
+  read_liveness(session);
+  return next_refresh_;
+}
+
+void Group::read_liveness(Session& session) {
+  std::map<std::string, WallClock::time_point> seen;
+  for (const Member& member : watched()) {
+    ZkStat stat;
+    if (session.exists(path_of(member.name), &stat) != ZkError::Ok) continue;
+    seen[member.name] =
+        WallClock::time_point(std::chrono::milliseconds(stat.mtime_ms)) + server_offset_;
+  }
+  std::lock_guard lock(mutex_);
+  refreshed_ = std::move(seen);
 }
 
 void Group::publish(std::vector<Member> members) {

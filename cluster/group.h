@@ -4,6 +4,11 @@
 // with data), cancel, list and watch the members. Mesos' zookeeper::Group is the model: one state
 // enum checked at the top of every step, a named retry interval, and a session-expiry timer of its
 // own while disconnected (the client hears of an expiry only once it reconnects).
+//
+// Liveness: a member's node outlives a process that is wedged but whose ZooKeeper client still
+// answers pings. So a group given a refresh interval rewrites the data of the members it joined
+// every interval (the same bytes: only the node's mtime moves, and a data change fires no child
+// watch, so nobody sees a membership change) and reads when each watched member last did.
 
 #include <chrono>
 #include <condition_variable>
@@ -49,7 +54,12 @@ class Group : public std::enable_shared_from_this<Group> {
   using StateCallback = std::function<void(GroupState)>;
   using MembersCallback = std::function<void(const std::vector<Member>&)>;
 
-  Group(std::shared_ptr<Ensemble> ensemble, const std::string& path, MemberNames names);
+  using WallClock = std::chrono::system_clock;
+
+  // `refresh_interval`: how often the members this group joined prove they are alive (see
+  // Liveness above); zero: never, and refreshed() stays empty.
+  Group(std::shared_ptr<Ensemble> ensemble, const std::string& path, MemberNames names,
+        std::chrono::milliseconds refresh_interval = {});
   ~Group();
   Group(const Group&) = delete;
   Group& operator=(const Group&) = delete;
@@ -83,6 +93,10 @@ class Group : public std::enable_shared_from_this<Group> {
   // the group is not Connected.
   Subscription watch(MembersCallback callback);
   std::vector<Member> watched() const;
+  // When each watched member last refreshed its node, by member name, as read at this group's
+  // last refresh: the server's mtime moved onto this process' wall clock by the offset measured
+  // on its own refresh (so the ages it gives do not depend on the server's clock being right).
+  std::map<std::string, WallClock::time_point> refreshed() const;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -100,12 +114,15 @@ class Group : public std::enable_shared_from_this<Group> {
   bool carry_out_cancels(Session& session);
   bool refresh_members(Session& session);
   bool read_members(Session& session, std::vector<Member>* ranked);
+  Clock::time_point refresh_liveness(Session& session, Clock::time_point now);
+  void read_liveness(Session& session);
   void publish(std::vector<Member> members);
   void members_changed();
 
   const std::shared_ptr<Ensemble> ensemble_;
   const std::string path_;
   const MemberNames names_;
+  const std::chrono::milliseconds refresh_interval_;
 
   mutable std::mutex mutex_;
   std::condition_variable_any changed_;
@@ -114,8 +131,10 @@ class Group : public std::enable_shared_from_this<Group> {
   std::shared_ptr<Session> session_;
   uint64_t generation_ = 0;  // of session_: callbacks of an older session are ignored
   Clock::time_point suspended_since_;
-  std::set<std::string> cancels_;  // members to delete once Connected
-  bool members_due_ = false;       // the watched list must be read again
+  std::set<std::string> cancels_;              // members to delete once Connected
+  bool members_due_ = false;                   // the watched list must be read again
+  std::map<std::string, std::string> joined_;  // members joined and not cancelled: their data
+  std::map<std::string, WallClock::time_point> refreshed_;
 
   Subscribers<GroupState> subscribers_;
   mutable Subscribers<const std::vector<Member>&> watchers_;
@@ -123,6 +142,8 @@ class Group : public std::enable_shared_from_this<Group> {
   Subscription session_subscription_;
   Subscription members_watch_;               // the group's thread only
   std::map<std::string, std::string> data_;  // the group's thread only: data by member name
+  Clock::time_point next_refresh_{};         // the group's thread only
+  WallClock::duration server_offset_{};      // the group's thread only: wall clock - mtime
   std::jthread thread_;
 };
 

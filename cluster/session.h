@@ -46,6 +46,7 @@ const char* to_string(ZkError error);
 struct ZkStat {
   long long czxid = 0;
   long long ephemeral_owner = 0;
+  long long mtime_ms = 0;  // last change of the node's data, ms since the epoch (server's clock)
 };
 
 enum class NodeEvent { Created, Deleted, DataChanged, ChildrenChanged };
@@ -92,6 +93,9 @@ class Session {
                                WatchCallback watch = nullptr,
                                Subscription* watch_subscription = nullptr) = 0;
   virtual ZkError get(const std::string& path, std::string* data, ZkStat* stat) = 0;
+  // Writes the node's data (any version); stat, when given, receives the node after the write.
+  // Fires data watches only: a child watch on the parent does not hear of it.
+  virtual ZkError set(const std::string& path, const std::string& data, ZkStat* stat) = 0;
   // stat may be null. With a watch callback, sets a one-shot watch (also when the node does not
   // exist: it then fires on Created) and stores its registration in *watch_subscription; the
   // watch is registered only when the result is Ok or NoNode.

@@ -29,20 +29,34 @@ std::string hex_id(long long id) {
 
 // Wakes the candidate's thread: a watch fired or the group changed. A generation counter makes
 // a wake-up that arrives before the wait impossible to miss; `over` remembers that the session
-// the candidacy ran on expired or closed, even if the group has a new one by now.
+// the candidacy ran on expired or closed, even if the group has a new one by now. A wake-up that
+// only says the predecessor's data changed (its liveness refresh) is told apart: it needs the
+// watch re-armed, not the members listed again.
 class WakeSignal {
  public:
   void notify(bool session_over = false) {
     {
       std::lock_guard lock(mutex_);
-      ++generation_;
+      full_generation_ = ++generation_;
       over_ = over_ || session_over;
+    }
+    cv_.notify_all();
+  }
+  void notify_data_changed() {
+    {
+      std::lock_guard lock(mutex_);
+      ++generation_;
     }
     cv_.notify_all();
   }
   uint64_t generation() const {
     std::lock_guard lock(mutex_);
     return generation_;
+  }
+  // True when woken since `seen`, and only by data changes.
+  bool only_data_changed_since(uint64_t seen) const {
+    std::lock_guard lock(mutex_);
+    return generation_ != seen && full_generation_ <= seen;
   }
   bool over() const {
     std::lock_guard lock(mutex_);
@@ -62,6 +76,7 @@ class WakeSignal {
   mutable std::mutex mutex_;
   std::condition_variable_any cv_;
   uint64_t generation_ = 0;
+  uint64_t full_generation_ = 0;  // of the last wake-up other than a data change
   bool over_ = false;
 };
 
@@ -98,7 +113,7 @@ class Candidacy {
   const std::shared_ptr<WakeSignal> signal_ = std::make_shared<WakeSignal>();
   bool prepared_ = false;
   std::string own_;      // our member once joined or adopted
-  std::string watched_;  // the predecessor we watch, for logging changes only
+  std::string watched_;  // the predecessor we watch (re-armed alone after its data changed)
   Subscription predecessor_watch_;
 };
 
@@ -106,6 +121,7 @@ std::unique_ptr<Term> Candidacy::run(std::stop_token stop) {
   Subscription changes = group_->subscribe([signal = signal_](GroupState state) {
     signal->notify(state == GroupState::Expired || state == GroupState::Closed);
   });
+  bool rearm_only = false;  // woken only by the watched predecessor's data change
   while (true) {
     const uint64_t seen = signal_->generation();
     if (stop.stop_requested()) {
@@ -118,14 +134,19 @@ std::unique_ptr<Term> Candidacy::run(std::stop_token stop) {
       return nullptr;
     }
     Step step = Step::Wait;  // while not connected, only a group change can help
-    if (state == GroupState::Connected) {
+    if (state == GroupState::Connected && rearm_only) {
+      step = watch_predecessor(watched_);  // NoNode: Again, and the next pass looks at all
+    } else if (state == GroupState::Connected) {
       std::unique_ptr<Term> term;
       step = attempt(&term);
       if (term) return term;
     }
+    rearm_only = false;
     if (step == Step::Again) continue;
     signal_->wait(seen, stop,
                   step == Step::Retry ? std::optional(Group::kRetryInterval) : std::nullopt);
+    rearm_only = step == Step::Wait && state == GroupState::Connected && !watched_.empty() &&
+                 signal_->only_data_changed_since(seen);
   }
 }
 
@@ -233,7 +254,15 @@ Step Candidacy::claim(std::unique_ptr<Term>* term) {
 Step Candidacy::watch_predecessor(const std::string& predecessor) {
   Subscription watch;
   const ZkError error = group_->stat(
-      predecessor, nullptr, [signal = signal_](NodeEvent) { signal->notify(); }, &watch);
+      predecessor, nullptr,
+      [signal = signal_](NodeEvent event) {
+        if (event == NodeEvent::DataChanged) {
+          signal->notify_data_changed();
+        } else {
+          signal->notify();
+        }
+      },
+      &watch);
   if (error == ZkError::NoNode) return Step::Again;  // left between the listing and the watch
   if (error != ZkError::Ok) return Step::Retry;
   predecessor_watch_ = std::move(watch);

@@ -18,6 +18,9 @@ class ZooKeeperDetector final : public Detector {
   ~ZooKeeperDetector() override;
 
   std::vector<Member> members() const override { return detected_.members(); }
+  std::map<std::string, std::chrono::system_clock::time_point> refreshed() const override {
+    return group_->refreshed();
+  }
   Subscription subscribe(std::function<void()> on_change) override {
     return detected_.subscribe(std::move(on_change));
   }

@@ -17,6 +17,10 @@ namespace {
 constexpr int kMaxNodeData = 64 * 1024;  // our nodes hold < 1 KiB; anything larger is foreign
 constexpr int kSequenceSuffixRoom = 32;  // ZooKeeper appends a 10-digit counter
 
+ZkStat to_zk_stat(const Stat& stat) {
+  return ZkStat{stat.czxid, stat.ephemeralOwner, stat.mtime};
+}
+
 ZkError from_zk_code(int rc) {
   switch (rc) {
     case ZOK:
@@ -326,7 +330,16 @@ ZkError ZooKeeperSession::get(const std::string& path, std::string* data, ZkStat
   });
   if (error != ZkError::Ok) return error;
   if (data != nullptr) data->assign(buffer.data(), std::max(length, 0));
-  if (stat != nullptr) *stat = ZkStat{zk_stat.czxid, zk_stat.ephemeralOwner};
+  if (stat != nullptr) *stat = to_zk_stat(zk_stat);
+  return error;
+}
+
+ZkError ZooKeeperSession::set(const std::string& path, const std::string& data, ZkStat* stat) {
+  Stat zk_stat{};
+  const ZkError error = call([&](zhandle_t* zh) {
+    return zoo_set2(zh, path.c_str(), data.data(), static_cast<int>(data.size()), -1, &zk_stat);
+  });
+  if (error == ZkError::Ok && stat != nullptr) *stat = to_zk_stat(zk_stat);
   return error;
 }
 
@@ -337,7 +350,7 @@ ZkError ZooKeeperSession::exists(const std::string& path, ZkStat* stat,
   const ZkError error =
       call([&](zhandle_t* zh) { return zoo_exists(zh, path.c_str(), id != 0 ? 1 : 0, &zk_stat); });
   if (error == ZkError::Ok && stat != nullptr) {
-    *stat = ZkStat{zk_stat.czxid, zk_stat.ephemeralOwner};
+    *stat = to_zk_stat(zk_stat);
   }
   keep_watch(id, error == ZkError::Ok || error == ZkError::NoNode, watch_subscription);
   return error;

@@ -69,6 +69,7 @@ class ZooKeeperSession final : public Session,
                        WatchCallback watch = nullptr,
                        Subscription* watch_subscription = nullptr) override;
   ZkError get(const std::string& path, std::string* data, ZkStat* stat) override;
+  ZkError set(const std::string& path, const std::string& data, ZkStat* stat) override;
   ZkError exists(const std::string& path, ZkStat* stat, WatchCallback watch = nullptr,
                  Subscription* watch_subscription = nullptr) override;
   ZkError restrict_acl(const std::string& path, bool* changed) override;

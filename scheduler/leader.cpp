@@ -173,13 +173,8 @@ bool Leader::turn() {
 bool Leader::write_status() {
   if (!parts_.store->available()) return true;
   std::vector<ReplicaSeen> replicas;
-  if (parts_.replicas) {
-    for (const auto& candidate : parts_.replicas()) {
-      replicas.push_back({candidate.replica_id, candidate.api_url, candidate.hostname,
-                          candidate.pid, candidate.replica_id == options_.replica_id,
-                          candidate.version, candidate.started});
-    }
-  }
+  if (parts_.replicas) replicas = parts_.replicas();
+  for (auto& replica : replicas) replica.leader = replica.replica_id == options_.replica_id;
   StatusInputs in = status_->build(scheduling_.core.get(), std::move(replicas));
   try {
     parts_.store->write_status(term_.epoch(), pending_steps_, [&](const StatusFacts& facts) {

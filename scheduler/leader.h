@@ -35,8 +35,9 @@ struct LeaderParts {
   std::unique_ptr<NotifySource> notifications;  // needed only when scheduling
   // The term's Mesos connection, made when it starts scheduling (once per term).
   Promotion::MesosFactory mesos;
-  // The replicas that stand for election now, for the status document.
-  std::function<std::vector<cluster::CandidateInfo>()> replicas;
+  // The replicas that stand for election now, in election order, for the status document (the
+  // Leader marks itself as the leader).
+  std::function<std::vector<ReplicaSeen>()> replicas;
   const Clock* clock = nullptr;  // null: the system clock
 };
 

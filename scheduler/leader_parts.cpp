@@ -1,8 +1,8 @@
 #include "scheduler/leader_parts.h"
 
-#include "cluster/candidate_info.h"
 #include "scheduler/db_leader_store.h"
 #include "scheduler/mesos/http_mesos_connection.h"
+#include "scheduler/replica_roster.h"
 
 namespace scale::scheduler {
 
@@ -33,7 +33,10 @@ LeaderParts make_leader_parts(const ReplicaOptions& options, cluster::Term& term
   parts.store = std::make_unique<DbLeaderStore>(options.db, std::move(standby.conn));
   parts.notifications = std::make_unique<PgNotifySource>(options.db, standby);
   parts.mesos = [&options, &term] { return make_mesos_connection(options, term); };
-  parts.replicas = [&replicas] { return cluster::candidates(replicas.members()); };
+  parts.replicas = [&replicas] {
+    return replicas_seen(replicas.members(), replicas.refreshed(),
+                         std::chrono::system_clock::now());
+  };
   standby = {};
   return parts;
 }

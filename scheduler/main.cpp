@@ -119,7 +119,8 @@ int serve(const scale::scheduler::ReplicaOptions& options,
           std::string* fatal) {
   scale::db::Pool pool(options.db, 4);
   auto election = std::make_shared<scale::cluster::Group>(ensemble, options.election_path,
-                                                          scale::cluster::election_members());
+                                                          scale::cluster::election_members(),
+                                                          options.heartbeat_refresh);
   scale::cluster::ZooKeeperDetector replicas(election);
   scale::cluster::ZooKeeperContender contender(election);
   scale::scheduler::ClusterViewer viewer(replicas);

@@ -24,6 +24,9 @@ DEFINE_string(advertise_url, "",
               "URL other replicas and clients reach this replica at (default http://<listen>)");
 DEFINE_string(replica_id, "", "Name of this replica (default hostname:port)");
 DEFINE_int32(status_interval_ms, 2000, "How often the leader writes the status document");
+DEFINE_int32(heartbeat_refresh_ms, 3000,
+             "How often this replica refreshes its ZooKeeper election node to prove it is alive "
+             "(cluster.replicas[].heartbeat_age_s of /v6/status/); 0: never");
 DEFINE_int32(startup_timeout_s, 15, "How long to wait for the database at start-up");
 DEFINE_string(api_token_file, "",
               "File holding the bearer token mutating API calls need (Authorization: Bearer)");
@@ -51,7 +54,8 @@ namespace {
 
 constexpr const char* kFlagNames =
     "zk,zk_session_timeout_ms,election_path,db,mesos_master,framework_name,framework_user,role,"
-    "failover_timeout_s,listen,advertise_url,replica_id,status_interval_ms,startup_timeout_s,"
+    "failover_timeout_s,listen,advertise_url,replica_id,status_interval_ms,heartbeat_refresh_ms,"
+    "startup_timeout_s,"
     "api_token_file,api_token_reads,tls_cert,tls_key,zk_auth_file,mesos_principal,"
     "mesos_secret_file,unknown_task_timeout_s";
 
@@ -96,6 +100,7 @@ ReplicaOptions options_from_flags() {
   options.replica_id = FLAGS_replica_id;
   options.hostname = local_hostname();
   options.status_interval = std::chrono::milliseconds(FLAGS_status_interval_ms);
+  options.heartbeat_refresh = std::chrono::milliseconds(FLAGS_heartbeat_refresh_ms);
   options.startup_timeout = std::chrono::seconds(FLAGS_startup_timeout_s);
   options.api_token_file = FLAGS_api_token_file;
   options.api_token_reads = FLAGS_api_token_reads;

@@ -161,6 +161,10 @@ std::optional<std::string> finalize(ReplicaOptions& options) {
   if (options.status_interval < std::chrono::milliseconds(100)) {
     return "--status_interval_ms must be at least 100";
   }
+  if (options.heartbeat_refresh.count() != 0 &&
+      options.heartbeat_refresh < std::chrono::milliseconds(100)) {
+    return "--heartbeat_refresh_ms must be 0 (never) or at least 100";
+  }
   if (options.listen_port == 0) return "--listen must name a port";
   if (options.unknown_task_timeout < std::chrono::seconds(1)) {
     return "--unknown_task_timeout_s must be at least 1";

@@ -22,6 +22,8 @@ struct ReplicaOptions {
   std::string hostname;
   std::string version;  // this build's, shown in the election data and /v6/version/
   std::chrono::milliseconds status_interval{2000};
+  // How often the election node is refreshed (its liveness, cluster::Group); zero: never.
+  std::chrono::milliseconds heartbeat_refresh{3000};
   std::chrono::seconds startup_timeout{15};
   std::string mesos_master;
   std::string framework_name = "Scale";

@@ -186,6 +186,10 @@ void write_cluster(Writer& w, const StatusInputs& in) {
     put(w, "role", replica.leader ? "leader" : "follower");
     put(w, "version", replica.version);
     put(w, "started", replica.started);
+    if (replica.heartbeat_age_s) {
+      w.Key("heartbeat_age_s");
+      w.Double(*replica.heartbeat_age_s);
+    }
     w.EndObject();
   }
   w.EndArray();

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,8 @@ struct ReplicaSeen {
   bool leader = false;
   std::string version;
   std::string started;  // ISO-8601 UTC
+  // Seconds since the replica last refreshed its election node; unknown when nobody measured it.
+  std::optional<double> heartbeat_age_s;
 };
 
 // One term of the history the cluster section shows (newest first).

@@ -3,6 +3,8 @@
 // leader's document never breaks the command.
 #include <rapidjson/document.h>
 
+#include <cstdio>
+
 #include "tools/scalectl/commands.h"
 #include "tools/scalectl/output.h"
 
@@ -66,13 +68,23 @@ std::string leader_text(const rapidjson::Value& leader) {
          field(leader, "since");
 }
 
+// "1.2 s" since the replica last refreshed its election node; "-" when the document has none.
+std::string heartbeat_text(const rapidjson::Value& replica) {
+  const auto& age = member(replica, "heartbeat_age_s");
+  if (!age.IsNumber()) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", age.GetDouble());
+  return text;
+}
+
 void print_cluster(const rapidjson::Value& cluster, std::ostream& out) {
   const auto& replicas = member(cluster, "replicas");
   if (replicas.IsArray() && !replicas.Empty()) {
-    Table table({"REPLICA", "ROLE", "API", "HOSTNAME", "VERSION", "STARTED"});
+    Table table({"REPLICA", "ROLE", "API", "HOSTNAME", "VERSION", "STARTED", "HEARTBEAT AGE"});
     for (const auto& replica : replicas.GetArray()) {
       table.add({field(replica, "replica_id"), field(replica, "role"), field(replica, "api_url"),
-                 field(replica, "hostname"), field(replica, "version"), field(replica, "started")});
+                 field(replica, "hostname"), field(replica, "version"), field(replica, "started"),
+                 heartbeat_text(replica)});
     }
     out << "\n";
     table.print(out);

@@ -195,7 +195,8 @@ bool force_expiry(const std::string& connect_string,
 }
 
 Participant participant(const std::string& connect_string, milliseconds timeout,
-                        const std::string& election_path, const std::optional<ZkAuth>& auth) {
+                        const std::string& election_path, const std::optional<ZkAuth>& auth,
+                        milliseconds refresh) {
   Participant made;
   made.session = ZooKeeperSession::open(connect_string, timeout, auth);
   made.ensemble = std::make_shared<Ensemble>(
@@ -204,7 +205,7 @@ Participant participant(const std::string& connect_string, milliseconds timeout,
         return Session::open(connect_string, timeout, auth);
       });
   made.session->wait_connected(milliseconds(10000));
-  made.group = std::make_shared<Group>(made.ensemble, election_path, election_members());
+  made.group = std::make_shared<Group>(made.ensemble, election_path, election_members(), refresh);
   return made;
 }
 

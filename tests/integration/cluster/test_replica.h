@@ -119,9 +119,11 @@ struct Participant {
   std::shared_ptr<Ensemble> ensemble;
   std::shared_ptr<Group> group;
 };
+// `refresh`: the group's liveness refresh interval (zero: its members never refresh).
 Participant participant(const std::string& connect_string, std::chrono::milliseconds timeout,
                         const std::string& election_path,
-                        const std::optional<ZkAuth>& auth = std::nullopt);
+                        const std::optional<ZkAuth>& auth = std::nullopt,
+                        std::chrono::milliseconds refresh = {});
 
 // Every candidate under election_path in sequence order (the first one leads), read now with one
 // listing and one read per member: what an operator's zkCli would show.

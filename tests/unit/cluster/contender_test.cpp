@@ -95,6 +95,24 @@ TEST_F(CandidateTest, LoneCandidateCreatesThePathAndLeadsWithTheCzxidAsEpoch) {
   EXPECT_TRUE(term->acting());
 }
 
+TEST_F(CandidateTest, APredecessorsDataChangeOnlyReArmsTheWatch) {
+  const std::string predecessor = add_rival(2);
+  BackgroundCandidate candidate(group);
+  ASSERT_TRUE(eventually([&] { return tree->watch_count(predecessor) == 1; }));
+  ASSERT_EQ(candidate.evaluations, 1);
+  // Its liveness refresh fires the one-shot watch: armed again, the members not listed again.
+  for (int refresh = 0; refresh < 3; ++refresh) {
+    ASSERT_EQ(tree->set(predecessor, to_json(kMe), nullptr), ZkError::Ok);
+    ASSERT_TRUE(eventually([&] { return tree->watch_count(predecessor) == 1; }));
+  }
+  EXPECT_EQ(candidate.evaluations, 1);
+  // Its departure still wakes the candidate, which leads.
+  tree->remove(predecessor);
+  ASSERT_TRUE(eventually([&] { return candidate.done(); }));
+  EXPECT_NE(candidate.term(), nullptr);
+  EXPECT_EQ(candidate.evaluations, 2);
+}
+
 TEST_F(CandidateTest, FollowerWatchesOnlyItsPredecessor) {
   const std::string first = add_rival(2), second = add_rival(3), third = add_rival(4);
   BackgroundCandidate candidate(group);

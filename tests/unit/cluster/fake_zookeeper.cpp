@@ -23,7 +23,8 @@ ZkError FakeZooKeeper::create(long long session, const std::string& path, const 
     }
     if (nodes_.contains(name)) return ZkError::NodeExists;
     const long long owner = mode == CreateMode::EphemeralSequential ? session : 0;
-    nodes_[name] = Node{data, ++zxid_, owner};
+    const long long zxid = ++zxid_;
+    nodes_[name] = Node{data, zxid, owner, zxid};
   }
   if (created != nullptr) *created = name;
   fire(name, NodeEvent::Created);
@@ -62,7 +63,20 @@ ZkError FakeZooKeeper::get(const std::string& path, std::string* data, ZkStat* s
   auto it = nodes_.find(path);
   if (it == nodes_.end()) return ZkError::NoNode;
   if (data != nullptr) *data = it->second.data;
-  if (stat != nullptr) *stat = ZkStat{it->second.czxid, it->second.owner};
+  if (stat != nullptr) *stat = ZkStat{it->second.czxid, it->second.owner, it->second.mtime_ms};
+  return ZkError::Ok;
+}
+
+ZkError FakeZooKeeper::set(const std::string& path, const std::string& data, ZkStat* stat) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = nodes_.find(path);
+    if (it == nodes_.end()) return ZkError::NoNode;
+    it->second.data = data;
+    it->second.mtime_ms = ++zxid_;
+    if (stat != nullptr) *stat = ZkStat{it->second.czxid, it->second.owner, it->second.mtime_ms};
+  }
+  fire(path, NodeEvent::DataChanged);
   return ZkError::Ok;
 }
 
@@ -216,6 +230,11 @@ ZkError FakeSession::get_children(const std::string& path, std::vector<std::stri
 ZkError FakeSession::get(const std::string& path, std::string* data, ZkStat* stat) {
   if (auto error = precheck("get", path)) return *error;
   return tree_->get(path, data, stat);
+}
+
+ZkError FakeSession::set(const std::string& path, const std::string& data, ZkStat* stat) {
+  if (auto error = precheck("set", path)) return *error;
+  return tree_->set(path, data, stat);
 }
 
 ZkError FakeSession::exists(const std::string& path, ZkStat* stat, WatchCallback watch,

@@ -38,6 +38,7 @@ class FakeZooKeeper {
     std::string data;
     long long czxid = 0;
     long long owner = 0;  // ephemeralOwner; 0 for persistent nodes
+    long long mtime_ms = 0;
   };
 
   ZkError create(long long session, const std::string& path, const std::string& data,
@@ -45,6 +46,8 @@ class FakeZooKeeper {
   ZkError remove(const std::string& path);
   ZkError get_children(const std::string& path, std::vector<std::string>* children);
   ZkError get(const std::string& path, std::string* data, ZkStat* stat);
+  // mtime_ms is the zxid the write got: a clock that only moves forward.
+  ZkError set(const std::string& path, const std::string& data, ZkStat* stat);
   ZkError exists(const std::string& path, ZkStat* stat);
 
   uint64_t add_watch(const std::string& path, WatchKind kind, Session::WatchCallback callback);
@@ -102,6 +105,7 @@ class FakeSession final : public Session {
                        WatchCallback watch = nullptr,
                        Subscription* watch_subscription = nullptr) override;
   ZkError get(const std::string& path, std::string* data, ZkStat* stat) override;
+  ZkError set(const std::string& path, const std::string& data, ZkStat* stat) override;
   ZkError exists(const std::string& path, ZkStat* stat, WatchCallback watch = nullptr,
                  Subscription* watch_subscription = nullptr) override;
 

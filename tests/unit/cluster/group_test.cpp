@@ -174,6 +174,40 @@ TEST_F(GroupTest, WatchedMembersFollowTheGroupWithTheirData) {
   EXPECT_EQ(zk->operation_count("get"), 2);
 }
 
+TEST_F(GroupTest, RefreshesItsOwnMembersDataWithoutAMembershipChangeAndReadsEveryonesMtime) {
+  auto group =
+      std::make_shared<Group>(fake_ensemble({zk}), kPath, election_members(), milliseconds(20));
+  MembersLog log(*group);
+  const std::string other = add_member(2);
+  ASSERT_EQ(group->prepare(), ZkError::Ok);
+  Member mine;
+  ASSERT_EQ(group->join("tag", R"({"me":1})", &mine), ZkError::Ok);
+  ASSERT_TRUE(eventually([&] { return log.names().size() == 2; }));
+  const int published = [&] {
+    std::lock_guard lock(log.mutex);
+    return log.calls;
+  }();
+  ASSERT_TRUE(eventually([&] { return zk->operation_count("set") >= 3; }));
+  EXPECT_EQ(tree->node(group->path_of(mine.name))->data, R"({"me":1})");  // the same bytes
+  const auto theirs = tree->node(group->path_of(other));
+  EXPECT_EQ(theirs->mtime_ms, theirs->czxid);  // another process' member is only read
+  ASSERT_TRUE(eventually([&] { return group->refreshed().size() == 2; }));
+  {
+    std::lock_guard lock(log.mutex);
+    EXPECT_EQ(log.calls, published) << "a refresh looked like a membership change";
+  }
+  // Cancelled: no longer refreshed, no longer read.
+  ASSERT_EQ(group->cancel(mine.name), ZkError::Ok);
+  ASSERT_TRUE(eventually([&] {
+    const auto refreshed = group->refreshed();
+    return refreshed.size() == 1 && refreshed.contains(other);
+  }));
+  const int sets = zk->operation_count("set");
+  const int reads = zk->operation_count("exists");
+  ASSERT_TRUE(eventually([&] { return zk->operation_count("exists") >= reads + 3; }));
+  EXPECT_EQ(zk->operation_count("set"), sets);
+}
+
 TEST_F(GroupTest, WatchedMembersAreUnknownWhileNotConnected) {
   auto group = make_group({zk});
   const std::string member = add_member(2);

@@ -203,7 +203,12 @@ class LeaderTest : public ::testing::Test {
       return mesos;
     };
     parts.replicas = [] {
-      return std::vector<cluster::CandidateInfo>{{"r1", "u", "h", 1, "", ""}};
+      ReplicaSeen replica;
+      replica.replica_id = "r1";
+      replica.api_url = "u";
+      replica.hostname = "h";
+      replica.pid = 1;
+      return std::vector<ReplicaSeen>{replica};
     };
     leader_ = std::make_unique<Leader>(options_, term_, std::move(parts), promoted_);
     thread_ = std::jthread([this](std::stop_token stop) {

@@ -92,7 +92,7 @@ TEST_F(StatusBuilderTest, ResourcesAddUpAndAnIdleNodeIsFree) {
 TEST_F(StatusBuilderTest, TheDatabasesFactsGoIntoTheDocument) {
   StatusBuilder builder(options_, 7, clock_);
   core_.on_mesos(offers({offer("o1", "a1")}), clock_.now());
-  StatusInputs in = builder.build(nullptr, {{"r1", "u", "h", 1, true, "", ""}});
+  StatusInputs in = builder.build(nullptr, {{"r1", "u", "h", 1, true, "", "", std::nullopt}});
   in.nodes.push_back({});
   in.nodes.back().agent_id = "a1";
   StatusFacts facts;

@@ -21,8 +21,8 @@ StatusInputs sample() {
   in.leader_replica_id = "r1";
   in.leader_api_url = "http://127.0.0.1:8001";
   in.epoch = 42;
-  in.replicas = {{"r1", "http://127.0.0.1:8001", "box", 10, true, "0.1.0", "S1"},
-                 {"r2", "http://127.0.0.1:8002", "box", 11, false, "", ""}};
+  in.replicas = {{"r1", "http://127.0.0.1:8001", "box", 10, true, "0.1.0", "S1", 1.25},
+                 {"r2", "http://127.0.0.1:8002", "box", 11, false, "", "", std::nullopt}};
   return in;
 }
 
@@ -70,6 +70,8 @@ TEST(StatusDocument, ClusterSectionNamesLeaderEpochAndReplicas) {
   EXPECT_STREQ(cluster["replicas"][1]["role"].GetString(), "follower");
   EXPECT_STREQ(cluster["replicas"][0]["version"].GetString(), "0.1.0");
   EXPECT_STREQ(cluster["replicas"][0]["started"].GetString(), "S1");
+  EXPECT_DOUBLE_EQ(cluster["replicas"][0]["heartbeat_age_s"].GetDouble(), 1.25);
+  EXPECT_FALSE(cluster["replicas"][1].HasMember("heartbeat_age_s"));  // unknown: left out
 }
 
 TEST(StatusDocument, WarningsCarryTimes) {
