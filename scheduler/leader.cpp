@@ -231,6 +231,7 @@ void Leader::publish_counters() {
   published_ = core.counters();
   metrics_->observe(latencies);
   metrics_->set_backlog(core.queue().size(), core.unacknowledged_updates());
+  if (scheduling_.mesos) metrics_->set_mesos_calls(scheduling_.mesos->call_load());
 }
 
 void Leader::log_milestones() {

@@ -29,7 +29,10 @@ void ReplicaMetrics::set_backlog(size_t queued_jobs, size_t unacknowledged_updat
 
 void ReplicaMetrics::set_leader(bool leader, long long epoch) {
   leader_.store(leader, std::memory_order_relaxed);
-  if (!leader) set_backlog(0, 0);
+  if (!leader) {
+    set_backlog(0, 0);
+    set_mesos_calls({});
+  }
   if (leader) epoch_.store(epoch, std::memory_order_relaxed);
 }
 
@@ -76,7 +79,30 @@ std::string ReplicaMetrics::render() const {
   family(out, "scale_unacknowledged_updates", "gauge",
          "Task status updates received and waiting for their commit before the ACKNOWLEDGE.",
          value(unacknowledged_updates_));
-  return out.str() + render_histograms();
+  return out.str() + render_mesos_calls() + render_histograms();
+}
+
+std::string ReplicaMetrics::render_mesos_calls() const {
+  const mesos::CallLoad load = mesos_calls_.read();
+  std::string out;
+  const auto gauge = [&](const char* name, const char* help, const auto& values) {
+    prometheus::write_family_header(out, name, "gauge", help);
+    for (size_t i = 0; i < mesos::kCallLanes; ++i) {
+      const char* lane = mesos::to_string(static_cast<mesos::CallLane>(i));
+      out += std::string(name) + '{' + prometheus::label_set({{"lane", lane}}) + "} " +
+             std::to_string(values[i]) + '\n';
+    }
+  };
+  gauge("scale_mesos_calls_in_flight",
+        "Leader's Mesos calls sent to the master with no HTTP answer yet, by lane: acknowledge "
+        "(ACKNOWLEDGE), offer (ACCEPT, DECLINE), ordered (KILL, RECONCILE, SUPPRESS, REVIVE, "
+        "TEARDOWN). Queued calls are not counted here (scale_mesos_calls_queued).",
+        load.in_flight);
+  gauge("scale_mesos_calls_queued",
+        "Leader's Mesos calls waiting in their lane (window full, or an ordered call behind "
+        "ACCEPT/DECLINE answers) or held while the term is not acting, by lane.",
+        load.queued);
+  return out;
 }
 
 std::string ReplicaMetrics::render_histograms() const {

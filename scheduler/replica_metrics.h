@@ -12,6 +12,7 @@
 
 #include "api/prometheus_text.h"
 #include "scheduler/latency_samples.h"
+#include "scheduler/mesos/call_load.h"
 #include "scheduler/scheduling_core.h"
 
 namespace scale::scheduler {
@@ -27,12 +28,15 @@ class ReplicaMetrics {
   void observe(const LatencySamples& samples);
   // The leader's backlog as of its last publication; zero while not leading.
   void set_backlog(size_t queued_jobs, size_t unacknowledged_updates);
+  // The leader's Mesos calls not answered yet, as of its last publication; zero while not leading.
+  void set_mesos_calls(const mesos::CallLoad& load) { mesos_calls_.publish(load); }
 
   // The replica's families, each with # HELP and # TYPE, names prefixed scale_.
   std::string render() const;
 
  private:
   std::string render_histograms() const;
+  std::string render_mesos_calls() const;
 
   std::atomic<bool> leader_{false};
   std::atomic<long long> epoch_{0};
@@ -46,6 +50,7 @@ class ReplicaMetrics {
   std::atomic<uint64_t> jobs_finished_{0};
   std::atomic<uint64_t> queued_jobs_{0};
   std::atomic<uint64_t> unacknowledged_updates_{0};
+  mesos::CallGauge mesos_calls_;
   mutable std::mutex histograms_mutex_;  // observe() on the loop thread, render() on HTTP's
   prometheus::Histogram commit_{prometheus::latency_buckets_seconds()};
   prometheus::Histogram queue_to_launch_{prometheus::latency_buckets_seconds()};

@@ -8,21 +8,9 @@ CallLanes::CallLanes(size_t ack_window, size_t offer_window) {
   ordered_.window = 1;
 }
 
-CallLanes::Lane CallLanes::lane_of(CallType type) {
-  switch (type) {
-    case CallType::Acknowledge:
-      return Lane::Ack;
-    case CallType::Accept:
-    case CallType::Decline:
-      return Lane::Offer;
-    default:
-      return Lane::Ordered;
-  }
-}
-
 CallLanes::Queue& CallLanes::queue_of(Lane lane) {
   switch (lane) {
-    case Lane::Ack:
+    case Lane::Acknowledge:
       return acks_;
     case Lane::Offer:
       return offers_;
@@ -35,7 +23,7 @@ CallLanes::Queue& CallLanes::queue_of(Lane lane) {
 std::vector<LaneCall> CallLanes::submit(CallType type, std::string body) {
   std::vector<LaneCall> out;
   const Lane lane = lane_of(type);
-  if (lane == Lane::Ack && !ack_bodies_.insert(body).second) return out;
+  if (lane == Lane::Acknowledge && !ack_bodies_.insert(body).second) return out;
   LaneCall call{next_seq_++, type, std::move(body)};
   if (lane == Lane::Offer) offer_calls_.insert(call.seq);
   queue_of(lane).waiting.push_back(std::move(call));
@@ -50,7 +38,7 @@ std::vector<LaneCall> CallLanes::finished(uint64_t seq) {
   const Started done = std::move(it->second);
   started_.erase(it);
   --queue_of(done.lane).in_flight;
-  if (done.lane == Lane::Ack) ack_bodies_.erase(done.ack_body);
+  if (done.lane == Lane::Acknowledge) ack_bodies_.erase(done.ack_body);
   if (done.lane == Lane::Offer) offer_calls_.erase(seq);
   start_ready(out);
   return out;
@@ -70,6 +58,16 @@ size_t CallLanes::queued() const {
   return acks_.waiting.size() + offers_.waiting.size() + ordered_.waiting.size();
 }
 
+CallLoad CallLanes::load() const {
+  CallLoad load;
+  const Queue* const queues[kCallLanes] = {&acks_, &offers_, &ordered_};  // in CallLane order
+  for (size_t i = 0; i < kCallLanes; ++i) {
+    load.in_flight[i] = queues[i]->in_flight;
+    load.queued[i] = queues[i]->waiting.size();
+  }
+  return load;
+}
+
 // The oldest ordered call waits for every ACCEPT/DECLINE submitted before it.
 bool CallLanes::ordered_may_start() const {
   if (ordered_.waiting.empty() || ordered_.in_flight > 0) return false;
@@ -77,7 +75,7 @@ bool CallLanes::ordered_may_start() const {
 }
 
 void CallLanes::start_ready(std::vector<LaneCall>& out) {
-  start_from(acks_, Lane::Ack, out);
+  start_from(acks_, Lane::Acknowledge, out);
   start_from(offers_, Lane::Offer, out);
   if (ordered_may_start()) start_from(ordered_, Lane::Ordered, out);
 }
@@ -87,7 +85,7 @@ void CallLanes::start_from(Queue& q, Lane lane, std::vector<LaneCall>& out) {
     LaneCall call = std::move(q.waiting.front());
     q.waiting.pop_front();
     ++q.in_flight;
-    started_[call.seq] = {lane, lane == Lane::Ack ? call.body : std::string()};
+    started_[call.seq] = {lane, lane == Lane::Acknowledge ? call.body : std::string()};
     out.push_back(std::move(call));
   }
 }

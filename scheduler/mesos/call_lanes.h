@@ -22,6 +22,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "scheduler/mesos/call_load.h"
 #include "scheduler/mesos/call_type.h"
 
 namespace scale::mesos {
@@ -44,15 +45,16 @@ class CallLanes {
   void reset();
 
   size_t queued() const;  // submitted, not yet started
+  // Started and not yet finished (in_flight), submitted and not yet started (queued), by lane.
+  CallLoad load() const;
 
  private:
-  enum class Lane { Ack, Offer, Ordered };
+  using Lane = CallLane;
   struct Queue {
     size_t window = 1;
     size_t in_flight = 0;
     std::deque<LaneCall> waiting;
   };
-  static Lane lane_of(CallType type);
   Queue& queue_of(Lane lane);
   void start_ready(std::vector<LaneCall>& out);
   void start_from(Queue& q, Lane lane, std::vector<LaneCall>& out);

@@ -53,6 +53,7 @@ struct HttpTransport::Shared {
   void release_held();
   std::shared_ptr<CallConnection> idle_connection();
   void close_everything();
+  void publish_load();
 
   const HttpTransportOptions options;
   const std::string authorization;  // header value, or ""
@@ -71,6 +72,7 @@ struct HttpTransport::Shared {
   std::vector<LaneCall> held;  // started by the lanes while the send gate was closed, in order
   std::vector<std::shared_ptr<CallConnection>> idle;
   std::vector<std::shared_ptr<CallConnection>> busy;
+  CallGauge gauge;  // written here after every change of the lanes, read by any thread
 };
 
 std::vector<std::pair<std::string, std::string>> HttpTransport::Shared::headers(
@@ -137,6 +139,7 @@ void HttpTransport::Shared::submit(uint64_t connection, const std::string& url,
   call_target = std::move(target);
   call_stream_id = stream_id;
   for (const LaneCall& call : lanes.submit(call_type, std::move(body))) start(call);
+  publish_load();
 }
 
 std::shared_ptr<CallConnection> HttpTransport::Shared::idle_connection() {
@@ -173,6 +176,7 @@ void HttpTransport::Shared::answered(const std::shared_ptr<CallConnection>& conn
   if (conn->idle()) idle.push_back(conn);
   if (!result.sent) {
     held.push_back(call);  // the gate closed: it goes out when it opens again
+    publish_load();
     return;
   }
   deliver([&](TransportListener& l) {
@@ -180,6 +184,7 @@ void HttpTransport::Shared::answered(const std::shared_ptr<CallConnection>& conn
   });
   if (shutting_down || connection != call_connection) return;
   for (const LaneCall& next : lanes.finished(call.seq)) start(next);
+  publish_load();
 }
 
 void HttpTransport::Shared::release_held() {
@@ -187,6 +192,18 @@ void HttpTransport::Shared::release_held() {
   std::vector<LaneCall> ready;
   ready.swap(held);
   for (const LaneCall& call : ready) start(call);
+  publish_load();
+}
+
+// The lanes count a held call as started; it is not on the wire, so here it counts as queued.
+void HttpTransport::Shared::publish_load() {
+  CallLoad load = lanes.load();
+  for (const LaneCall& call : held) {
+    const auto lane = static_cast<size_t>(lane_of(call.type));
+    if (load.in_flight[lane] > 0) --load.in_flight[lane];
+    ++load.queued[lane];
+  }
+  gauge.publish(load);
 }
 
 void HttpTransport::Shared::close_everything() {
@@ -197,6 +214,7 @@ void HttpTransport::Shared::close_everything() {
   idle.clear();
   busy.clear();
   held.clear();
+  gauge.publish({});
 }
 
 HttpTransport::HttpTransport(HttpTransportOptions options)
@@ -237,6 +255,10 @@ void HttpTransport::release_held_calls() {
   asio::post(shared_->io, [shared = shared_.get()] {
     if (!shared->shutting_down) shared->release_held();
   });
+}
+
+CallLoad HttpTransport::call_load() const {
+  return shared_->gauge.read();
 }
 
 void HttpTransport::shutdown() {

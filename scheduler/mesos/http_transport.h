@@ -58,6 +58,8 @@ class HttpTransport final : public MesosTransport {
   void send_call(uint64_t connection, const std::string& url, const std::string& stream_id,
                  CallType call_type, std::string body) override;
   void release_held_calls() override;
+  // As of the I/O thread's last step: a call that waits for the send gate counts as queued.
+  CallLoad call_load() const override;
   void shutdown() override;
 
   struct Shared;  // what the I/O thread owns (defined in the .cpp)

@@ -42,6 +42,7 @@ class MesosClient final : public MesosConnection {
   ConnectionState state() const override { return machine_.state(); }
   std::optional<std::string> framework_id() const override { return machine_.framework_id(); }
   std::optional<TerminalError> terminal_error() const override { return machine_.terminal_error(); }
+  CallLoad call_load() const override { return transport_->call_load(); }
 
   bool accept(const std::vector<std::string>& offer_ids, const std::vector<TaskLaunch>& tasks,
               std::optional<double> refuse_seconds = std::nullopt) override;

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "scheduler/mesos/call_load.h"
 #include "scheduler/mesos/call_type.h"
 #include "scheduler/mesos/mesos_call.h"
 #include "scheduler/mesos/mesos_event.h"
@@ -107,6 +108,8 @@ class MesosConnection {
   virtual ConnectionState state() const = 0;
   virtual std::optional<std::string> framework_id() const = 0;
   virtual std::optional<TerminalError> terminal_error() const = 0;
+  // The calls sent and not answered yet, by lane (for the metrics); any thread, never blocks.
+  virtual CallLoad call_load() const { return {}; }
 
   // Calls. Each returns false, sending nothing, unless SUBSCRIBED: calls are never queued across
   // subscriptions (offers die with the subscription; reconciliation re-asks for the rest).

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "scheduler/mesos/call_load.h"
 #include "scheduler/mesos/call_type.h"
 
 namespace scale::mesos {
@@ -54,6 +55,8 @@ class MesosTransport {
   // Sends the calls a closed send gate held back (see HttpTransportOptions::may_send), if it is
   // open now; the state machine calls it on every tick.
   virtual void release_held_calls() {}
+  // The calls of the current subscription not answered yet, by lane; any thread, no blocking.
+  virtual CallLoad call_load() const { return {}; }
   // Cancels everything and waits until no callback runs or will run. Never call it from a
   // listener callback.
   virtual void shutdown() = 0;

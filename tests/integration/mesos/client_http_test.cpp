@@ -227,6 +227,61 @@ TEST(MesosClientHttp, AcknowledgementsGoInParallelAndPendingDuplicatesAreDropped
   client->stop();
 }
 
+// The in-flight gauge counts what is on the wire without an answer, lane by lane, and what waits
+// behind a full window as queued; both drop to zero once the master answers.
+TEST(MesosClientHttp, CallLoadCountsUnansweredCallsByLane) {
+  auto gate = std::make_shared<std::promise<void>>();
+  std::shared_future<void> open = gate->get_future().share();
+  auto held = std::make_shared<std::atomic<int>>(0);
+  auto base = streaming_master();
+  FakeMaster master([base, open, held](const HttpRequest& request) {
+    if (request.body.find(R"("type":"ACKNOWLEDGE")") != std::string::npos) {
+      ++*held;
+      open.wait();
+    }
+    return base(request);
+  });
+  struct OpenOnExit {
+    std::shared_ptr<std::promise<void>> gate;
+    bool opened = false;
+    void now() {
+      if (!opened) gate->set_value();
+      opened = true;
+    }
+    ~OpenOnExit() { now(); }
+  } release{gate};
+  NotificationLog log;
+  SubscribedClient subscription;
+  ASSERT_TRUE(subscribe_client(master, log, subscription,
+                               [](auto& options) { options.transport.ack_window = 3; }));
+  auto& client = subscription.client;
+  EXPECT_EQ(client->call_load(), CallLoad{});
+
+  for (int task = 1; task <= 5; ++task) ASSERT_TRUE(client->acknowledge(reliable_update(task)));
+  const auto ack = static_cast<size_t>(CallLane::Acknowledge);
+  const auto loaded = [&] {
+    const CallLoad load = client->call_load();
+    return *held == 3 && load.in_flight[ack] == 3 && load.queued[ack] == 2;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (!loaded() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  const CallLoad load = client->call_load();
+  EXPECT_EQ(load.in_flight[ack], 3u);  // the window
+  EXPECT_EQ(load.queued[ack], 2u);     // behind it
+  EXPECT_EQ(load.in_flight[static_cast<size_t>(CallLane::Offer)], 0u);
+
+  release.now();
+  const auto drained = std::chrono::steady_clock::now() + kWait;
+  while (client->call_load() != CallLoad{} && std::chrono::steady_clock::now() < drained) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_EQ(client->call_load(), CallLoad{});
+  EXPECT_EQ(count_calls(master.requests(), "ACKNOWLEDGE"), 5u);
+  client->stop();
+}
+
 // The send gate (the leader's term) is asked right before each request is written: while it is
 // closed not a byte reaches the master, the calls wait in order, and they go when it opens.
 TEST(MesosClientHttp, ASendGateHoldsEveryCallUntilItOpens) {

@@ -29,6 +29,25 @@ TEST(CallLanes, AcknowledgementsGoUpToTheWindowAtOnceAndDuplicatesOfPendingOnesA
   EXPECT_EQ(lanes.submit(CallType::Acknowledge, "a").size(), 1u);
 }
 
+TEST(CallLanes, LoadCountsStartedCallsAsInFlightAndWaitingOnesAsQueuedByLane) {
+  CallLanes lanes(1, 4);
+  lanes.submit(CallType::Acknowledge, "a");
+  lanes.submit(CallType::Acknowledge, "b");  // waits for "a"
+  lanes.submit(CallType::Acknowledge, "a");  // a duplicate: dropped, not counted
+  auto accept = lanes.submit(CallType::Accept, "accept");
+  lanes.submit(CallType::Kill, "kill");  // waits for the ACCEPT
+  CallLoad expected;
+  expected.in_flight = {1, 1, 0};
+  expected.queued = {1, 0, 1};
+  EXPECT_EQ(lanes.load(), expected);
+  lanes.finished(accept[0].seq);  // the KILL starts
+  expected.in_flight = {1, 0, 1};
+  expected.queued = {1, 0, 0};
+  EXPECT_EQ(lanes.load(), expected);
+  lanes.reset();
+  EXPECT_EQ(lanes.load(), CallLoad{});
+}
+
 TEST(CallLanes, OrderedCallsWaitForTheOfferCallsBeforeThemAndForEachOther) {
   CallLanes lanes(8, 8);
   auto accept = lanes.submit(CallType::Accept, "accept-1");

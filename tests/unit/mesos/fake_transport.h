@@ -25,6 +25,8 @@ struct RecordedCall {
   std::string stream_id;
   std::string type;
   std::string body;
+  CallType call_type = CallType::Acknowledge;
+  bool answered = false;  // by answer()
 };
 
 class FakeTransport final : public MesosTransport {
@@ -41,13 +43,32 @@ class FakeTransport final : public MesosTransport {
   void send_call(uint64_t connection, const std::string& url, const std::string& stream_id,
                  CallType type, std::string body) override {
     std::lock_guard lock(mu_);
-    calls.push_back({connection, url, stream_id, to_string(type), std::move(body)});
+    calls.push_back({connection, url, stream_id, to_string(type), std::move(body), type, false});
   }
   void shutdown() override { shut_down = true; }
+  // Every recorded call not answer()ed counts as in flight (the fake has no windows or queues).
+  CallLoad call_load() const override {
+    std::lock_guard lock(mu_);
+    CallLoad load;
+    for (const auto& call : calls) {
+      if (!call.answered) ++load.in_flight[static_cast<size_t>(lane_of(call.call_type))];
+    }
+    return load;
+  }
+  // Plays the master's answer to the index-th recorded call.
+  void answer(size_t index, int status) {
+    RecordedCall call;
+    {
+      std::lock_guard lock(mu_);
+      calls.at(index).answered = true;
+      call = calls.at(index);
+    }
+    listener_->on_call_response(call.connection, call.call_type, status, "");
+  }
 
   TransportListener& listener() { return *listener_; }
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::vector<RecordedSubscribe> subscribes;
   std::vector<uint64_t> closed;
   std::vector<RecordedCall> calls;

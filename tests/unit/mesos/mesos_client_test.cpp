@@ -90,6 +90,31 @@ TEST_F(MesosClientTest, EveryCallTypeGoesOutWhileSubscribed) {
                                              "RECONCILE", "TEARDOWN"}));
 }
 
+TEST_F(MesosClientTest, CallLoadIsTheTransportsUnansweredCallsByLane) {
+  EXPECT_EQ(client_->call_load(), CallLoad{});
+  ASSERT_TRUE(client_->accept({"O1"}, {}, 5.0));
+  ASSERT_TRUE(client_->decline({"O2"}, 60.0));
+  ASSERT_TRUE(client_->kill("t", "S1"));
+  TaskStatus update;
+  update.task_id = "t";
+  update.agent_id = "S1";
+  update.uuid = "dXVpZA==";
+  ASSERT_TRUE(client_->acknowledge(update));
+  const auto lane = [](CallLane l) { return static_cast<size_t>(l); };
+  CallLoad load = client_->call_load();
+  EXPECT_EQ(load.in_flight[lane(CallLane::Offer)], 2u);
+  EXPECT_EQ(load.in_flight[lane(CallLane::Ordered)], 1u);
+  EXPECT_EQ(load.in_flight[lane(CallLane::Acknowledge)], 1u);
+  transport_->answer(0, 202);
+  transport_->answer(3, 202);
+  load = client_->call_load();
+  EXPECT_EQ(load.in_flight[lane(CallLane::Offer)], 1u);
+  EXPECT_EQ(load.in_flight[lane(CallLane::Acknowledge)], 0u);
+  transport_->answer(1, 400);  // an error answer is an answer too
+  transport_->answer(2, 202);
+  EXPECT_EQ(client_->call_load(), CallLoad{});
+}
+
 TEST_F(MesosClientTest, StopShutsTheTransportDownAndIsIdempotent) {
   client_->stop();
   client_->stop();

@@ -23,6 +23,28 @@ TEST(ReplicaMetrics, RendersEveryFamilyWithHelpAndType) {
   }
 }
 
+TEST(ReplicaMetrics, MesosCallsInFlightAndQueuedAreGaugesByLaneZeroOffTheLead) {
+  ReplicaMetrics metrics;
+  std::string text = metrics.render();
+  EXPECT_TRUE(has_line(text, "# TYPE scale_mesos_calls_in_flight gauge")) << text;
+  EXPECT_TRUE(has_line(text, "scale_mesos_calls_in_flight{lane=\"acknowledge\"} 0")) << text;
+  metrics.set_leader(true, 3);
+  mesos::CallLoad load;
+  load.in_flight = {40, 2, 1};
+  load.queued = {7, 0, 3};
+  metrics.set_mesos_calls(load);
+  text = metrics.render();
+  EXPECT_TRUE(has_line(text, "scale_mesos_calls_in_flight{lane=\"acknowledge\"} 40")) << text;
+  EXPECT_TRUE(has_line(text, "scale_mesos_calls_in_flight{lane=\"offer\"} 2")) << text;
+  EXPECT_TRUE(has_line(text, "scale_mesos_calls_in_flight{lane=\"ordered\"} 1")) << text;
+  EXPECT_TRUE(has_line(text, "scale_mesos_calls_queued{lane=\"acknowledge\"} 7")) << text;
+  EXPECT_TRUE(has_line(text, "scale_mesos_calls_queued{lane=\"ordered\"} 3")) << text;
+  metrics.set_leader(false, 3);
+  text = metrics.render();
+  EXPECT_TRUE(has_line(text, "scale_mesos_calls_in_flight{lane=\"acknowledge\"} 0")) << text;
+  EXPECT_TRUE(has_line(text, "scale_mesos_calls_queued{lane=\"ordered\"} 0")) << text;
+}
+
 TEST(ReplicaMetrics, LatenciesAreHistogramsAndTheBacklogGaugesFollowTheLeader) {
   ReplicaMetrics metrics;
   metrics.set_leader(true, 7);
