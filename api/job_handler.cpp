@@ -10,6 +10,7 @@
 #include "api/path_id.h"
 #include "api/query_params.h"
 #include "api/resources_json.h"
+#include "api/sandbox_link.h"
 #include "db/connection.h"
 
 namespace scale::api {
@@ -19,7 +20,9 @@ namespace {
 constexpr std::chrono::milliseconds kLeaseTimeout{1000};
 constexpr const char* kStatuses = "QUEUED, RUNNING, COMPLETED, FAILED, CANCELED";
 
-void write_execution(JsonWriter& writer, const db::JobExecution& exe) {
+// `sandbox`: the execution's sandbox in the Mesos web UI, when known.
+void write_execution(JsonWriter& writer, const db::JobExecution& exe,
+                     const std::optional<std::string>& sandbox) {
   writer.StartObject();
   writer.Key("id");
   writer.Int64(exe.id);
@@ -31,6 +34,10 @@ void write_execution(JsonWriter& writer, const db::JobExecution& exe) {
   writer.String(exe.state);
   writer.Key("agent_id");
   writer.String(exe.agent_id);
+  writer.Key("agent_hostname");
+  write_optional(writer, exe.agent_hostname);
+  writer.Key("sandbox_url");
+  write_optional(writer, sandbox);
   writer.Key("node_id");
   exe.node_id ? writer.Int64(*exe.node_id) : writer.Null();
   writer.Key("epoch");
@@ -140,14 +147,22 @@ void write_job(JsonWriter& writer, const db::Job& job) {
   writer.EndObject();
 }
 
-std::string job_detail_json(const db::JobDetail& detail) {
+std::string job_detail_json(const db::JobDetail& detail, std::string_view mesos_ui_url) {
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
   writer.StartObject();
   write_job_fields(writer, detail.job);
   writer.Key("executions");
   writer.StartArray();
-  for (const auto& exe : detail.executions) write_execution(writer, exe);
+  const auto ui =
+      detail.framework ? mesos_ui_base(mesos_ui_url, detail.framework->master) : std::nullopt;
+  for (const auto& exe : detail.executions) {
+    // A command task's executor id is its task id (the command and docker executors alike).
+    const auto sandbox =
+        ui ? sandbox_url(*ui, exe.agent_id, detail.framework->framework_id, exe.task_id)
+           : std::nullopt;
+    write_execution(writer, exe, sandbox);
+  }
   writer.EndArray();
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
@@ -160,7 +175,7 @@ Response submit_job(Context& ctx, const Request& request) {
     auto lease = ctx.pool.acquire(kLeaseTimeout);
     const auto job = db::JobStore::submit(*lease, *parsed.job);
     VLOG(1) << "api: job " << job.id << " submitted";
-    auto response = json_response(201, job_detail_json(db::JobDetail{job, {}}));
+    auto response = json_response(201, job_detail_json(db::JobDetail{job, {}, std::nullopt}, ""));
     response.headers.emplace_back("Location", "/v6/jobs/" + std::to_string(job.id) + "/");
     return response;
   } catch (const std::exception& e) {
@@ -198,7 +213,7 @@ Response get_job(Context& ctx, const Request& request) {
     auto lease = ctx.pool.acquire(kLeaseTimeout);
     const auto detail = db::JobStore::get(*lease, *id);
     if (!detail) return job_not_found(request);
-    return json_response(200, job_detail_json(*detail));
+    return json_response(200, job_detail_json(*detail, ctx.options.mesos_ui_url));
   } catch (const std::exception& e) {
     return database_unavailable(request, e);
   }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "api/context.h"
 #include "api/http_types.h"
@@ -20,7 +21,8 @@ Response cancel_job(Context& ctx, const Request& request);  // POST /v6/jobs/{id
 // {"id", "name", "command", "status", "resources", "priority", "max_tries", "num_exes",
 //  "cancel_requested", "error", "created", "queued", "started", "ended", "last_modified"}
 void write_job(JsonWriter& writer, const db::Job& job);
-// write_job's keys plus "executions": [...]
-std::string job_detail_json(const db::JobDetail& detail);
+// write_job's keys plus "executions": [...], each with its agent's hostname and, when the Mesos
+// web UI is known (`mesos_ui_url`, else the stored master if http(s)), its sandbox_url.
+std::string job_detail_json(const db::JobDetail& detail, std::string_view mesos_ui_url);
 
 }  // namespace scale::api

@@ -27,6 +27,9 @@ struct ServerOptions {
   uint16_t port = 8000;  // 0 is not allowed: callers pick a port
   std::string replica_id;
   std::string version;
+  // The Mesos web UI that execution sandbox links point into; "" = the master the leader
+  // stored when it is http(s):// (a zk:// master has no single UI address).
+  std::string mesos_ui_url;
   size_t max_body_bytes = 1 << 20;               // larger bodies get 413
   std::chrono::seconds status_max_age{12};       // older status documents get 503
   std::chrono::milliseconds cache_refresh{250};  // how often the in-memory copies refresh

@@ -23,7 +23,9 @@ const std::string& execution_columns() {
   static const std::string columns =
       "id, exe_num, task_id, agent_id, node_id, state, epoch, cpus, mem, disk, gpus, " +
       iso_utc("launched_at") + ", " + iso_utc("started_at") + ", " + iso_utc("ended_at") + ", " +
-      iso_utc("last_update_at") + ", exit_reason, exit_message";
+      iso_utc("last_update_at") +
+      ", exit_reason, exit_message,"
+      " NULLIF((SELECT n.hostname FROM node n WHERE n.id = job_exe.node_id), '')";
   return columns;
 }
 
@@ -67,6 +69,7 @@ JobExecution execution_from_row(const Result& r, int row) {
   exe.last_update_at = r.get(row, 14);
   exe.exit_reason = r.get(row, 15);
   exe.exit_message = r.get(row, 16);
+  exe.agent_hostname = r.get(row, 17);
   return exe;
 }
 
@@ -180,6 +183,7 @@ std::optional<JobDetail> JobStore::get(Connection& conn, long long id) {
         c.exec("SELECT " + execution_columns() + " FROM job_exe WHERE job_id = $1 ORDER BY exe_num",
                {std::to_string(id)});
     for (int i = 0; i < exes.rows(); ++i) detail->executions.push_back(execution_from_row(exes, i));
+    detail->framework = FrameworkStore::get(c);
   });
   return detail;
 }

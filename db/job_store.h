@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "db/connection.h"
+#include "db/framework_store.h"
 #include "db/resources.h"
 
 namespace scale::db {
@@ -72,11 +73,15 @@ struct JobExecution {
   std::optional<std::string> last_update_at;
   std::optional<std::string> exit_reason;
   std::optional<std::string> exit_message;
+  std::optional<std::string> agent_hostname;  // the node's, once the leader has seen the agent
 };
 
 struct JobDetail {
   Job job;
   std::vector<JobExecution> executions;  // by exe_num
+  // The framework the executions ran under and the master it was registered with (what a
+  // sandbox link needs); nullopt before the first subscription.
+  std::optional<FrameworkRecord> framework;
 };
 
 // One page of jobs, newest first. `statuses` empty means every status; names must be valid

@@ -60,6 +60,7 @@ scale::api::ServerOptions api_options(const scale::scheduler::ReplicaOptions& op
   api.port = options.listen_port;
   api.replica_id = options.replica_id;
   api.version = options.version;
+  api.mesos_ui_url = options.mesos_ui_url;
   api.api_token = options.api_token;
   api.api_token_reads = options.api_token_reads;
   api.tls_cert_file = options.tls_cert_file;

@@ -15,6 +15,9 @@ DEFINE_string(election_path, "/scale/election", "ZooKeeper path of the leader el
 DEFINE_string(db, "",
               "PostgreSQL libpq conninfo or URL; keep the password in PGPASSFILE or PGPASSWORD");
 DEFINE_string(mesos_master, "", "Mesos master: http://host:5050 or zk://hosts/mesos");
+DEFINE_string(mesos_ui_url, "",
+              "Base URL of the Mesos web UI for sandbox links (default: --mesos_master when it "
+              "is http(s)://; none for zk://)");
 DEFINE_string(framework_name, "Scale", "Mesos framework name");
 DEFINE_string(framework_user, "root", "Mesos framework user");
 DEFINE_string(role, "*", "Mesos role");
@@ -53,7 +56,8 @@ namespace scale::scheduler {
 namespace {
 
 constexpr const char* kFlagNames =
-    "zk,zk_session_timeout_ms,election_path,db,mesos_master,framework_name,framework_user,role,"
+    "zk,zk_session_timeout_ms,election_path,db,mesos_master,mesos_ui_url,framework_name,framework_"
+    "user,role,"
     "failover_timeout_s,listen,advertise_url,replica_id,status_interval_ms,heartbeat_refresh_ms,"
     "startup_timeout_s,"
     "api_token_file,api_token_reads,tls_cert,tls_key,zk_auth_file,mesos_principal,"
@@ -92,6 +96,7 @@ ReplicaOptions options_from_flags() {
   options.election_path = FLAGS_election_path;
   options.db = FLAGS_db;
   options.mesos_master = FLAGS_mesos_master;
+  options.mesos_ui_url = FLAGS_mesos_ui_url;
   options.framework_name = FLAGS_framework_name;
   options.framework_user = FLAGS_framework_user;
   options.role = FLAGS_role;

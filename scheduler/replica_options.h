@@ -26,6 +26,7 @@ struct ReplicaOptions {
   std::chrono::milliseconds heartbeat_refresh{3000};
   std::chrono::seconds startup_timeout{15};
   std::string mesos_master;
+  std::string mesos_ui_url;  // the Mesos web UI for sandbox links; "" = from the stored master
   std::string framework_name = "Scale";
   std::string framework_user = "root";
   std::string role = "*";

@@ -154,6 +154,29 @@ TEST(JobStore, GetReturnsTheJobWithItsExecutionsInOrder) {
   EXPECT_FALSE(JobStore::get(conn, id + 1000));
 }
 
+// What a sandbox link needs: the agent's hostname from its node, and the framework the leader
+// registered (absent before the first subscription).
+TEST(JobStore, GetNamesTheAgentsHostnameAndTheFramework) {
+  Connection conn(migrated_database());
+  const long long id = JobStore::submit(conn, sample_job()).id;
+  testing::add_execution(conn, id, 1, "RUNNING");
+  testing::add_execution(conn, id, 2, "LAUNCHING");
+  EXPECT_FALSE(JobStore::get(conn, id)->framework);
+  const long long node = testing::add_node(conn, "agent-1", "worker-7.local");
+  conn.exec("UPDATE job_exe SET node_id = $1 WHERE job_id = $2 AND exe_num = 1",
+            {std::to_string(node), std::to_string(id)});
+  conn.exec(
+      "INSERT INTO framework (id, framework_id, master, epoch)"
+      " VALUES (1, 'fw-1', 'http://127.0.0.1:5050', 7)");
+  const auto detail = JobStore::get(conn, id);
+  ASSERT_TRUE(detail);
+  EXPECT_EQ(detail->executions[0].agent_hostname, "worker-7.local");
+  EXPECT_FALSE(detail->executions[1].agent_hostname);  // no node known for it
+  ASSERT_TRUE(detail->framework);
+  EXPECT_EQ(detail->framework->framework_id, "fw-1");
+  EXPECT_EQ(detail->framework->master, "http://127.0.0.1:5050");
+}
+
 TEST(JobStore, ExecutionRowsKeepDerivedUniqueTaskIds) {
   Connection conn(migrated_database());
   const long long id = JobStore::submit(conn, sample_job()).id;
