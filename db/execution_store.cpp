@@ -49,13 +49,17 @@ WHERE id = ANY($2::bigint[]) AND status = 'QUEUED'
 RETURNING id
 )SQL";
 
-// The latest execution (exe_num = num_exes) is the only one a RUNNING job can have alive.
+// The latest execution (exe_num = num_exes) is the only one a RUNNING job can have alive; one
+// marked timed out is killed whatever its job became since.
 const std::string& jobs_to_kill_sql() {
   static const std::string sql =
       "SELECT j.id, e.task_id, e.agent_id, j.kill_grace_s FROM job j"
-      " JOIN job_exe e ON e.job_id = j.id AND e.exe_num = j.num_exes"
-      " WHERE j.status = 'RUNNING' AND j.cancel_requested AND e.state NOT IN " +
-      exe_state::terminal_list_sql() + " ORDER BY j.id";
+      " JOIN job_exe e ON e.job_id = j.id"
+      " WHERE e.state NOT IN " +
+      exe_state::terminal_list_sql() +
+      " AND ((j.status = 'RUNNING' AND j.cancel_requested AND e.exe_num = j.num_exes)"
+      "      OR e.timed_out_at IS NOT NULL)"
+      " ORDER BY j.id, e.exe_num";
   return sql;
 }
 

@@ -52,6 +52,8 @@ struct TaskStatusUpdate {
   std::optional<std::string> uuid;  // base64 as received; nullopt for reconciliation answers
   std::optional<std::string> agent_id;
   double timestamp = 0;  // seconds since the Unix epoch (Mesos); <= 0 means unknown
+  // TASK_UNREACHABLE's unreachable_time, seconds since the Unix epoch; <= 0 means unknown.
+  double unreachable_time = 0;
 };
 
 enum class JobTransition { None, Requeued, Completed, Failed, Canceled };
@@ -67,12 +69,14 @@ struct UpdateOutcome {
   // Mesos says the task is alive but the database knows no live execution for it (unknown task,
   // or an execution already finished and maybe rerun): the caller should KILL it.
   bool kill = false;
-  long long job_id = 0;  // 0 for an unknown task
+  long long job_id = 0;                // 0 for an unknown task
+  std::optional<double> kill_grace_s;  // the job's kill grace, for the KILL `kill` asks for
   JobTransition transition = JobTransition::None;
   std::optional<QueueEntry> requeued;  // set when transition == Requeued: the job's new entry
 };
 
-// A RUNNING job the user asked to cancel, and its live execution's task.
+// A live execution the leader wants ended (a cancel asked, its time limit passed, or its agent
+// unreachable for too long), and the grace its KILL carries.
 struct KillTarget {
   long long job_id = 0;
   std::string task_id;
@@ -101,9 +105,21 @@ class ExecutionStore {
   static std::vector<long long> cancel_queued(Connection& conn, long long epoch,
                                               const std::vector<long long>& job_ids);
 
-  // RUNNING jobs with cancel_requested whose latest execution is not terminal. A read: fenced
-  // like the writes so a stale term never acts on it.
+  // Live executions to KILL: the latest one of a RUNNING job with cancel_requested, and any one
+  // already marked timed out (a KILL a previous term sent may have been lost with it). A read:
+  // fenced like the writes so a stale term never acts on it.
   static std::vector<KillTarget> jobs_to_kill(Connection& conn, long long epoch);
+
+  // Deadlines (execution_deadlines.cpp), both computed from stored times so they survive a
+  // leader failover.
+  // Marks timed_out_at on every live execution whose job has a timeout_s and that started more
+  // than timeout_s ago, and returns the ones marked now: the caller KILLs them after the commit,
+  // and their terminal update is then classified as a timeout (see apply_updates).
+  static std::vector<KillTarget> mark_timed_out(Connection& conn, long long epoch);
+  // UNREACHABLE executions whose agent has been unreachable for more than timeout_s (from
+  // unreachable_at). A fenced read; the caller ends them through apply_updates.
+  static std::vector<KillTarget> unreachable_expired(Connection& conn, long long epoch,
+                                                     double timeout_s);
 };
 
 }  // namespace scale::db

@@ -12,6 +12,11 @@
 //     any other terminal, cancel asked  -> CANCELED (the user wanted it stopped; no retry)
 //     any other terminal, num_exes < max_tries -> QUEUED again (queued_at now, priority kept)
 //     any other terminal otherwise      -> FAILED, error "TASK_<state>: <reason>: <message>"
+// - An execution the leader marked timed out (timed_out_at, db/execution_deadlines.cpp) that ends
+//   other than FINISHED is a timeout: exit_reason 'timeout', and a job that fails for it gets the
+//   error "timeout: ...". A cancel asked meanwhile still wins.
+// - UNREACHABLE records unreachable_at (the master's unreachable_time, else the update's time);
+//   any other state clears it.
 #include <string_view>
 
 #include "db/execution_states.h"
@@ -26,17 +31,18 @@ namespace {
 
 // The statement, with placeholders filled in by apply_updates_sql() from db/execution_states.h:
 // {RANK_U} / {RANK_E} the rank of the update's / the stored state, {T} the terminal rank,
-// {REQUEUE} / {FAIL} whether a finished execution requeues / fails its job. Every placeholder is
-// fixed SQL of ours; values are $1 (epoch) and the arrays $2..$10.
+// {REQUEUE} / {FAIL} whether a finished execution requeues / fails its job, {TIMED_OUT} whether
+// the chosen update ends an execution marked timed out. Every placeholder is fixed SQL of ours;
+// values are $1 (epoch) and the arrays $2..$11.
 // The final SELECT reads job_exe as it was before the statement (all parts share one snapshot):
 // `kill` compares the update with the state stored before this batch.
 constexpr std::string_view kApplyUpdatesTemplate = R"SQL(
 WITH input AS (
   SELECT u.*, {RANK_U} AS rank, COALESCE(to_timestamp(u.ts), now()) AS at
   FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-              $8::text[], $9::text[], $10::float8[])
+              $8::text[], $9::text[], $10::float8[], $11::float8[])
        WITH ORDINALITY AS u(task_id, mesos_state, state, reason, source, message, uuid,
-                            agent_id, ts, ord)
+                            agent_id, ts, unreachable_ts, ord)
 ), logged AS (
   INSERT INTO task_update (task_id, state, reason, source, message, uuid, agent_id,
                            "timestamp", epoch)
@@ -52,14 +58,18 @@ WITH input AS (
       started_at = CASE WHEN c.state IN ('STARTING', 'RUNNING')
                         THEN COALESCE(e.started_at, now()) ELSE e.started_at END,
       ended_at = CASE WHEN c.rank = {T} THEN now() ELSE e.ended_at END,
-      exit_reason = CASE WHEN c.rank = {T} THEN c.reason ELSE e.exit_reason END,
-      exit_message = CASE WHEN c.rank = {T} THEN c.message ELSE e.exit_message END
+      exit_reason = CASE WHEN c.rank = {T} AND {TIMED_OUT} THEN 'timeout'
+                         WHEN c.rank = {T} THEN c.reason ELSE e.exit_reason END,
+      exit_message = CASE WHEN c.rank = {T} THEN c.message ELSE e.exit_message END,
+      unreachable_at = CASE WHEN c.state = 'UNREACHABLE'
+                            THEN COALESCE(to_timestamp(c.unreachable_ts), c.at) END
   FROM chosen c
   WHERE e.task_id = c.task_id AND {RANK_E} < {T}
     AND (c.rank > {RANK_E}
          OR (c.rank = {RANK_E} AND c.state <> e.state
              AND c.at > COALESCE(e.last_update_at, '-infinity')))
-  RETURNING e.job_id, e.exe_num, c.state, c.rank, c.reason, c.message, c.ord
+  RETURNING e.job_id, e.exe_num, c.state, c.rank, c.reason, c.message, c.ord,
+            {TIMED_OUT} AS timed_out
 ), finished AS (
   SELECT DISTINCT ON (job_id) * FROM changed WHERE rank = {T} ORDER BY job_id, exe_num DESC
 ), jobs AS (
@@ -70,7 +80,11 @@ WITH input AS (
                     ELSE 'FAILED' END,
       queued_at = CASE WHEN {REQUEUE} THEN now() ELSE j.queued_at END,
       ended_at = CASE WHEN {REQUEUE} THEN j.ended_at ELSE now() END,
-      error = CASE WHEN {FAIL}
+      error = CASE WHEN {FAIL} AND f.timed_out
+                   THEN concat_ws(': ', 'timeout',
+                                  'ran longer than its timeout_s of ' || j.timeout_s || ' s',
+                                  'TASK_' || f.state)
+                   WHEN {FAIL}
                    THEN concat_ws(': ', 'TASK_' || f.state, NULLIF(f.reason, ''),
                                   NULLIF(f.message, ''))
                    ELSE j.error END,
@@ -83,9 +97,11 @@ WITH input AS (
 )
 SELECT i.task_id, c.ord IS NOT NULL, e.id IS NULL,
        COALESCE(i.rank < {T} AND (e.id IS NULL OR {RANK_E} = {T}), false),
-       e.job_id, jb.status, jb.priority, jb.queued_at_us, jb.cpus, jb.mem, jb.disk, jb.gpus
+       e.job_id, jb.status, jb.priority, jb.queued_at_us, jb.cpus, jb.mem, jb.disk, jb.gpus,
+       jk.kill_grace_s
 FROM input i
 LEFT JOIN job_exe e ON e.task_id = i.task_id
+LEFT JOIN job jk ON jk.id = e.job_id
 LEFT JOIN changed c ON c.ord = i.ord
 LEFT JOIN jobs jb ON jb.ord = i.ord
 ORDER BY i.ord
@@ -106,14 +122,15 @@ const std::string& apply_updates_sql() {
     replace_all(text, "{T}", std::to_string(exe_state::kTerminalRank));
     replace_all(text, "{REQUEUE}", "(" + not_finished + " AND j.num_exes < j.max_tries)");
     replace_all(text, "{FAIL}", "(" + not_finished + " AND j.num_exes >= j.max_tries)");
+    replace_all(text, "{TIMED_OUT}", "(e.timed_out_at IS NOT NULL AND c.state <> 'FINISHED')");
     return text;
   }();
   return sql;
 }
 
-// The batch as the statement's array parameters ($2..$10).
+// The batch as the statement's array parameters ($2..$11).
 Params update_params(long long epoch, const std::vector<TaskStatusUpdate>& updates) {
-  ArrayLiteral task, mesos_state, state, reason, source, message, uuid, agent, ts;
+  ArrayLiteral task, mesos_state, state, reason, source, message, uuid, agent, ts, unreachable;
   const auto optional_text = [](ArrayLiteral& a, const std::optional<std::string>& v) {
     v ? a.add_text(*v) : a.add_null();
   };
@@ -127,9 +144,11 @@ Params update_params(long long epoch, const std::vector<TaskStatusUpdate>& updat
     optional_text(uuid, u.uuid);
     optional_text(agent, u.agent_id);
     u.timestamp > 0 ? ts.add_real(u.timestamp) : ts.add_null();
+    u.unreachable_time > 0 ? unreachable.add_real(u.unreachable_time) : unreachable.add_null();
   }
-  return {std::to_string(epoch), task.str(),    mesos_state.str(), state.str(), reason.str(),
-          source.str(),          message.str(), uuid.str(),        agent.str(), ts.str()};
+  return {std::to_string(epoch), task.str(),   mesos_state.str(), state.str(),
+          reason.str(),          source.str(), message.str(),     uuid.str(),
+          agent.str(),           ts.str(),     unreachable.str()};
 }
 
 JobTransition transition_of(const std::string& status) {
@@ -147,6 +166,7 @@ UpdateOutcome outcome_at(const Result& r, int row) {
   o.unknown_task = r.boolean(row, 2);
   o.kill = r.boolean(row, 3);
   o.job_id = r.is_null(row, 4) ? 0 : r.integer(row, 4);
+  o.kill_grace_s = optional_real_at(r, row, 12);
   if (r.is_null(row, 5)) return o;
   o.transition = transition_of(r.text(row, 5));
   if (o.transition == JobTransition::Requeued) {

@@ -20,6 +20,7 @@ TurnResult DbPersistence::commit(const TurnWrites& writes) {
       result.outcomes = db::ExecutionStore::apply_updates(conn, epoch_, writes.updates);
     if (!writes.launches.empty())
       result.launched = db::ExecutionStore::record_launches(conn, epoch_, writes.launches);
+    if (writes.mark_timeouts) result.timed_out = db::ExecutionStore::mark_timed_out(conn, epoch_);
   });
   return result;
 }
@@ -30,6 +31,10 @@ std::vector<JobChange> DbPersistence::jobs(const std::vector<long long>& job_ids
 
 std::vector<db::KillTarget> DbPersistence::jobs_to_kill() {
   return db::ExecutionStore::jobs_to_kill(connection_(), epoch_);
+}
+
+std::vector<db::KillTarget> DbPersistence::unreachable_expired(double timeout_s) {
+  return db::ExecutionStore::unreachable_expired(connection_(), epoch_, timeout_s);
 }
 
 db::SchedulerSettings DbPersistence::settings() {

@@ -19,6 +19,7 @@ class DbPersistence final : public LeaderPersistence {
   TurnResult commit(const TurnWrites& writes) override;
   std::vector<JobChange> jobs(const std::vector<long long>& job_ids) override;
   std::vector<db::KillTarget> jobs_to_kill() override;
+  std::vector<db::KillTarget> unreachable_expired(double timeout_s) override;
   db::SchedulerSettings settings() override;
   std::vector<db::AgentRecord> agents() override;
   std::vector<db::QueueEntry> queued_jobs() override;

@@ -24,10 +24,13 @@ struct TurnWrites {
   std::vector<std::string> agents_gone;  // removed from the cluster (FAILURE without executor)
   std::optional<db::Resources> cluster_totals;  // the active agents' totals, when they changed
   std::optional<std::string> framework_id;      // a new id from SUBSCRIBED
+  // Mark the executions past their job's timeout_s (after the updates): they are KILLed once
+  // the mark is committed, so the update that follows is known as a timeout in any term.
+  bool mark_timeouts = false;
 
   bool empty() const {
     return launches.empty() && updates.empty() && agents.empty() && agents_gone.empty() &&
-           !cluster_totals && !framework_id;
+           !cluster_totals && !framework_id && !mark_timeouts;
   }
 };
 
@@ -35,6 +38,7 @@ struct TurnWrites {
 struct TurnResult {
   std::vector<db::LaunchedExecution> launched;  // with what each ACCEPT needs
   std::vector<db::UpdateOutcome> outcomes;
+  std::vector<db::KillTarget> timed_out;  // marked by mark_timeouts: to KILL now
 };
 
 using JobChange = db::JobIntent;
@@ -48,6 +52,8 @@ class LeaderPersistence {
   virtual TurnResult commit(const TurnWrites& writes) = 0;
   virtual std::vector<JobChange> jobs(const std::vector<long long>& job_ids) = 0;
   virtual std::vector<db::KillTarget> jobs_to_kill() = 0;
+  // UNREACHABLE executions whose agent has been unreachable for more than timeout_s (fenced).
+  virtual std::vector<db::KillTarget> unreachable_expired(double timeout_s) = 0;
   virtual db::SchedulerSettings settings() = 0;
   virtual std::vector<db::AgentRecord> agents() = 0;
   // Every QUEUED job: a resync after NOTIFYs may have been lost (listener reconnected).

@@ -42,6 +42,10 @@ DEFINE_int32(
     "How long a task the Mesos master calls TASK_UNKNOWN (its agent has not re-registered, "
     "e.g. after a master failover) is asked about again before it is finished as lost "
     "and its job retried");
+DEFINE_int32(unreachable_timeout_s, 300,
+             "How long after the Mesos master marked its agent unreachable (TASK_UNREACHABLE's "
+             "unreachable_time) an execution is ended as lost and its job retried elsewhere; the "
+             "task is killed should its agent come back");
 DEFINE_string(mesos_principal, "",
               "Principal of the framework (FrameworkInfo.principal); with --mesos_secret_file the "
               "replica authenticates to a master that has --authenticate_http_frameworks");
@@ -61,7 +65,7 @@ constexpr const char* kFlagNames =
     "failover_timeout_s,listen,advertise_url,replica_id,status_interval_ms,heartbeat_refresh_ms,"
     "startup_timeout_s,"
     "api_token_file,api_token_reads,tls_cert,tls_key,zk_auth_file,mesos_principal,"
-    "mesos_secret_file,unknown_task_timeout_s";
+    "mesos_secret_file,unknown_task_timeout_s,unreachable_timeout_s";
 
 std::string local_hostname() {
   char name[256] = {};
@@ -115,6 +119,7 @@ ReplicaOptions options_from_flags() {
   options.mesos_principal = FLAGS_mesos_principal;
   options.mesos_secret_file = FLAGS_mesos_secret_file;
   options.unknown_task_timeout = std::chrono::seconds(FLAGS_unknown_task_timeout_s);
+  options.unreachable_timeout = std::chrono::seconds(FLAGS_unreachable_timeout_s);
   return options;
 }
 

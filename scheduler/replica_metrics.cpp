@@ -48,6 +48,12 @@ void ReplicaMetrics::add(const SchedulingCounters& now, const SchedulingCounters
       gained(now.reconciliation_rounds, previous.reconciliation_rounds), std::memory_order_relaxed);
   jobs_finished_.fetch_add(gained(now.jobs_finished, previous.jobs_finished),
                            std::memory_order_relaxed);
+  job_timeouts_.fetch_add(gained(now.job_timeouts, previous.job_timeouts),
+                          std::memory_order_relaxed);
+  unreachable_expired_.fetch_add(gained(now.unreachable_expired, previous.unreachable_expired),
+                                 std::memory_order_relaxed);
+  kill_resends_.fetch_add(gained(now.kill_resends, previous.kill_resends),
+                          std::memory_order_relaxed);
 }
 
 std::string ReplicaMetrics::render() const {
@@ -74,6 +80,13 @@ std::string ReplicaMetrics::render() const {
          "Explicit and implicit reconciliation requests sent.", value(reconciliation_rounds_));
   family(out, "scale_jobs_finished_total", "counter",
          "Jobs that reached COMPLETED, FAILED or CANCELED.", value(jobs_finished_));
+  family(out, "scale_job_timeouts_total", "counter",
+         "Executions killed for running longer than their job's timeout_s.", value(job_timeouts_));
+  family(out, "scale_unreachable_expired_total", "counter",
+         "Executions ended as lost after --unreachable_timeout_s on an unreachable agent.",
+         value(unreachable_expired_));
+  family(out, "scale_kill_resends_total", "counter",
+         "KILLs sent again because no terminal update followed.", value(kill_resends_));
   family(out, "scale_leader_queued_jobs", "gauge",
          "Jobs in the leader's in-memory queue at its last publication.", value(queued_jobs_));
   family(out, "scale_unacknowledged_updates", "gauge",

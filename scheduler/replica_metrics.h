@@ -48,6 +48,9 @@ class ReplicaMetrics {
   std::atomic<uint64_t> acknowledgements_{0};
   std::atomic<uint64_t> reconciliation_rounds_{0};
   std::atomic<uint64_t> jobs_finished_{0};
+  std::atomic<uint64_t> job_timeouts_{0};
+  std::atomic<uint64_t> unreachable_expired_{0};
+  std::atomic<uint64_t> kill_resends_{0};
   std::atomic<uint64_t> queued_jobs_{0};
   std::atomic<uint64_t> unacknowledged_updates_{0};
   mesos::CallGauge mesos_calls_;

@@ -169,6 +169,9 @@ std::optional<std::string> finalize(ReplicaOptions& options) {
   if (options.unknown_task_timeout < std::chrono::seconds(1)) {
     return "--unknown_task_timeout_s must be at least 1";
   }
+  if (options.unreachable_timeout < std::chrono::seconds(1)) {
+    return "--unreachable_timeout_s must be at least 1";
+  }
   if (auto problem = check_security(options)) return problem;
   if (options.advertise_url.empty()) {
     options.advertise_url = (options.tls() ? "https://" : "http://") + options.listen_host + ":" +

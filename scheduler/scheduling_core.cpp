@@ -35,7 +35,17 @@ SchedulingCore::SchedulingCore(Options options, mesos::MesosConnection& mesos,
       db_(db),
       planner_(options_.offers_unusable_after),
       offer_policy_(policy_options(options_), mesos),
-      reconciler_(options_.reconciler) {}
+      reconciler_(options_.reconciler),
+      kills_(options_.kills),
+      deadlines_(options_.deadline_sweep) {}
+
+std::optional<SchedulingCore::Clock::time_point> SchedulingCore::next_due() const {
+  std::optional<Clock::time_point> due = reconciler_.next_due();
+  for (const auto& next : {kills_.next_due(), deadlines_.next_due()}) {
+    if (next && (!due || *next < *due)) due = next;
+  }
+  return due;
+}
 
 void SchedulingCore::load(const db::LeaderState& state,
                           std::optional<std::string> stored_framework_id,
@@ -45,8 +55,7 @@ void SchedulingCore::load(const db::LeaderState& state,
   for (const auto& execution : state.executions)
     live_tasks_.add(execution.task_id, {execution.job_id, execution.agent_id, {}, {}});
   agents_.load(state.agents);  // cluster_resources reflects this term's view from its first commit
-  for (const auto& target : state.to_kill)
-    pending_kills_.push_back({target.task_id, target.agent_id});
+  for (const auto& target : state.to_kill) want_kill(target);
   apply_settings(settings);
 }
 
@@ -183,8 +192,7 @@ void SchedulingCore::refresh_jobs() {
     }
   }
   if (kill_wanted) {
-    for (const auto& target : db_.jobs_to_kill())
-      pending_kills_.push_back({target.task_id, target.agent_id});
+    for (const auto& target : db_.jobs_to_kill()) want_kill(target);
   }
   stale_.jobs.clear();
 }
@@ -212,13 +220,20 @@ SchedulingCore::TurnOutcome SchedulingCore::turn(Clock::time_point now) {
   } catch (const db::Error& e) {
     LOG(WARNING) << "leader: reading intents failed: " << e.what();
   }
+  const bool sweep = subscribed_ && deadlines_.take_due(now);
   if (subscribed_) {
     if (commit_outcome_unknown_) reconcile_after_failed_commit(now);
-    send_kills();
+    send_kills(now);
     send_reconciliation(now);
     give_up_unknown(now);
   }
-  const TurnWrites writes = take_writes(now);
+  try {
+    if (sweep) expire_unreachable();
+  } catch (const db::FencedOut&) {
+    return TurnOutcome::FencedOut;
+  }
+  TurnWrites writes = take_writes(now);
+  writes.mark_timeouts = sweep;
   TurnResult result;
   if (!writes.empty()) {
     try {
@@ -279,6 +294,7 @@ void SchedulingCore::abandon_turn(const TurnWrites& writes) {
   // Unacknowledged updates come again from Mesos; reconciliation answers are re-asked. Agents and
   // a new framework id are written on the next turn.
   updates_.clear();
+  expiring_.clear();
   agents_.restore(writes);
   if (!writes.launches.empty()) commit_outcome_unknown_ = true;
 }
@@ -290,9 +306,10 @@ void SchedulingCore::act_on_commit(const TurnWrites& writes, const TurnResult& r
   if (!writes.agents.empty()) stale_.nodes = true;
   send_launches(writes, result);
   handle_outcomes(result, now);
+  kill_past_deadlines(result);
   offer_policy_.decline_rest(offers_, situation(), now);
   offer_policy_.adjust_suppression(situation(), now);
-  send_kills();
+  send_kills(now);
 }
 
 OfferPolicy::Situation SchedulingCore::situation() const {
@@ -358,11 +375,14 @@ void SchedulingCore::handle_outcome(const mesos::TaskStatus& status,
   ++counters_.task_updates;
   if (mesos::is_terminal_task_state(status.state)) ++counters_.tasks_finished;
   live_tasks_.on_committed(status);
+  if (mesos::is_terminal_task_state(status.state)) kills_.ended(status.task_id);
   if (is_finished(outcome.transition)) ++counters_.jobs_finished;
   if (outcome.requeued) queue_job(to_queued(*outcome.requeued));
   if (outcome.kill) {
-    LOG(INFO) << "leader: killing task " << status.task_id << " unknown to the database";
-    pending_kills_.push_back({status.task_id, status.agent_id});
+    // Unknown, or alive again after its execution ended (an agent back from a partition, an
+    // execution ended for a timeout): the job has moved on, so this copy must go.
+    LOG(INFO) << "leader: killing task " << status.task_id << " no execution runs as";
+    want_kill({outcome.job_id, status.task_id, status.agent_id, outcome.kill_grace_s});
   }
 }
 
@@ -383,10 +403,54 @@ void SchedulingCore::send_reconciliation(Clock::time_point now) {
   }
 }
 
-void SchedulingCore::send_kills() {
+void SchedulingCore::want_kill(const db::KillTarget& target) {
+  kills_.want({target.task_id, target.agent_id, target.kill_grace_s});
+}
+
+void SchedulingCore::send_kills(Clock::time_point now) {
   if (!subscribed_) return;
-  for (const auto& [task_id, agent_id] : pending_kills_) mesos_.kill(task_id, agent_id);
-  pending_kills_.clear();
+  const uint64_t resends = kills_.resends();
+  for (const auto& kill : kills_.take_due(now))
+    mesos_.kill(kill.task_id, kill.agent_id, kill.grace_s);
+  counters_.kill_resends += kills_.resends() - resends;
+}
+
+// Only once reconciliation has answered: the database may still say UNREACHABLE for a task whose
+// agent came back while no leader was listening. Read errors wait for the next sweep.
+void SchedulingCore::expire_unreachable() {
+  if (!reconciler_.ready_to_launch()) return;
+  std::vector<db::KillTarget> expired;
+  try {
+    expired = db_.unreachable_expired(options_.unreachable_timeout_s);
+  } catch (const db::FencedOut&) {
+    throw;
+  } catch (const db::Error& e) {
+    LOG(WARNING) << "leader: reading unreachable executions failed: " << e.what();
+    return;
+  }
+  for (const auto& target : expired) {
+    LOG(WARNING) << "leader: task " << target.task_id << " unreachable for longer than "
+                 << options_.unreachable_timeout_s << " s; ending it and retrying its job";
+    updates_.add_unreachable_expired({target.task_id, target.agent_id},
+                                     options_.unreachable_timeout_s);
+    expiring_.push_back(target);
+  }
+}
+
+// After the commit that ended or marked them: the KILL may find them (the master does not keep a
+// KILL for an unreachable agent, spec B.3; a task that comes back is killed then).
+void SchedulingCore::kill_past_deadlines(const TurnResult& result) {
+  for (const auto& target : result.timed_out) {
+    LOG(WARNING) << "leader: task " << target.task_id << " of job " << target.job_id
+                 << " ran past its timeout_s; killing it";
+    want_kill(target);
+    ++counters_.job_timeouts;
+  }
+  for (const auto& target : expiring_) {
+    want_kill(target);
+    ++counters_.unreachable_expired;
+  }
+  expiring_.clear();
 }
 
 }  // namespace scale::scheduler

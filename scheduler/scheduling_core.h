@@ -16,6 +16,8 @@
 
 #include "scheduler/agent_book.h"
 #include "scheduler/commit_health.h"
+#include "scheduler/deadline_sweep.h"
+#include "scheduler/kill_book.h"
 #include "scheduler/latency_samples.h"
 #include "scheduler/launch_planner.h"
 #include "scheduler/leader_persistence.h"
@@ -40,6 +42,9 @@ struct SchedulingCounters {
   uint64_t offers_launched = 0;
   uint64_t acknowledgements = 0;
   uint64_t reconciliation_rounds = 0;  // explicit and implicit requests sent
+  uint64_t job_timeouts = 0;           // executions killed for running past timeout_s
+  uint64_t unreachable_expired = 0;    // executions ended after --unreachable_timeout_s
+  uint64_t kill_resends = 0;           // KILLs sent again for want of a terminal update
 };
 
 class SchedulingCore {
@@ -66,6 +71,11 @@ class SchedulingCore {
     // delayed the first launch of a new leader by a filter and an allocation round.
     std::chrono::milliseconds offer_hold_reconciling{5000};
     Reconciler::Options reconciler;
+    // How often the database is asked for executions past their deadlines (job timeout_s, an
+    // agent unreachable for longer than unreachable_timeout_s).
+    std::chrono::milliseconds deadline_sweep{1000};
+    double unreachable_timeout_s = 300;
+    KillBook::Options kills;
   };
 
   enum class TurnOutcome { Continue, FencedOut };
@@ -87,8 +97,9 @@ class SchedulingCore {
 
   // One loop turn: refresh intents, reconcile, match, commit, then act on Mesos.
   TurnOutcome turn(Clock::time_point now);
-  // When turn() should run next even without an event (reconciliation retries).
-  std::optional<Clock::time_point> next_due() const { return reconciler_.next_due(); }
+  // When turn() should run next even without an event (reconciliation retries, KILL resends,
+  // the deadline sweep).
+  std::optional<Clock::time_point> next_due() const;
 
   // For the status document and the Leader.
   const SchedulingCounters& counters() const { return counters_; }
@@ -147,7 +158,10 @@ class SchedulingCore {
   void give_up_unknown(Clock::time_point now);
   OfferPolicy::Situation situation() const;
   void send_reconciliation(Clock::time_point now);
-  void send_kills();
+  void send_kills(Clock::time_point now);
+  void want_kill(const db::KillTarget& target);
+  void expire_unreachable();
+  void kill_past_deadlines(const TurnResult& result);
   void abandon_turn(const TurnWrites& writes);
   void reconcile_after_failed_commit(Clock::time_point now);
 
@@ -167,7 +181,11 @@ class SchedulingCore {
   Stale stale_;
   // A commit failed: it may have been written anyway, so reread the live executions.
   bool commit_outcome_unknown_ = false;
-  std::vector<std::pair<std::string, std::string>> pending_kills_;  // task id, agent id
+  KillBook kills_;
+  DeadlineSweep deadlines_;
+  // Executions of this turn's batch ended for an agent unreachable too long: KILLed once
+  // committed (a partitioned agent may still run them).
+  std::vector<db::KillTarget> expiring_;
   std::optional<std::string> new_framework_id_;
   std::string framework_id_;
   bool subscribed_ = false;

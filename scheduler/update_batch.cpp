@@ -1,6 +1,7 @@
 #include "scheduler/update_batch.h"
 
 #include <optional>
+#include <sstream>
 
 namespace scale::scheduler {
 
@@ -18,6 +19,19 @@ void UpdateBatch::add_lost(const Reconciler::Task& task) {
   lost.source = "SOURCE_SCHEDULER";
   lost.reason = "REASON_RECONCILIATION";
   lost.message = "unknown to the Mesos master (its agent never re-registered)";
+  add(std::move(lost));
+}
+
+void UpdateBatch::add_unreachable_expired(const Reconciler::Task& task, double timeout_s) {
+  mesos::TaskStatus lost;
+  lost.task_id = task.task_id;
+  lost.agent_id = task.agent_id;
+  lost.state = "TASK_LOST";
+  lost.source = "SOURCE_SCHEDULER";
+  lost.reason = kUnreachableTimeout;
+  std::ostringstream message;
+  message << "agent unreachable for longer than --unreachable_timeout_s (" << timeout_s << " s)";
+  lost.message = message.str();
   add(std::move(lost));
 }
 
@@ -40,6 +54,7 @@ db::TaskStatusUpdate UpdateBatch::to_update(const mesos::TaskStatus& status) {
   update.uuid = status.uuid;
   update.agent_id = optional(status.agent_id);
   update.timestamp = status.timestamp;
+  update.unreachable_time = status.unreachable_time;
   return update;
 }
 

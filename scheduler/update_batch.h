@@ -15,10 +15,15 @@ namespace scale::scheduler {
 
 class UpdateBatch {
  public:
+  static constexpr const char* kUnreachableTimeout = "unreachable_timeout";
+
   void add(mesos::TaskStatus status);
   // A task the master never knew again: finished as lost like a Mesos update, so its job is
   // retried.
   void add_lost(const Reconciler::Task& task);
+  // A task whose agent stayed unreachable longer than timeout_s: finished as lost, exit reason
+  // kUnreachableTimeout, so its job is retried elsewhere.
+  void add_unreachable_expired(const Reconciler::Task& task, double timeout_s);
 
   // What the commit writes; the statuses stay, in the same order, until acknowledged.
   std::vector<db::TaskStatusUpdate> take_updates();

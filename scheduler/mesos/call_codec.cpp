@@ -3,6 +3,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "scheduler/mesos/call_type.h"
 
 namespace scale::mesos {
@@ -243,7 +246,7 @@ std::string encode_revive(const std::string& framework_id, const std::vector<std
 }
 
 std::string encode_kill(const std::string& framework_id, const std::string& task_id,
-                        const std::string& agent_id) {
+                        const std::string& agent_id, std::optional<double> grace_seconds) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   begin_call(w, to_string(CallType::Kill), framework_id);
@@ -251,6 +254,17 @@ std::string encode_kill(const std::string& framework_id, const std::string& task
   w.StartObject();
   write_id(w, "task_id", task_id);
   if (!agent_id.empty()) write_id(w, "agent_id", agent_id);
+  if (grace_seconds) {
+    // Overrides TaskInfo.kill_policy for this kill only (spec B.3); the master does not check it.
+    w.Key("kill_policy");
+    w.StartObject();
+    w.Key("grace_period");
+    w.StartObject();
+    w.Key("nanoseconds");
+    w.Int64(std::llround(std::max(0.0, *grace_seconds) * 1e9));
+    w.EndObject();
+    w.EndObject();
+  }
   w.EndObject();
   w.EndObject();
   return finish(buffer);

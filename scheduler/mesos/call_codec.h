@@ -28,9 +28,11 @@ std::string encode_decline(const std::string& framework_id,
 // Empty roles = all the framework's roles.
 std::string encode_suppress(const std::string& framework_id, const std::vector<std::string>& roles);
 std::string encode_revive(const std::string& framework_id, const std::vector<std::string>& roles);
-// agent_id may be empty (the master then looks the task up itself).
+// agent_id may be empty (the master then looks the task up itself). grace_seconds, when set, is
+// sent as kill.kill_policy.grace_period (whole nanoseconds; negative is sent as 0).
 std::string encode_kill(const std::string& framework_id, const std::string& task_id,
-                        const std::string& agent_id);
+                        const std::string& agent_id,
+                        std::optional<double> grace_seconds = std::nullopt);
 // uuid_base64: TaskStatus.uuid exactly as received.
 std::string encode_acknowledge(const std::string& framework_id, const std::string& agent_id,
                                const std::string& task_id, const std::string& uuid_base64);

@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 
@@ -34,6 +35,18 @@ double number_of(const Value& object, const char* key, double fallback = 0) {
   // RapidJSON 1.1 reads an out-of-range number ("1.5e309") as infinity without an error; an
   // infinite heartbeat or resource must not reach the watchdog or the matcher.
   return v && v->IsNumber() && std::isfinite(v->GetDouble()) ? v->GetDouble() : fallback;
+}
+
+// TimeInfo/DurationInfo {"nanoseconds": int64}: a JSON number, or a string (proto3 JSON writes
+// int64 that way); 0 when absent or not finite.
+double nanoseconds_of(const Value& object) {
+  const Value* v = member(object, "nanoseconds");
+  if (v && v->IsString()) {
+    char* end = nullptr;
+    const double value = std::strtod(v->GetString(), &end);
+    return end != v->GetString() && std::isfinite(value) ? value : 0;
+  }
+  return number_of(object, "nanoseconds");
 }
 
 // An integer field read as a number, or 0 when it is absent or outside [lo, hi]: casting a double
@@ -107,6 +120,9 @@ TaskStatus decode_task_status(const Value& v) {
   s.agent_id = id_of(v, "agent_id");
   s.executor_id = id_of(v, "executor_id");
   s.timestamp = number_of(v, "timestamp");
+  if (const Value* unreachable = member(v, "unreachable_time")) {
+    s.unreachable_time = nanoseconds_of(*unreachable) / 1e9;
+  }
   const Value* uuid = member(v, "uuid");
   if (uuid && uuid->IsString() && uuid->GetStringLength() > 0) {
     s.uuid = std::string(uuid->GetString(), uuid->GetStringLength());

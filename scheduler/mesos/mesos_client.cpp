@@ -85,9 +85,10 @@ bool MesosClient::revive(const std::vector<std::string>& roles) {
   });
 }
 
-bool MesosClient::kill(const std::string& task_id, const std::string& agent_id) {
+bool MesosClient::kill(const std::string& task_id, const std::string& agent_id,
+                       std::optional<double> grace_seconds) {
   return machine_.send_call(CallType::Kill, [&](const std::string& framework_id) {
-    return encode_kill(framework_id, task_id, agent_id);
+    return encode_kill(framework_id, task_id, agent_id, grace_seconds);
   });
 }
 

@@ -50,7 +50,8 @@ class MesosClient final : public MesosConnection {
                std::optional<double> refuse_seconds) override;
   bool suppress(const std::vector<std::string>& roles) override;
   bool revive(const std::vector<std::string>& roles) override;
-  bool kill(const std::string& task_id, const std::string& agent_id) override;
+  bool kill(const std::string& task_id, const std::string& agent_id,
+            std::optional<double> grace_seconds = std::nullopt) override;
   bool acknowledge(const TaskStatus& status) override;
   bool reconcile(const std::vector<TaskToReconcile>& tasks) override;
   bool teardown() override;

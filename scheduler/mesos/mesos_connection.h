@@ -120,7 +120,9 @@ class MesosConnection {
                        std::optional<double> refuse_seconds) = 0;
   virtual bool suppress(const std::vector<std::string>& roles) = 0;
   virtual bool revive(const std::vector<std::string>& roles) = 0;
-  virtual bool kill(const std::string& task_id, const std::string& agent_id) = 0;
+  // grace_seconds: the job's kill grace, overriding the task's KillPolicy for this kill (spec B.3).
+  virtual bool kill(const std::string& task_id, const std::string& agent_id,
+                    std::optional<double> grace_seconds = std::nullopt) = 0;
   // Sends ACKNOWLEDGE only for an update that carries a uuid; otherwise a no-op returning false.
   // Call it after the update is committed.
   virtual bool acknowledge(const TaskStatus& status) = 0;

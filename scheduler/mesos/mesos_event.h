@@ -56,6 +56,9 @@ struct TaskStatus {
   std::string agent_id;
   std::string executor_id;
   double timestamp = 0;
+  // When the master marked the agent unreachable (TASK_UNREACHABLE, spec B.4), seconds since the
+  // Unix epoch; 0 when the update does not say.
+  double unreachable_time = 0;
   // Base64 exactly as received. Present only on reliable (agent-generated) updates, which are
   // the only ones that may and must be acknowledged (spec A.9).
   std::optional<std::string> uuid;

@@ -98,6 +98,15 @@ TEST(CallCodec, Kill) {
     "kill":{"task_id":{"value":"t1"}}})");
 }
 
+// The job's kill grace overrides the task's KillPolicy for this kill (spec B.3), in nanoseconds.
+TEST(CallCodec, KillWithGracePeriod) {
+  expect_json(encode_kill("F", "t1", "S1", 2.5), R"({"type":"KILL","framework_id":{"value":"F"},
+    "kill":{"task_id":{"value":"t1"},"agent_id":{"value":"S1"},
+            "kill_policy":{"grace_period":{"nanoseconds":2500000000}}}})");
+  expect_json(encode_kill("F", "t1", "", 0.0), R"({"type":"KILL","framework_id":{"value":"F"},
+    "kill":{"task_id":{"value":"t1"},"kill_policy":{"grace_period":{"nanoseconds":0}}}})");
+}
+
 TEST(CallCodec, AcknowledgeCarriesUuidAsReceived) {
   expect_json(encode_acknowledge("F", "S1", "t1", "3q2+7wAAAAAAAAAAAAAAAA=="), R"({
     "type":"ACKNOWLEDGE","framework_id":{"value":"F"},

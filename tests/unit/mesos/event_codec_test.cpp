@@ -74,6 +74,22 @@ TEST(EventCodec, UpdateWithUuid) {
   EXPECT_EQ(e.status.healthy, std::optional<bool>(true));
 }
 
+// PARTITION_AWARE (spec B.4): when the master marked the agent unreachable, as a number or as
+// the string proto3 JSON writes for an int64.
+TEST(EventCodec, UnreachableUpdateCarriesUnreachableTime) {
+  Event e = decode_ok(R"({"type":"UPDATE","update":{"status":{"task_id":{"value":"t"},
+    "state":"TASK_UNREACHABLE","source":"SOURCE_MASTER","reason":"REASON_AGENT_REMOVED",
+    "agent_id":{"value":"S1"},"timestamp":1724400100.0,
+    "unreachable_time":{"nanoseconds":1724400000500000000}}}})");
+  EXPECT_NEAR(e.status.unreachable_time, 1724400000.5, 1e-3);
+  Event s = decode_ok(R"({"type":"UPDATE","update":{"status":{"task_id":{"value":"t"},
+    "state":"TASK_UNREACHABLE","unreachable_time":{"nanoseconds":"1724400000000000000"}}}})");
+  EXPECT_NEAR(s.status.unreachable_time, 1724400000.0, 1e-3);
+  Event none = decode_ok(R"({"type":"UPDATE","update":{"status":{"task_id":{"value":"t"},
+    "state":"TASK_RUNNING"}}})");
+  EXPECT_EQ(none.status.unreachable_time, 0);
+}
+
 TEST(EventCodec, ReconciliationUpdateHasNoUuid) {
   Event e = decode_ok(R"({"type":"UPDATE","update":{"status":{"task_id":{"value":"t"},
     "state":"TASK_LOST","source":"SOURCE_MASTER","reason":"REASON_RECONCILIATION",

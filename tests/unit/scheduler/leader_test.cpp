@@ -162,7 +162,9 @@ class FakeMesos final : public mesos::MesosConnection {
   }
   bool suppress(const std::vector<std::string>&) override { return call("suppress"); }
   bool revive(const std::vector<std::string>&) override { return call("revive"); }
-  bool kill(const std::string&, const std::string&) override { return call("kill"); }
+  bool kill(const std::string&, const std::string&, std::optional<double>) override {
+    return call("kill");
+  }
   bool acknowledge(const mesos::TaskStatus& status) override {
     return status.uuid && call("acknowledge");
   }

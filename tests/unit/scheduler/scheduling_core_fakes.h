@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <utility>
 
 #include "scheduler/scheduling_core.h"
 
@@ -46,8 +47,10 @@ class FakeMesos final : public mesos::MesosConnection {
     log_.push_back("revive");
     return true;
   }
-  bool kill(const std::string& task_id, const std::string&) override {
+  bool kill(const std::string& task_id, const std::string&,
+            std::optional<double> grace_s) override {
     log_.push_back("kill " + task_id);
+    kill_graces.push_back(grace_s);
     return true;
   }
   bool acknowledge(const mesos::TaskStatus& status) override {
@@ -71,6 +74,7 @@ class FakeMesos final : public mesos::MesosConnection {
   };
   std::vector<Accept> accepts;
   std::vector<Decline> declines;
+  std::vector<std::optional<double>> kill_graces;  // of each KILL, in order
 
  private:
   Log& log_;
@@ -102,6 +106,7 @@ class FakePersistence final : public LeaderPersistence {
       if (found != outcomes.end()) outcome = found->second;
       result.outcomes.push_back(outcome);
     }
+    if (writes.mark_timeouts) result.timed_out = std::exchange(overdue, {});
     return result;
   }
   std::vector<JobChange> jobs(const std::vector<long long>& ids) override {
@@ -110,6 +115,10 @@ class FakePersistence final : public LeaderPersistence {
     return out;
   }
   std::vector<db::KillTarget> jobs_to_kill() override { return {}; }
+  std::vector<db::KillTarget> unreachable_expired(double timeout_s) override {
+    unreachable_asked.push_back(timeout_s);
+    return std::exchange(expired, {});
+  }
   db::SchedulerSettings settings() override { return settings_row; }
   std::vector<db::AgentRecord> agents() override { return {}; }
   std::vector<db::QueueEntry> queued_jobs() override { return queued; }
@@ -125,6 +134,9 @@ class FakePersistence final : public LeaderPersistence {
   std::vector<TurnWrites> committed;
   std::vector<db::QueueEntry> queued;
   std::vector<db::ActiveExecution> active;
+  std::vector<db::KillTarget> overdue;  // marked by the next commit with mark_timeouts
+  std::vector<db::KillTarget> expired;  // answered once by unreachable_expired
+  std::vector<double> unreachable_asked;
 
  private:
   Log& log_;
