@@ -381,7 +381,8 @@ void SchedulingCore::handle_outcome(const mesos::TaskStatus& status,
   if (outcome.kill) {
     // Unknown, or alive again after its execution ended (an agent back from a partition, an
     // execution ended for a timeout): the job has moved on, so this copy must go.
-    LOG(INFO) << "leader: killing task " << status.task_id << " no execution runs as";
+    LOG(INFO) << "leader: killing task " << status.task_id
+              << ": the database knows no live execution for it";
     want_kill({outcome.job_id, status.task_id, status.agent_id, outcome.kill_grace_s});
   }
 }
