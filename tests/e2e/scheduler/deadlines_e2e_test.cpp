@@ -1,10 +1,7 @@
 // Deadlines the leader enforces, with real processes (3 replicas, ZooKeeper, PostgreSQL,
-// mesos-sim): a job's time limit, also across a leader SIGKILL, and an agent that stays
-// unreachable. Today's emulator ends a task at once on KILL and never brings an unreachable agent
-// back; tests of "the kill grace is observed" (KILL -> TASK_KILLING, TASK_KILLED only after the
-// grace) and of "a task that comes back is killed" (an update with REASON_AGENT_REREGISTERED
-// after the leader gave the execution up) need the emulator to honour kill_policy and to offer a
-// /sim route that re-registers an unreachable agent with its tasks.
+// mesos-sim): a job's time limit, also across a leader SIGKILL; the kill grace a job asks for,
+// observed by a task that ignores SIGTERM; an agent that stays unreachable, and the task that
+// comes back with it after the leader gave it up.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
@@ -122,6 +119,103 @@ TEST(DeadlinesE2e, UnreachableAgentsTaskIsGivenUpAfterTheTimeoutAndItsJobRunsEls
             agent);
   const auto metrics = cluster.get(leader, "/metrics").body;
   EXPECT_NE(metrics.find("scale_unreachable_expired_total 1"), std::string::npos) << metrics;
+}
+
+// Seconds from the first stored update of `from` to the first of `to` for a task; -1 if either
+// is missing.
+double seconds_between(db::Connection& conn, const std::string& task_id, const std::string& from,
+                       const std::string& to) {
+  auto r = conn.exec(
+      "SELECT extract(epoch FROM (SELECT min(received_at) FROM task_update WHERE task_id = $1"
+      " AND state = $3) - (SELECT min(received_at) FROM task_update WHERE task_id = $1"
+      " AND state = $2))",
+      {task_id, from, to});
+  return r.rows() == 1 && !r.is_null(0, 0) ? std::stod(r.text(0, 0)) : -1;
+}
+
+std::string task_of(long long job, int exe) {
+  return "scale_job_" + std::to_string(job) + "_" + std::to_string(exe);
+}
+
+// A cancel sends KILL with the job's grace: a task that ignores SIGTERM is KILLING at once and
+// KILLED only when the grace runs out; one that does not is KILLED at once.
+TEST(DeadlinesE2e, TheKillGraceOfAJobIsObservedByATaskThatIgnoresSigterm) {
+  LocalCluster cluster(cluster_options("60000", 2));
+  const int leader = cluster.wait_sole_leader(30s);
+  ASSERT_GE(leader, 0);
+  db::Connection conn(cluster.conninfo());
+  auto submit_command = [&](const std::string& command) {
+    const std::string body = R"({"name":"grace","command":")" + command +
+                             R"(","kill_grace_s":2,"resources":{"cpus":1,"mem":64}})";
+    const auto answer = cluster.call(leader, "POST", "/v6/jobs/", body);
+    rapidjson::Document doc;
+    doc.Parse(answer.body.c_str());
+    EXPECT_EQ(answer.status, 201) << answer.body;
+    return doc.IsObject() && doc.HasMember("id") ? doc["id"].GetInt64() : -1LL;
+  };
+  const long long stubborn = submit_command("trap '' TERM; sleep 60");
+  const long long polite = submit_command("sleep 60");
+  ASSERT_TRUE(wait_until([&] { return has_running_exe(conn, stubborn); }, 10s));
+  ASSERT_TRUE(wait_until([&] { return has_running_exe(conn, polite); }, 10s));
+  for (long long job : {stubborn, polite}) {
+    ASSERT_EQ(cluster.call(leader, "POST", "/v6/jobs/" + std::to_string(job) + "/cancel/").status,
+              202);
+  }
+  ASSERT_TRUE(wait_until([&] { return job_status(conn, stubborn) == "CANCELED"; }, 15s));
+  ASSERT_TRUE(wait_until([&] { return job_status(conn, polite) == "CANCELED"; }, 15s));
+  const double stubborn_s =
+      seconds_between(conn, task_of(stubborn, 1), "TASK_KILLING", "TASK_KILLED");
+  EXPECT_GE(stubborn_s, 1.8) << "KILLED before the 2 s grace ran out";
+  EXPECT_LT(stubborn_s, 6);
+  const double polite_s = seconds_between(conn, task_of(polite, 1), "TASK_KILLING", "TASK_KILLED");
+  EXPECT_GE(polite_s, 0);
+  EXPECT_LT(polite_s, 1.5) << "a task that stops on SIGTERM needs no grace";
+}
+
+// The leader gave an unreachable task up (LOST, job rerun elsewhere); the agent then comes back
+// with the task still running: the leader kills that copy, and the job keeps its count of tries.
+TEST(DeadlinesE2e, ATaskThatComesBackAfterItWasGivenUpIsKilledAndNotCountedTwice) {
+  LocalCluster cluster(cluster_options("12000", 2));
+  const int leader = cluster.wait_sole_leader(30s);
+  ASSERT_GE(leader, 0);
+  db::Connection conn(cluster.conninfo());
+  const long long job = submit(cluster, leader, R"("max_tries":3)");
+  ASSERT_TRUE(wait_until([&] { return has_running_exe(conn, job); }, 10s));
+  const std::string agent =
+      text(conn, "SELECT agent_id FROM job_exe WHERE job_id = $1 AND exe_num = 1", job);
+  ASSERT_EQ(cluster
+                .sim_call("POST", "/sim/remove_agent",
+                          R"({"agent_id":")" + agent + R"(","mode":"unreachable"})")
+                .status,
+            200);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return text(conn, "SELECT state FROM job_exe WHERE job_id = $1 AND exe_num = 2", job) ==
+               "RUNNING";
+      },
+      15s));
+  ASSERT_EQ(
+      cluster.sim_call("POST", "/sim/restore_agent", R"({"agent_id":")" + agent + R"("})").status,
+      200);
+  // The returning copy reports RUNNING (REASON_AGENT_REREGISTERED) and is killed.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return scalar(conn, "SELECT count(*) FROM task_update WHERE task_id = '" + task_of(job, 1) +
+                                "' AND state = 'TASK_KILLED'") > 0;
+      },
+      15s))
+      << cluster.log(leader);
+  EXPECT_GT(
+      scalar(conn, "SELECT count(*) FROM task_update WHERE task_id = '" + task_of(job, 1) +
+                       "' AND state = 'TASK_RUNNING' AND reason = 'REASON_AGENT_REREGISTERED'"),
+      0);
+  EXPECT_EQ(text(conn,
+                 "SELECT state || ' ' || exit_reason FROM job_exe WHERE job_id = $1"
+                 " AND exe_num = 1",
+                 job),
+            "LOST unreachable_timeout");
+  ASSERT_TRUE(wait_until([&] { return job_status(conn, job) == "COMPLETED"; }, 30s));
+  EXPECT_EQ(text(conn, "SELECT num_exes FROM job WHERE id = $1", job), "2");
 }
 
 }  // namespace
