@@ -69,7 +69,9 @@ bool JobQueue::insert(const QueuedJob& job) {
   auto existing = jobs_.find(job.job_id);
   if (existing != jobs_.end()) {
     const Entry& entry = existing->second;
-    if (entry.key == key_of(job) && entry.shape->shape() == job.resources) return false;
+    if (entry.shape->shape() == job.resources && entry.key.queued_seq == job.queued_seq) {
+      return reprioritize(job.job_id, job.priority);
+    }
     remove(job.job_id);
   }
   ShapeClass& shape = shape_for(job.resources);
@@ -92,6 +94,19 @@ bool JobQueue::remove(int64_t job_id) {
     Resources resources = shape.shape();  // the map key must outlive the erase
     shapes_.erase(resources);
   }
+  return true;
+}
+
+bool JobQueue::reprioritize(int64_t job_id, int priority) {
+  auto found = jobs_.find(job_id);
+  if (found == jobs_.end() || found->second.key.priority == priority) return false;
+  Entry& entry = found->second;
+  ShapeClass& shape = *entry.shape;
+  Heads before = heads_of(shape);
+  shape.mutable_keys().erase(entry.key);
+  entry.key.priority = priority;
+  shape.mutable_keys().insert(entry.key);
+  update_heads(shape, before);
   return true;
 }
 

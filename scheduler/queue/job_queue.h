@@ -49,6 +49,10 @@ class JobQueue {
   bool insert(const QueuedJob& job);
   // False when the job was not queued (cancel of a launched job, repeated remove).
   bool remove(int64_t job_id);
+  // Moves a queued job to its place under a new priority (PATCH /v6/jobs/{id}/), keeping its
+  // queued time: O(log n), nothing else re-sorted. False when the job is not queued or already
+  // has that priority.
+  bool reprioritize(int64_t job_id, int priority);
 
   bool contains(int64_t job_id) const { return jobs_.count(job_id) != 0; }
   std::optional<QueuedJob> find(int64_t job_id) const;

@@ -78,6 +78,41 @@ TEST(JobQueue, InsertIsIdempotentAndUpdatesAChangedJob) {
   EXPECT_EQ(ids(queue), (std::vector<int64_t>{2, 1}));
 }
 
+TEST(JobQueue, ReprioritizeMovesOneJobAndKeepsItsQueuedTime) {
+  JobQueue queue;
+  queue.insert(job(1, 100, 10));
+  queue.insert(job(2, 100, 20, kLarge));
+  queue.insert(job(3, 100, 30));
+  queue.insert(job(4, 100, 40, kLarge));
+  ASSERT_EQ(ids(queue), (std::vector<int64_t>{1, 2, 3, 4}));
+  // The last job jumps ahead of every class's head, then falls behind everything.
+  EXPECT_TRUE(queue.reprioritize(4, 10));
+  EXPECT_EQ(ids(queue), (std::vector<int64_t>{4, 1, 2, 3}));
+  EXPECT_EQ(*queue.find(4), job(4, 10, 40, kLarge));
+  EXPECT_TRUE(queue.reprioritize(1, 500));
+  EXPECT_EQ(ids(queue), (std::vector<int64_t>{4, 2, 3, 1}));
+  queue.set_mode(QueueMode::Lifo);
+  EXPECT_EQ(ids(queue), (std::vector<int64_t>{4, 3, 2, 1}));
+  // Equal priority again: back to its queued-time place.
+  EXPECT_TRUE(queue.reprioritize(4, 100));
+  EXPECT_EQ(ids(queue), (std::vector<int64_t>{4, 3, 2, 1}));
+  queue.set_mode(QueueMode::Fifo);
+  EXPECT_EQ(ids(queue), (std::vector<int64_t>{2, 3, 4, 1}));
+  EXPECT_FALSE(queue.reprioritize(4, 100));  // unchanged
+  EXPECT_FALSE(queue.reprioritize(42, 1));   // not queued
+  EXPECT_EQ(queue.size(), 4u);
+  EXPECT_EQ(queue.shape_count(), 2u);
+}
+
+TEST(JobQueue, InsertWithOnlyANewPriorityReprioritizes) {
+  JobQueue queue;
+  queue.insert(job(1, 100, 10));
+  queue.insert(job(2, 100, 20));
+  EXPECT_TRUE(queue.insert(job(2, 1, 20)));
+  EXPECT_EQ(ids(queue), (std::vector<int64_t>{2, 1}));
+  EXPECT_EQ(queue.heads().size(), 1u);
+}
+
 TEST(JobQueue, RemoveIsIdempotentAndDropsEmptyShapes) {
   JobQueue queue;
   queue.insert(job(1, 1, 1));
