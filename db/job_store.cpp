@@ -217,4 +217,26 @@ CancelResult JobStore::cancel(Connection& conn, long long id) {
   return result;
 }
 
+PriorityResult JobStore::set_priority(Connection& conn, long long id, int priority) {
+  if (priority < 0) throw Error("db: priority must be >= 0", "22023");
+  Result updated = conn.exec(
+      "UPDATE job SET priority = $2, last_modified = now()"
+      " WHERE id = $1 AND status = 'QUEUED' AND NOT cancel_requested"
+      " RETURNING " +
+          job_columns(),
+      {std::to_string(id), std::to_string(priority)});
+  PriorityResult result;
+  if (updated.rows() == 1) {
+    result.job = job_from_row(updated, 0);
+    result.outcome = PriorityOutcome::Changed;
+    return result;
+  }
+  Result row =
+      conn.exec("SELECT " + job_columns() + " FROM job WHERE id = $1", {std::to_string(id)});
+  if (row.rows() == 0) return result;
+  result.job = job_from_row(row, 0);
+  result.outcome = PriorityOutcome::NotQueued;
+  return result;
+}
+
 }  // namespace scale::db

@@ -102,6 +102,16 @@ enum class CancelOutcome {
   AlreadyFinished,  // COMPLETED, FAILED or CANCELED: nothing changed
   NotFound,
 };
+enum class PriorityOutcome {
+  Changed,    // was QUEUED: the new priority is stored
+  NotQueued,  // RUNNING, finished, or canceled meanwhile: nothing changed
+  NotFound,
+};
+struct PriorityResult {
+  PriorityOutcome outcome = PriorityOutcome::NotFound;
+  std::optional<Job> job;  // the row after the call, unless NotFound
+};
+
 struct CancelResult {
   CancelOutcome outcome = CancelOutcome::NotFound;
   std::optional<Job> job;  // the row after the call, unless NotFound
@@ -127,6 +137,9 @@ class JobStore {
   // One statement, so concurrent cancels of a QUEUED job cancel it exactly once and a cancel
   // racing the leader's launch either sees QUEUED (and wins) or RUNNING (and requests a kill).
   static CancelResult cancel(Connection& conn, long long id);
+  // A new priority for a QUEUED job (not canceled): one statement, so it cannot race a launch
+  // into a RUNNING row. The trigger of migration 006 NOTIFYs scale_jobs and the leader re-sorts.
+  static PriorityResult set_priority(Connection& conn, long long id, int priority);
 };
 
 }  // namespace scale::db
