@@ -1,6 +1,7 @@
 #include "api/routes.h"
 
 #include "api/console_handler.h"
+#include "api/job_action_handler.h"
 #include "api/job_handler.h"
 #include "api/leader_health_handler.h"
 #include "api/metrics_handler.h"
@@ -25,6 +26,9 @@ void add_jobs_and_nodes(Router& router, Context& ctx) {
   route("POST", "/v6/jobs/", true, submit_job);
   route("GET", "/v6/jobs/", false, list_jobs);
   route("GET", "/v6/jobs/{id}/", false, get_job);
+  route("PATCH", "/v6/jobs/{id}/", true, patch_job);
+  route("POST", "/v6/jobs/cancel/", true, bulk_cancel_jobs);
+  route("POST", "/v6/jobs/requeue/", true, bulk_requeue_jobs);
   route("POST", "/v6/jobs/{id}/cancel/", true, cancel_job);  // any body is read and ignored
   route("GET", "/v6/nodes/", false, list_nodes);
   route("PATCH", "/v6/nodes/{id}/", true, patch_node);

@@ -93,7 +93,7 @@ void send(Core& core, const http::http_request& request, const Request& req, Res
   for (const auto& [name, value] : response.headers) reply.headers().add(name, value);
   // A byte vector, not a std::string: cpprest reads a string body through a streambuf<char>
   // reinterpreted as streambuf<uint8_t>, which UBSan's vptr check rightly reports.
-  reply.headers().set_content_type(response.content_type);
+  if (!response.content_type.empty()) reply.headers().set_content_type(response.content_type);
   reply.set_body(std::vector<unsigned char>(response.body.begin(), response.body.end()));
   try {
     // The reply task fails when the client is gone or the listener is closing; observe it, since
