@@ -4,6 +4,7 @@
 #include "db/fence.h"
 #include "db/framework_store.h"
 #include "db/job_lookup.h"
+#include "db/job_retention.h"
 
 namespace scale::scheduler {
 
@@ -54,6 +55,14 @@ std::vector<db::QueueEntry> DbPersistence::queued_jobs() {
 
 std::vector<db::ActiveExecution> DbPersistence::active_executions() {
   return db::LeaderStateLoader::active_executions(connection_());
+}
+
+std::optional<db::BulkBatch> DbPersistence::run_bulk_batch(int limit) {
+  return db::JobActionStore::run_batch(connection_(), epoch_, limit);
+}
+
+long long DbPersistence::delete_finished_jobs(int days, int limit) {
+  return db::JobRetention::delete_finished(connection_(), epoch_, days, limit);
 }
 
 }  // namespace scale::scheduler

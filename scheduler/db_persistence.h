@@ -24,6 +24,8 @@ class DbPersistence final : public LeaderPersistence {
   std::vector<db::AgentRecord> agents() override;
   std::vector<db::QueueEntry> queued_jobs() override;
   std::vector<db::ActiveExecution> active_executions() override;
+  std::optional<db::BulkBatch> run_bulk_batch(int limit) override;
+  long long delete_finished_jobs(int days, int limit) override;
 
  private:
   ConnectionSource connection_;

@@ -139,6 +139,7 @@ LeaderOutcome Leader::loop(std::stop_token stop) {
       // NOTIFY is the fast path; this slow re-read covers a wake-up lost with a connection.
       core->on_settings_changed();
       core->on_nodes_changed();
+      core->on_job_actions_changed();
       next_reread = clock_.now() + kIntentRereadPeriod;
     }
     if (clock_.now() >= next_status) {
@@ -208,6 +209,7 @@ void Leader::on_db_wake(const DbWake& wake) {
   if (!core) return;
   if (wake.channel.empty() || wake.channel == "scale_settings") core->on_settings_changed();
   if (wake.channel.empty() || wake.channel == "scale_nodes") core->on_nodes_changed();
+  if (wake.channel.empty() || wake.channel == "scale_job_actions") core->on_job_actions_changed();
   if (wake.channel.empty()) {
     // The source's first "re-read everything" comes before the load, which covers it.
     if (!resync_expected_) core->on_resync();

@@ -10,6 +10,7 @@
 
 #include "db/agent_store.h"
 #include "db/execution_store.h"
+#include "db/job_action_store.h"
 #include "db/job_lookup.h"
 #include "db/leader_state_loader.h"
 #include "db/scheduler_settings_store.h"
@@ -61,6 +62,12 @@ class LeaderPersistence {
   // Every execution not yet terminal: after a commit whose outcome is unknown (the connection
   // broke during COMMIT), write-ahead rows may exist that were never sent to Mesos.
   virtual std::vector<db::ActiveExecution> active_executions() = 0;
+  // One fenced batch of the oldest unfinished bulk action (its own transaction); nullopt when
+  // none is pending. Throws like commit().
+  virtual std::optional<db::BulkBatch> run_bulk_batch(int limit) = 0;
+  // Deletes at most `limit` jobs finished more than `days` days ago, with their executions and
+  // updates, in one fenced transaction; returns how many. Throws like commit().
+  virtual long long delete_finished_jobs(int days, int limit) = 0;
 };
 
 }  // namespace scale::scheduler

@@ -95,6 +95,7 @@ std::optional<std::string> Promotion::load(TermScheduling& out) {
   core_options.master = options_.mesos_master;
   core_options.reconciler.unknown_timeout = options_.unknown_task_timeout;
   core_options.unreachable_timeout_s = static_cast<double>(options_.unreachable_timeout.count());
+  core_options.retention.days = options_.retain_finished_days;
   out.core = std::make_unique<SchedulingCore>(core_options, *out.mesos, *out.persistence);
   const size_t executions = loaded.state.executions.size();
   const size_t agents = loaded.state.agents.size();

@@ -46,6 +46,9 @@ DEFINE_int32(unreachable_timeout_s, 300,
              "How long after the Mesos master marked its agent unreachable (TASK_UNREACHABLE's "
              "unreachable_time) an execution is ended as lost and its job retried elsewhere; the "
              "task is killed should its agent come back");
+DEFINE_int32(retain_finished_days, 30,
+             "The leader deletes jobs COMPLETED, FAILED or CANCELED more than this many days ago, "
+             "with their executions and task updates; 0 keeps them forever");
 DEFINE_string(mesos_principal, "",
               "Principal of the framework (FrameworkInfo.principal); with --mesos_secret_file the "
               "replica authenticates to a master that has --authenticate_http_frameworks");
@@ -65,7 +68,7 @@ constexpr const char* kFlagNames =
     "failover_timeout_s,listen,advertise_url,replica_id,status_interval_ms,heartbeat_refresh_ms,"
     "startup_timeout_s,"
     "api_token_file,api_token_reads,tls_cert,tls_key,zk_auth_file,mesos_principal,"
-    "mesos_secret_file,unknown_task_timeout_s,unreachable_timeout_s";
+    "mesos_secret_file,unknown_task_timeout_s,unreachable_timeout_s,retain_finished_days";
 
 std::string local_hostname() {
   char name[256] = {};
@@ -120,6 +123,7 @@ ReplicaOptions options_from_flags() {
   options.mesos_secret_file = FLAGS_mesos_secret_file;
   options.unknown_task_timeout = std::chrono::seconds(FLAGS_unknown_task_timeout_s);
   options.unreachable_timeout = std::chrono::seconds(FLAGS_unreachable_timeout_s);
+  options.retain_finished_days = FLAGS_retain_finished_days;
   return options;
 }
 

@@ -54,6 +54,8 @@ void ReplicaMetrics::add(const SchedulingCounters& now, const SchedulingCounters
                                  std::memory_order_relaxed);
   kill_resends_.fetch_add(gained(now.kill_resends, previous.kill_resends),
                           std::memory_order_relaxed);
+  retention_deleted_.fetch_add(gained(now.jobs_deleted, previous.jobs_deleted),
+                               std::memory_order_relaxed);
 }
 
 std::string ReplicaMetrics::render() const {
@@ -87,6 +89,9 @@ std::string ReplicaMetrics::render() const {
          value(unreachable_expired_));
   family(out, "scale_kill_resends_total", "counter",
          "KILLs sent again because no terminal update followed.", value(kill_resends_));
+  family(out, "scale_retention_deleted_jobs_total", "counter",
+         "Finished jobs deleted by retention (--retain_finished_days), with their executions.",
+         value(retention_deleted_));
   family(out, "scale_leader_queued_jobs", "gauge",
          "Jobs in the leader's in-memory queue at its last publication.", value(queued_jobs_));
   family(out, "scale_unacknowledged_updates", "gauge",

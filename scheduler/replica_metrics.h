@@ -51,6 +51,7 @@ class ReplicaMetrics {
   std::atomic<uint64_t> job_timeouts_{0};
   std::atomic<uint64_t> unreachable_expired_{0};
   std::atomic<uint64_t> kill_resends_{0};
+  std::atomic<uint64_t> retention_deleted_{0};
   std::atomic<uint64_t> queued_jobs_{0};
   std::atomic<uint64_t> unacknowledged_updates_{0};
   mesos::CallGauge mesos_calls_;

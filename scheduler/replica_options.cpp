@@ -172,6 +172,9 @@ std::optional<std::string> finalize(ReplicaOptions& options) {
   if (options.unreachable_timeout < std::chrono::seconds(1)) {
     return "--unreachable_timeout_s must be at least 1";
   }
+  if (options.retain_finished_days < 0 || options.retain_finished_days > 36500) {
+    return "--retain_finished_days must be from 0 (keep finished jobs forever) to 36500";
+  }
   if (auto problem = check_security(options)) return problem;
   if (options.advertise_url.empty()) {
     options.advertise_url = (options.tls() ? "https://" : "http://") + options.listen_host + ":" +

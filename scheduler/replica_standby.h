@@ -17,9 +17,10 @@
 
 namespace scale::scheduler {
 
-// The channels the leader's loop reacts to: job submissions and cancels, node pauses, settings.
+// The channels the leader's loop reacts to: job submissions, cancels and priorities, bulk job
+// actions, node pauses, settings.
 inline std::vector<std::string> leader_channels() {
-  return {"scale_jobs", "scale_nodes", "scale_settings"};
+  return {"scale_jobs", "scale_job_actions", "scale_nodes", "scale_settings"};
 }
 
 // Hands a listener's notifications to whoever is attached, and drops them while nobody is: a

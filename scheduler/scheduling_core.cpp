@@ -37,11 +37,13 @@ SchedulingCore::SchedulingCore(Options options, mesos::MesosConnection& mesos,
       offer_policy_(policy_options(options_), mesos),
       reconciler_(options_.reconciler),
       kills_(options_.kills),
-      deadlines_(options_.deadline_sweep) {}
+      deadlines_(options_.deadline_sweep),
+      bulk_actions_(options_.bulk_batch_size),
+      retention_(options_.retention) {}
 
 std::optional<SchedulingCore::Clock::time_point> SchedulingCore::next_due() const {
   std::optional<Clock::time_point> due = reconciler_.next_due();
-  for (const auto& next : {kills_.next_due(), deadlines_.next_due()}) {
+  for (const auto& next : {kills_.next_due(), deadlines_.next_due(), bulk_actions_.next_due()}) {
     if (next && (!due || *next < *due)) due = next;
   }
   return due;
@@ -212,8 +214,17 @@ TurnWrites SchedulingCore::take_writes(Clock::time_point now) {
   return writes;
 }
 
+// Bulk actions and retention, each in its own fenced transaction, before the turn reads the jobs
+// a batch changed (so a requeued job can launch in this very turn, a canceled one cannot).
+void SchedulingCore::run_upkeep(Clock::time_point now) {
+  const auto changed = bulk_actions_.run(db_, now);
+  if (!changed.empty()) on_jobs_changed(changed);
+  counters_.jobs_deleted += retention_.run(db_, now);
+}
+
 SchedulingCore::TurnOutcome SchedulingCore::turn(Clock::time_point now) {
   try {
+    run_upkeep(now);
     refresh_intents();
   } catch (const db::FencedOut&) {
     return TurnOutcome::FencedOut;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "scheduler/agent_book.h"
+#include "scheduler/bulk_action_runner.h"
 #include "scheduler/commit_health.h"
 #include "scheduler/deadline_sweep.h"
 #include "scheduler/kill_book.h"
@@ -27,6 +28,7 @@
 #include "scheduler/offer_policy.h"
 #include "scheduler/queue/job_queue.h"
 #include "scheduler/reconciler.h"
+#include "scheduler/retention_sweeper.h"
 #include "scheduler/update_batch.h"
 
 namespace scale::scheduler {
@@ -45,6 +47,7 @@ struct SchedulingCounters {
   uint64_t job_timeouts = 0;           // executions killed for running past timeout_s
   uint64_t unreachable_expired = 0;    // executions ended after --unreachable_timeout_s
   uint64_t kill_resends = 0;           // KILLs sent again for want of a terminal update
+  uint64_t jobs_deleted = 0;           // finished jobs removed by retention
 };
 
 class SchedulingCore {
@@ -76,6 +79,9 @@ class SchedulingCore {
     std::chrono::milliseconds deadline_sweep{1000};
     double unreachable_timeout_s = 300;
     KillBook::Options kills;
+    // Jobs per fenced transaction of a bulk cancel or requeue (one batch per loop turn).
+    int bulk_batch_size = 500;
+    RetentionSweeper::Options retention;
   };
 
   enum class TurnOutcome { Continue, FencedOut };
@@ -94,11 +100,13 @@ class SchedulingCore {
   void on_nodes_changed() { stale_.nodes = true; }
   // NOTIFYs may have been missed: rebuild the queue from the database on the next turn.
   void on_resync() { stale_.queue = true; }
+  // A bulk cancel or requeue was stored (or may have been: the slow re-read).
+  void on_job_actions_changed() { bulk_actions_.wake(); }
 
   // One loop turn: refresh intents, reconcile, match, commit, then act on Mesos.
   TurnOutcome turn(Clock::time_point now);
   // When turn() should run next even without an event (reconciliation retries, KILL resends,
-  // the deadline sweep).
+  // the deadline sweep, a bulk action's next batch).
   std::optional<Clock::time_point> next_due() const;
 
   // For the status document and the Leader.
@@ -142,6 +150,7 @@ class SchedulingCore {
   void on_update(const mesos::TaskStatus& status);
   void on_failure(const mesos::FailureEvent& failure);
   void on_subscribed(const mesos::SubscribedEvent& subscribed, Clock::time_point now);
+  void run_upkeep(Clock::time_point now);
   void refresh_intents();
   void reload_queue();
   void refresh_jobs();
@@ -177,6 +186,8 @@ class SchedulingCore {
   LiveTasks live_tasks_;
   UpdateBatch updates_;
   CommitHealth commit_health_;
+  BulkActionRunner bulk_actions_;
+  RetentionSweeper retention_;
   db::SchedulerSettings settings_;
   Stale stale_;
   // A commit failed: it may have been written anyway, so reread the live executions.

@@ -123,6 +123,18 @@ class FakePersistence final : public LeaderPersistence {
   std::vector<db::AgentRecord> agents() override { return {}; }
   std::vector<db::QueueEntry> queued_jobs() override { return queued; }
   std::vector<db::ActiveExecution> active_executions() override { return active; }
+  std::optional<db::BulkBatch> run_bulk_batch(int limit) override {
+    bulk_limits.push_back(limit);
+    if (fenced_out) throw db::FencedOut(1, 2);
+    if (bulk_batches.empty()) return std::nullopt;
+    auto batch = bulk_batches.front();
+    bulk_batches.erase(bulk_batches.begin());
+    return batch;
+  }
+  long long delete_finished_jobs(int days, int limit) override {
+    retention_calls.push_back({days, limit});
+    return deleted_per_call;
+  }
 
   static db::QueueEntry entry(long long id) { return {id, 100, id, {1, 128, 0, 0}}; }
 
@@ -137,6 +149,10 @@ class FakePersistence final : public LeaderPersistence {
   std::vector<db::KillTarget> overdue;  // marked by the next commit with mark_timeouts
   std::vector<db::KillTarget> expired;  // answered once by unreachable_expired
   std::vector<double> unreachable_asked;
+  std::vector<db::BulkBatch> bulk_batches;  // handed out one per run_bulk_batch
+  std::vector<int> bulk_limits;
+  std::vector<std::pair<int, int>> retention_calls;  // days, limit
+  long long deleted_per_call = 0;
 
  private:
   Log& log_;
