@@ -20,7 +20,7 @@ std::string picked(const std::string& eligible) {
          " ORDER BY j.id LIMIT $3)";
 }
 
-// Both return (picked count, changed id, status before the change); one row with NULL id when
+// Both return (picked count, changed id, its new status or REQUEUED); one row with NULL id when
 // nothing changed. The UPDATEs re-check the status on the row they lock (READ COMMITTED
 // re-evaluates the WHERE after a concurrent write), as JobStore::cancel does.
 const std::string& cancel_sql() {
@@ -74,7 +74,7 @@ void run_one(Connection& conn, long long epoch, int limit, BulkBatch& batch) {
     if (rows.is_null(i, 1)) continue;
     const long long id = rows.integer(i, 1);
     const std::string status = rows.text(i, 2);
-    if (status == "QUEUED") {
+    if (status == "CANCELED") {
       batch.canceled.push_back(id);
     } else if (status == "RUNNING") {
       batch.kill_requested.push_back(id);
