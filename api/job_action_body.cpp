@@ -168,6 +168,7 @@ PriorityBody parse_priority_patch(std::string_view body) {
     result.error = "no fields to update (allowed: priority)";
     return result;
   }
+  std::optional<int> priority;
   for (const auto& member : doc.GetObject()) {
     const std::string_view key(member.name.GetString(), member.name.GetStringLength());
     if (key != "priority") {
@@ -178,8 +179,9 @@ PriorityBody parse_priority_patch(std::string_view body) {
       result.error = "priority must be an integer >= 0";
       return result;
     }
-    result.priority = member.value.GetInt();
+    priority = member.value.GetInt();
   }
+  result.priority = priority;
   return result;
 }
 

@@ -35,8 +35,8 @@ TEST(NotifyRelay, DeliversInOrderOnceAttached) {
 }
 
 TEST(LeaderChannels, AreWhatTheLeaderReactsTo) {
-  EXPECT_EQ(leader_channels(),
-            (std::vector<std::string>{"scale_jobs", "scale_nodes", "scale_settings"}));
+  EXPECT_EQ(leader_channels(), (std::vector<std::string>{"scale_jobs", "scale_job_actions",
+                                                         "scale_nodes", "scale_settings"}));
 }
 
 }  // namespace
