@@ -61,8 +61,14 @@ void Router::add(Route route) {
 }
 
 Router::Match Router::match(std::string_view method, std::string_view path) const {
+  // A literal path wins over a pattern: GET /v6/jobs/cancel/ is 405 (POST only), not a job id.
+  bool literal = false;
+  for (const auto& route : routes_) {
+    if (route.path.find('{') == std::string::npos && path_matches(route.path, path)) literal = true;
+  }
   Match result;
   for (const auto& route : routes_) {
+    if (literal && route.path.find('{') != std::string::npos) continue;
     if (!path_matches(route.path, path)) continue;
     if (route.method == method) {
       result.outcome = Outcome::Found;

@@ -25,7 +25,8 @@ struct Route {
 // optional on both sides ("/ping" and "/ping/", "/v6/status" and "/v6/status/" are one route), so
 // clients that normalise URLs differently reach the same endpoint instead of a 404. A route
 // segment "{name}" matches any one non-empty segment; the handler reads it with path_segment()
-// and validates it (e.g. "/v6/jobs/{id}/").
+// and validates it (e.g. "/v6/jobs/{id}/"). A path some literal route matches is answered by the
+// literal routes only ("/v6/jobs/cancel/" is never a job id).
 class Router {
  public:
   enum class Outcome { Found, NotFound, MethodNotAllowed };

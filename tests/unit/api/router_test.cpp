@@ -57,6 +57,19 @@ TEST(Router, KnownPathWrongMethodListsAllowedMethods) {
   EXPECT_EQ(match.allow, "GET");
 }
 
+TEST(Router, ALiteralPathWinsOverAPattern) {
+  Router router;
+  router.add({"GET", "/v6/jobs/{id}/", false, answer(200)});
+  router.add({"PATCH", "/v6/jobs/{id}/", true, answer(201)});
+  router.add({"POST", "/v6/jobs/cancel/", true, answer(202)});
+  EXPECT_EQ(router.match("POST", "/v6/jobs/cancel/").route->handler(Request{}).status, 202);
+  auto match = router.match("GET", "/v6/jobs/cancel/");
+  EXPECT_EQ(match.outcome, Router::Outcome::MethodNotAllowed);
+  EXPECT_EQ(match.allow, "POST");
+  EXPECT_EQ(router.match("GET", "/v6/jobs/7/").route->handler(Request{}).status, 200);
+  EXPECT_EQ(router.match("POST", "/v6/jobs/7/").allow, "GET, PATCH");
+}
+
 TEST(Router, RejectsDuplicateRoutes) {
   Router router;
   router.add({"GET", "/ping", false, answer(200)});
