@@ -87,6 +87,19 @@ TEST(Finalize, ChecksTheMesosMaster) {
   EXPECT_NE(finalize(bad)->find("--mesos_master"), std::string::npos);
 }
 
+TEST(Finalize, RetentionKeepsFinishedJobsThirtyDaysAndZeroMeansForever) {
+  EXPECT_EQ(valid().retain_finished_days, 30);
+  auto forever = valid();
+  forever.retain_finished_days = 0;
+  EXPECT_EQ(finalize(forever), std::nullopt);
+  for (int days : {-1, 36501}) {
+    auto bad = valid();
+    bad.retain_finished_days = days;
+    ASSERT_TRUE(finalize(bad).has_value()) << days;
+    EXPECT_NE(finalize(bad)->find("--retain_finished_days"), std::string::npos);
+  }
+}
+
 TEST(Finalize, TlsFlagsGoTogetherAndMakeTheAdvertisedUrlHttps) {
   auto tls = valid();
   tls.tls_cert_file = "/etc/scale/api.crt";
