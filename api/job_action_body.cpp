@@ -101,8 +101,7 @@ std::string apply_field(db::BulkKind kind, std::string_view key, const rapidjson
 }  // namespace
 
 std::optional<long long> parse_iso_datetime(std::string_view t) {
-  if (t.size() < 20 || t[4] != '-' || t[7] != '-' || (t[10] != 'T' && t[10] != 't') ||
-      t[13] != ':' || t[16] != ':') {
+  if (t.size() < 20 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' || t[16] != ':') {
     return std::nullopt;
   }
   const int y = digits(t, 0, 4), mo = digits(t, 5, 2), d = digits(t, 8, 2);
@@ -121,11 +120,12 @@ std::optional<long long> parse_iso_datetime(std::string_view t) {
   }
   long long offset_s = 0;
   const std::string_view zone = t.substr(pos);
-  if (zone == "Z" || zone == "z") {
+  if (zone == "Z") {
     offset_s = 0;
   } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
     const int oh = digits(zone, 1, 2), om = digits(zone, 4, 2);
-    if (oh < 0 || oh > 23 || om < 0 || om > 59) return std::nullopt;
+    // PostgreSQL refuses offsets of 16 h or more (real ones stay within 14 h).
+    if (oh < 0 || oh > 15 || om < 0 || om > 59) return std::nullopt;
     offset_s = (zone[0] == '+' ? 1 : -1) * (oh * 3600LL + om * 60LL);
   } else {
     return std::nullopt;

@@ -31,7 +31,8 @@ struct PriorityBody {
 PriorityBody parse_priority_patch(std::string_view body);
 
 // Microseconds since 1970-01-01T00:00:00Z of an ISO-8601 datetime "YYYY-MM-DDTHH:MM:SS[.f]"
-// followed by "Z" or "+HH:MM"/"-HH:MM"; nullopt when malformed or out of range.
+// (year 0001-9999, up to 9 fraction digits) followed by "Z" or "+HH:MM"/"-HH:MM" (under 16 h);
+// nullopt when malformed or out of range. Whatever it accepts PostgreSQL reads as timestamptz.
 std::optional<long long> parse_iso_datetime(std::string_view text);
 
 }  // namespace scale::api

@@ -34,10 +34,6 @@ Response bulk_action(Context& ctx, const Request& request, db::BulkKind kind) {
   }
 }
 
-Response job_not_found(const Request& request) {
-  return error_response(404, "job not found: " + sanitize(path_segment(request.path, 2)));
-}
-
 }  // namespace
 
 Response bulk_cancel_jobs(Context& ctx, const Request& request) {
@@ -63,9 +59,12 @@ Response patch_job(Context& ctx, const Request& request) {
         return error_response(409, "job " + std::to_string(*id) + " is " + result.job->status +
                                        (result.job->cancel_requested ? " (canceled)" : "") +
                                        ": only a QUEUED job's priority can change");
-      case db::PriorityOutcome::Changed:
+      case db::PriorityOutcome::Changed: {
         LOG(INFO) << "api: job " << *id << " priority set to " << *parsed.priority;
-        return json_response(200, job_detail_json(*db::JobStore::get(*lease, *id)));
+        // With its executions, as GET /v6/jobs/{id}/ shows it.
+        const auto detail = db::JobStore::get(*lease, *id);
+        return detail ? json_response(200, job_detail_json(*detail)) : job_not_found(request);
+      }
     }
     return error_response(500, "unexpected priority outcome");
   } catch (const std::exception& e) {

@@ -135,11 +135,11 @@ std::string job_json(const db::Job& job) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+}  // namespace
+
 Response job_not_found(const Request& request) {
   return error_response(404, "job not found: " + sanitize(path_segment(request.path, 2)));
 }
-
-}  // namespace
 
 void write_job(JsonWriter& writer, const db::Job& job) {
   writer.StartObject();

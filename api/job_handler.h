@@ -24,5 +24,7 @@ void write_job(JsonWriter& writer, const db::Job& job);
 // write_job's keys plus "executions": [...], each with its agent's hostname and, when the Mesos
 // web UI is known (`mesos_ui_url`, else the stored master if http(s)), its sandbox_url.
 std::string job_detail_json(const db::JobDetail& detail, std::string_view mesos_ui_url);
+// 404 {"detail": "job not found: <the id segment of the path>"}
+Response job_not_found(const Request& request);
 
 }  // namespace scale::api
