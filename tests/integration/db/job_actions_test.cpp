@@ -198,6 +198,21 @@ TEST_F(JobActions, BatchesAreFencedByTheEpoch) {
   EXPECT_EQ(JobActionStore::pending(conn).size(), 1u);
 }
 
+// The 202 survives a failover: the next term finishes what the deposed one started.
+TEST_F(JobActions, ANewTermFinishesAnActionTheOldOneLeftHalfDone) {
+  std::vector<long long> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(submit());
+  request(BulkKind::Cancel, {ids, {}, {}, {}});
+  ASSERT_TRUE(JobActionStore::run_batch(conn, kEpoch, 2));
+  ASSERT_TRUE(Fence::promote(conn, {kEpoch + 1, "next", "http://next", ""}));
+  EXPECT_THROW(JobActionStore::run_batch(conn, kEpoch, 2), FencedOut);
+  while (JobActionStore::run_batch(conn, kEpoch + 1, 2)) {
+  }
+  for (long long id : ids) EXPECT_EQ(job(id).status, "CANCELED") << id;
+  EXPECT_EQ(count("SELECT count(*) FROM job WHERE epoch = " + std::to_string(kEpoch + 1)), 3);
+  EXPECT_EQ(count("SELECT jobs_canceled FROM job_bulk_action WHERE done_at IS NOT NULL"), 5);
+}
+
 TEST_F(JobActions, RetentionDeletesOnlyOldFinishedJobsWithTheirExecutionsAndUpdates) {
   std::vector<long long> old_finished;
   for (const char* status : {"COMPLETED", "FAILED", "CANCELED"}) {
