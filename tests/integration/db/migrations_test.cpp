@@ -28,11 +28,9 @@ void expect_one_correct_schema(Connection& conn) {
   Result versions = conn.exec(
       "SELECT version, count(*) FROM schema_migrations GROUP BY version ORDER BY version");
   ASSERT_EQ(versions.rows(), migration_count());
-  // The versions of the embedded files, which may have gaps while migrations land out of order.
-  const auto plan = plan_migrations(embedded_migrations());
   for (int i = 0; i < versions.rows(); ++i) {
-    EXPECT_EQ(versions.integer(i, 0), plan[i].version);
-    EXPECT_EQ(versions.integer(i, 1), 1) << "version " << plan[i].version << " recorded twice";
+    EXPECT_EQ(versions.integer(i, 0), i + 1);
+    EXPECT_EQ(versions.integer(i, 1), 1) << "version " << i + 1 << " recorded twice";
   }
   EXPECT_EQ(conn.exec("SELECT count(*) FROM scheduler").integer(0, 0), 1);
   EXPECT_EQ(conn.exec("SELECT count(*) FROM leadership").integer(0, 0), 1);
