@@ -1,14 +1,17 @@
-// One job (GET /v6/jobs/{id}/) with its executions, and cancel. The agent and sandbox fields of
-// an execution are shown when the API carries them (agent_id always; agent_hostname, sandbox_url
-// and sandbox when present; a sandbox becomes a link only for an http(s) URL).
+// One job (GET /v6/jobs/{id}/) with its executions, cancel and requeue. The agent and sandbox
+// fields of an execution are shown when the API carries them (agent_id always; agent_hostname,
+// sandbox_url and sandbox when present; a sandbox becomes a link only for an http(s) URL).
 import {api, byId, describeFailure, el, number, safeUrl, setText, utc} from './lib.js';
-import {cancelJob, cancellable} from './jobs.js';
+import {cancelJob, cancellable, requeueJob, requeueable} from './jobs.js';
 
-let current = null;  // the job shown, for the cancel button
+let current = null;  // the job shown, for the cancel and requeue buttons
 
 export function init(app) {
   byId('job-cancel').addEventListener('click', () => {
     if (current) cancelJob(app, current, 'job-result');
+  });
+  byId('job-requeue').addEventListener('click', () => {
+    if (current) requeueJob(app, current, 'job-result');
   });
 }
 
@@ -77,12 +80,14 @@ export async function refresh(app, {route}) {
     byId('job-fields').replaceChildren(el('dt', {text: 'Unavailable'}),
                                        el('dd', {text: describeFailure(result)}));
     byId('job-cancel').disabled = true;
+    byId('job-requeue').disabled = true;
     renderExecutions([]);
     return [result];
   }
   current = result.data;
   renderFields(current);
   byId('job-cancel').disabled = !cancellable(current);
+  byId('job-requeue').disabled = !requeueable(current);
   renderExecutions(Array.isArray(current.executions) ? current.executions : []);
   return [result];
 }

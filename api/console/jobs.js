@@ -1,6 +1,6 @@
 // Jobs: the list of GET /v6/jobs/ filtered by status and paginated (the filter lives in the URL,
-// #/jobs?status=QUEUED,RUNNING&page=2&page_size=25, so back and forward work), and cancel.
-// Requeue is not offered: the API has no endpoint for it yet.
+// #/jobs?status=QUEUED,RUNNING&page=2&page_size=25, so back and forward work), cancel, and
+// requeue of a failed or canceled job.
 import {api, byId, describeFailure, el, replaceKeepingFocus, setText, showResult,
         utc} from './lib.js';
 
@@ -9,6 +9,25 @@ const SIZES = ['10', '25', '100'];
 
 export function cancellable(job) {
   return job.status === 'QUEUED' || job.status === 'RUNNING';
+}
+
+export function requeueable(job) {
+  return job.status === 'FAILED' || job.status === 'CANCELED';
+}
+
+// POST /v6/jobs/requeue/ for one job (the bulk endpoint, filtered by its id): 202, and the leader
+// puts it back in the queue with another set of tries. Shared with the job page.
+export async function requeueJob(app, job, resultId) {
+  const result = await api('v6/jobs/requeue/', {method: 'POST', body: {job_ids: [job.id]}});
+  if (!result.ok) {
+    showResult(resultId, `Job ${job.id}: ${describeFailure(result)}`, 'error');
+    app.actionFailed(result);
+    return;
+  }
+  app.actionSucceeded();
+  showResult(resultId, `Job ${job.id}: requeue accepted, the leader puts it back in the queue.`,
+             'ok');
+  app.refreshSoon();
 }
 
 // The outcome of POST /v6/jobs/{id}/cancel/ in words; shared with the job page.
@@ -73,6 +92,11 @@ function row(app, job) {
     actions.append(el('button', {type: 'button', 'data-key': `cancel-${job.id}`, text: 'Cancel',
                                  'aria-label': `Cancel job ${job.id}`,
                                  onclick: () => cancelJob(app, job, 'jobs-result')}));
+  }
+  if (requeueable(job)) {
+    actions.append(el('button', {type: 'button', 'data-key': `requeue-${job.id}`, text: 'Requeue',
+                                 'aria-label': `Requeue job ${job.id}`,
+                                 onclick: () => requeueJob(app, job, 'jobs-result')}));
   }
   return el('tr', {'data-job': job.id},
     el('td', {class: 'num', text: job.id}),

@@ -41,10 +41,10 @@ def submit_jobs(cluster):
     """Jobs for every page: the XSS name (too large for any agent, so it stays QUEUED), others at
     two more priorities that run and finish on the emulator."""
     xss_id = submit(cluster, XSS_NAME, 100, 1000)
-    submit(cluster, "too big as well", 10, 500)
+    big_id = submit(cluster, "too big as well", 10, 500)
     for i in range(6):
         submit(cluster, f"render-{i}", 50 if i % 2 else 100, 0.5)
-    return xss_id
+    return xss_id, big_id
 
 
 def check_leader(console, cluster):
@@ -102,6 +102,26 @@ def check_xss(console, xss_id):
     console.no_alert()
     console.shot("job")
     print("XSS job name shown as text, no alert, no element", flush=True)
+
+
+def job_status(cluster, job_id):
+    status, job = http(f"{cluster.haproxy}/v6/jobs/{job_id}/")
+    return job["status"] if status == 200 else None
+
+
+def check_cancel_and_requeue(console, cluster, job_id):
+    """Cancel a queued job from the jobs table, then requeue it from the canceled ones."""
+    console.go("jobs?status=QUEUED")
+    wait_for("the cancel button", lambda: console.css(f'[data-key="cancel-{job_id}"]'))[0].click()
+    wait_for("the job CANCELED", lambda: job_status(cluster, job_id) == "CANCELED")
+    console.go("jobs?status=CANCELED")
+    wait_for("the requeue button",
+             lambda: console.css(f'[data-key="requeue-{job_id}"]'))[0].click()
+    wait_for("the requeue accepted on the page", lambda: "requeue accepted" in
+             console.text("jobs-result"))
+    wait_for("the job QUEUED again", lambda: job_status(cluster, job_id) == "QUEUED", timeout=15)
+    console.shot("jobs-requeued")
+    print(f"job {job_id} canceled and requeued from the jobs page", flush=True)
 
 
 def check_nodes(console, cluster):
@@ -199,7 +219,7 @@ def run(work):
     driver = None
     try:
         cluster.up()
-        xss_id = submit_jobs(cluster)
+        xss_id, big_id = submit_jobs(cluster)
         started = time.monotonic()
         driver = start_browser(work)
         console = Console(driver)
@@ -210,6 +230,7 @@ def run(work):
         console.shot("overview")
         check_pause(console, cluster)
         check_xss(console, xss_id)
+        check_cancel_and_requeue(console, cluster, big_id)
         check_nodes(console, cluster)
         check_queue_and_failovers(console)
         check_console_log(driver)
