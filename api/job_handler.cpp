@@ -81,6 +81,8 @@ void write_job_fields(JsonWriter& writer, const db::Job& job) {
   job.timeout_s ? writer.Double(*job.timeout_s) : writer.Null();
   writer.Key("kill_grace_s");
   job.kill_grace_s ? writer.Double(*job.kill_grace_s) : writer.Null();
+  // env values are the client's own and shown to it; no log line prints a spec.
+  db::write_task_spec_members(writer, job.task_spec, db::TaskSpecStyle::EveryField);
   writer.Key("cancel_requested");
   writer.Bool(job.cancel_requested);
   writer.Key("error");

@@ -11,7 +11,8 @@ namespace {
 using rapidjson::Value;
 
 constexpr std::string_view kFields =
-    "name, command, resources, priority, max_tries, timeout_s, kill_grace_s";
+    "name, command, resources, priority, max_tries, timeout_s, kill_grace_s, container, args, env, "
+    "uris, user, labels";
 constexpr std::string_view kResourceFields = "cpus, mem, disk, gpus";
 
 bool read_string(const Value& value, std::string_view field, std::string& out, std::string& error) {
@@ -76,6 +77,8 @@ bool apply_field(std::string_view key, const Value& value, db::NewJob& job, std:
   if (key == "max_tries") return read_int(value, key, job.max_tries, error);
   if (key == "timeout_s") return read_seconds(value, key, job.timeout_s, error);
   if (key == "kill_grace_s") return read_seconds(value, key, job.kill_grace_s, error);
+  if (db::is_task_spec_field(key))
+    return db::read_task_spec_field(key, value, job.task_spec, error);
   error = unknown_field(key, kFields);
   return false;
 }
@@ -87,11 +90,15 @@ JobSubmissionResult parse_job_submission(std::string_view body) {
   rapidjson::Document doc;
   result.error = parse_json_object(body, doc);
   if (!result.error.empty()) return result;
-  for (const char* required : {"name", "command", "resources"}) {
+  for (const char* required : {"name", "resources"}) {
     if (!doc.HasMember(required)) {
       result.error = std::string(required) + " is required";
       return result;
     }
+  }
+  if (!doc.HasMember("command") && !doc.HasMember("container")) {
+    result.error = "command is required (it may be left out only with a container image)";
+    return result;
   }
   // Repeated keys were refused above, so a rapidjson set is safe to read.
   db::NewJob job;

@@ -16,10 +16,12 @@ struct JobSubmissionResult {
 
 // Accepts {"name": str, "command": str, "resources": {"cpus", "mem", "disk", "gpus": numbers},
 // "priority": int (default 100), "max_tries": int (default 3), "timeout_s": seconds (maximum
-// runtime from TASK_RUNNING), "kill_grace_s": seconds (KillPolicy grace)}. name, command and
-// resources are required; resource keys are optional (0) but cpus or mem must be > 0. Rejects
-// malformed JSON, non-objects, unknown or repeated keys, wrong types and values out of range
-// (db::job_validation_error).
+// runtime from TASK_RUNNING), "kill_grace_s": seconds (KillPolicy grace), and the task spec's
+// "container", "args", "env", "uris", "user", "labels" (db/task_spec.h, docs/api-jobs.md)}.
+// name and resources are required, command too unless a container is given; resource keys are
+// optional (0) but cpus or mem must be > 0. Rejects malformed JSON, non-objects, unknown or
+// repeated keys (nested ones too), wrong types and values out of range
+// (db::job_validation_error), the detail naming the field path.
 JobSubmissionResult parse_job_submission(std::string_view body);
 
 }  // namespace scale::api

@@ -29,6 +29,16 @@ const std::string& execution_columns() {
   return columns;
 }
 
+// Only task_spec_json ever writes the column; a spec that does not read back was edited by hand,
+// and showing it as empty would hide that.
+TaskSpec task_spec_at(const Result& r, int row, int col, long long job_id) {
+  std::string error;
+  auto spec = parse_task_spec(r.text(row, col), error);
+  if (!spec)
+    throw Error("db: job " + std::to_string(job_id) + " has an unreadable task_spec: " + error);
+  return std::move(*spec);
+}
+
 Job job_from_row(const Result& r, int row) {
   Job job;
   job.id = r.integer(row, 0);
@@ -49,7 +59,7 @@ Job job_from_row(const Result& r, int row) {
   job.epoch = optional_integer_at(r, row, 18);
   job.timeout_s = optional_real_at(r, row, 19);
   job.kill_grace_s = optional_real_at(r, row, 20);
-  job.task_spec = r.text(row, 21);
+  job.task_spec = task_spec_at(r, row, 21, job.id);
   return job;
 }
 
@@ -94,6 +104,8 @@ std::optional<std::string> resource_error(const Resources& r) {
     }
   }
   if (r.cpus <= 0 && r.mem <= 0) return "resources must ask for cpus > 0 or mem > 0";
+  // The master refuses a task with a fractional amount of GPUs (TASK_ERROR).
+  if (r.gpus != std::floor(r.gpus)) return "resources.gpus must be a whole number";
   return std::nullopt;
 }
 
@@ -112,7 +124,16 @@ std::optional<std::string> job_validation_error(const NewJob& job) {
   if (job.name.size() > kMaxJobNameLength) {
     return "name must be at most " + std::to_string(kMaxJobNameLength) + " bytes";
   }
-  if (job.command.empty()) return "command must not be empty";
+  const bool has_container = job.task_spec.container.has_value();
+  if (job.command.empty() && !has_container) {
+    return "command must not be empty (it may be left out only with a container image)";
+  }
+  // With a command Mesos runs /bin/sh -c <command> and ignores the arguments (args without a
+  // container are task_spec_validation_error's).
+  if (has_container && !job.command.empty() && !job.task_spec.args.empty()) {
+    return "args cannot be used with command: put them in the command, or leave the command out "
+           "to run the image's entrypoint with args";
+  }
   if (job.command.size() > kMaxJobCommandLength) {
     return "command must be at most " + std::to_string(kMaxJobCommandLength) + " bytes";
   }
@@ -129,7 +150,7 @@ std::optional<std::string> job_validation_error(const NewJob& job) {
     return "kill_grace_s must be a number of seconds from 0 to " +
            std::to_string(static_cast<long long>(kMaxKillGraceSeconds));
   }
-  return std::nullopt;
+  return task_spec_validation_error(job.task_spec);
 }
 
 Job JobStore::submit(Connection& conn, const NewJob& job) {
@@ -142,7 +163,8 @@ Job JobStore::submit(Connection& conn, const NewJob& job) {
           job_columns(),
       {job.name, job.command, real_param(r.cpus), real_param(r.mem), real_param(r.disk),
        real_param(r.gpus), std::to_string(job.priority), std::to_string(job.max_tries),
-       optional_real_param(job.timeout_s), optional_real_param(job.kill_grace_s), job.task_spec});
+       optional_real_param(job.timeout_s), optional_real_param(job.kill_grace_s),
+       task_spec_json(job.task_spec)});
   return job_from_row(row, 0);
 }
 

@@ -7,6 +7,7 @@
 #include "db/connection.h"
 #include "db/framework_store.h"
 #include "db/resources.h"
+#include "db/task_spec.h"
 
 namespace scale::db {
 
@@ -18,20 +19,16 @@ inline constexpr size_t kMaxJobCommandLength = 16384;
 inline constexpr double kMaxJobTimeoutSeconds = 30 * 24 * 3600.0;  // a month
 inline constexpr double kMaxKillGraceSeconds = 3600.0;
 
-// The parts of a job beyond its command and resources that travel into its TaskInfo: container,
-// arguments, environment, fetcher URIs, user and labels, as canonical JSON (db/task_spec.h).
-inline constexpr const char* kEmptyTaskSpec = "{}";
-
 // A job as the user submits it.
 struct NewJob {
   std::string name;
-  std::string command;  // may be empty when task_spec names a container image
+  std::string command;  // may be empty when task_spec has a container: the image's entrypoint runs
   Resources resources;
   int priority = kDefaultJobPriority;
   int max_tries = kDefaultMaxTries;
   std::optional<double> timeout_s;     // maximum runtime from TASK_RUNNING; nullopt: none
   std::optional<double> kill_grace_s;  // KillPolicy grace; nullopt: the executor's default
-  std::string task_spec = kEmptyTaskSpec;
+  TaskSpec task_spec;                  // container, args, env, uris, user, labels
 };
 
 // A row of table `job`. Timestamps are ISO-8601 UTC; nullopt is NULL.
@@ -54,7 +51,7 @@ struct Job {
   std::optional<long long> epoch;
   std::optional<double> timeout_s;
   std::optional<double> kill_grace_s;
-  std::string task_spec = kEmptyTaskSpec;
+  TaskSpec task_spec;
 };
 
 // A row of table `job_exe`: one launch of a job.
@@ -120,10 +117,11 @@ struct CancelResult {
 // True for QUEUED, RUNNING, COMPLETED, FAILED, CANCELED (exact, upper case).
 bool is_job_status(std::string_view status);
 
-// Why `job` cannot be submitted (empty name or command, lengths,
-// negative or non-finite resources, neither cpus nor mem, max_tries out of 1..kMaxMaxTries,
-// negative priority, timeout_s out of (0, a month], kill_grace_s out of [0, an hour]), or
-// nullopt when it is valid. The API and the store apply the same rules.
+// Why `job` cannot be submitted (empty name, an empty command without a container, args with a
+// command, lengths, negative or non-finite resources, neither cpus nor mem, fractional gpus,
+// max_tries out of 1..kMaxMaxTries, negative priority, timeout_s out of (0, a month],
+// kill_grace_s out of [0, an hour], task_spec_validation_error), or nullopt when it is valid. The
+// API and the store apply the same rules.
 std::optional<std::string> job_validation_error(const NewJob& job);
 
 // Tables `job` and `job_exe`. Submissions and cancels are user intents any replica may write; the

@@ -1,6 +1,10 @@
 #include "scheduler/launch_planner.h"
 
+#include <glog/logging.h>
+
 #include <unordered_map>
+
+#include "scheduler/task_spec_launch.h"
 
 namespace scale::scheduler {
 
@@ -47,7 +51,15 @@ mesos::TaskLaunch LaunchPlanner::task_launch(const db::Launch& launch,
   task.task_id = execution.task_id;
   task.agent_id = launch.agent_id;
   task.name = execution.name;
-  task.command = execution.command;
+  std::string error;
+  const auto spec = db::parse_task_spec(execution.task_spec, error);
+  // Only the store writes the column, so this means a hand edit: the bare command runs (or, with
+  // no command, fails on the agent and the job is retried), and the spec is not printed: its
+  // environment may hold secrets.
+  LOG_IF(ERROR, !spec) << "leader: job " << execution.job_id << " has an unreadable task spec ("
+                       << error.substr(0, 80) << "); launching its command without it";
+  apply_task_spec(execution.command, spec.value_or(db::TaskSpec{}), task);
+  task.kill_grace_seconds = execution.kill_grace_s;
   const std::pair<const char*, double> all[] = {{"cpus", launch.resources.cpus},
                                                 {"mem", launch.resources.mem},
                                                 {"disk", launch.resources.disk},

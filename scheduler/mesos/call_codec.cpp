@@ -7,26 +7,11 @@
 #include <cmath>
 
 #include "scheduler/mesos/call_type.h"
+#include "scheduler/mesos/json_writer.h"
+#include "scheduler/mesos/task_info_codec.h"
 
 namespace scale::mesos {
 namespace {
-
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void write_id(Writer& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.StartObject();
-  w.Key("value");
-  w.String(value);
-  w.EndObject();
-}
-
-void write_strings(Writer& w, const char* key, const std::vector<std::string>& values) {
-  w.Key(key);
-  w.StartArray();
-  for (const auto& v : values) w.String(v);
-  w.EndArray();
-}
 
 void write_id_array(Writer& w, const char* key, const std::vector<std::string>& ids) {
   w.Key(key);
@@ -90,67 +75,6 @@ void write_framework_info(Writer& w, const FrameworkInfo& info,
     w.Key(key);
     w.String(*value);
   }
-  w.EndObject();
-}
-
-void write_scalar_resource(Writer& w, const ScalarResource& r) {
-  w.StartObject();
-  w.Key("name");
-  w.String(r.name);
-  w.Key("type");
-  w.String("SCALAR");
-  w.Key("scalar");
-  w.StartObject();
-  w.Key("value");
-  w.Double(r.value);
-  w.EndObject();
-  if (!r.allocation_role.empty()) {
-    w.Key("allocation_info");
-    w.StartObject();
-    w.Key("role");
-    w.String(r.allocation_role);
-    w.EndObject();
-  }
-  w.EndObject();
-}
-
-void write_command(Writer& w, const TaskLaunch& task) {
-  w.Key("command");
-  w.StartObject();
-  w.Key("shell");
-  w.Bool(true);
-  w.Key("value");
-  w.String(task.command);
-  if (!task.environment.empty()) {
-    w.Key("environment");
-    w.StartObject();
-    w.Key("variables");
-    w.StartArray();
-    for (const auto& var : task.environment) {
-      w.StartObject();
-      w.Key("name");
-      w.String(var.name);
-      w.Key("value");
-      w.String(var.value);
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-  }
-  w.EndObject();
-}
-
-void write_task_info(Writer& w, const TaskLaunch& task) {
-  w.StartObject();
-  w.Key("name");
-  w.String(task.name);
-  write_id(w, "task_id", task.task_id);
-  write_id(w, "agent_id", task.agent_id);
-  w.Key("resources");
-  w.StartArray();
-  for (const auto& r : task.resources) write_scalar_resource(w, r);
-  w.EndArray();
-  write_command(w, task);
   w.EndObject();
 }
 

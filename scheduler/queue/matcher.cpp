@@ -17,12 +17,21 @@ struct AgentSlot {
   bool reserved;
 };
 
-// Smallest first, GPUs dominant, so jobs without GPUs land on agents without them.
+// An agent with GPUs, even when they are all in use now: work without GPUs should leave it to
+// the jobs that need them (the advice that comes with GPU_RESOURCES, spec B.5).
+bool gpu_agent(const AgentSlot& slot) {
+  return slot.free.gpus > 0 || slot.offer->total.gpus > 0;
+}
+
+// Agents without GPUs first, then smallest first with GPUs dominant, so jobs without GPUs land on
+// agents without them while any fits, and on GPU agents only when none does.
 bool smaller_agent(const AgentSlot& a, const AgentSlot& b) {
   const Resources& x = a.free;
   const Resources& y = b.free;
-  return std::tie(x.gpus, x.cpus, x.mem, x.disk, a.offer->agent_id) <
-         std::tie(y.gpus, y.cpus, y.mem, y.disk, b.offer->agent_id);
+  const bool a_gpus = gpu_agent(a);
+  const bool b_gpus = gpu_agent(b);
+  return std::tie(a_gpus, x.gpus, x.cpus, x.mem, x.disk, a.offer->agent_id) <
+         std::tie(b_gpus, y.gpus, y.cpus, y.mem, y.disk, b.offer->agent_id);
 }
 
 bool could_ever_fit(const Resources& need, const AgentOffer& agent) {

@@ -5,17 +5,19 @@
 // removes launched jobs from the JobQueue before the next pass.
 //
 // Matching policy
-//   Jobs are visited in queue order (priority, then FIFO/LIFO). Each goes to the first agent, in
-//   ascending (gpus, cpus, mem, disk) order of free capacity at the start of the pass, that fits
-//   all four resources. That is first-fit over agents sorted smallest first: it approximates
-//   best-fit (small jobs fill the fullest/smallest agents, large agents and GPU agents stay whole
-//   for the jobs that need them) while costing amortised O(1) per placement, because an agent
-//   that did not fit a shape cannot fit it later in the same pass (capacity only shrinks) and
-//   each shape class keeps a cursor into the agent list.
-//   When a job fits no agent, nor does any other job of its shape, so the whole shape class is
-//   skipped for the pass. A pass therefore costs O(P log S + S * A): P placements, S shape
-//   classes reached, A agents; never a walk over the queue's length. As a guard against
-//   pathological shape diversity, a pass stops after `max_unplaceable_shapes_per_pass` skips.
+//   Jobs are visited in queue order (priority, then FIFO/LIFO). Each goes to the first agent that
+//   fits all four resources, agents without GPUs first (an agent counts as a GPU agent when its
+//   offer or its known total has any), then in ascending (gpus, cpus, mem, disk) order of free
+//   capacity at the start of the pass. A job asking for GPUs fits only GPU agents; a job without
+//   lands on a GPU agent only when no other agent fits it. That is first-fit over agents sorted
+//   smallest first: it approximates best-fit (small jobs fill the fullest/smallest agents, large
+//   agents and GPU agents stay whole for the jobs that need them) while costing amortised O(1) per
+//   placement, because an agent that did not fit a shape cannot fit it later in the same pass
+//   (capacity only shrinks) and each shape class keeps a cursor into the agent list. When a job
+//   fits no agent, nor does any other job of its shape, so the whole shape class is skipped for the
+//   pass. A pass therefore costs O(P log S + S * A): P placements, S shape classes reached, A
+//   agents; never a walk over the queue's length. As a guard against pathological shape diversity,
+//   a pass stops after `max_unplaceable_shapes_per_pass` skips.
 //
 // Starvation policy (head of line)
 //   Larger jobs that fit nowhere do not block smaller ones: their class is skipped and the jobs

@@ -2,7 +2,8 @@
 // - exactly one of a job and a 400 detail; the detail is short, valid JSON text, valid UTF-8;
 // - an accepted job passes db::job_validation_error and can be stored as it is (strict UTF-8, no
 //   NUL byte that libpq would silently cut at);
-// - an accepted job written back as JSON is accepted again as the same job.
+// - an accepted job written back as JSON (its task spec in the canonical form the store keeps) is
+//   accepted again as the same job.
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -41,6 +42,7 @@ std::string to_json(const NewJob& job) {
   writer.Int(job.priority);
   writer.Key("max_tries");
   writer.Int(job.max_tries);
+  scale::db::write_task_spec_members(writer, job.task_spec, scale::db::TaskSpecStyle::Canonical);
   writer.EndObject();
   return {buffer.GetString(), buffer.GetSize()};
 }
@@ -69,7 +71,7 @@ void check_accepted(const NewJob& job) {
   FUZZ_CHECK(again.job, "written back and refused: " + again.error + " for " + body);
   const NewJob& j = *again.job;
   FUZZ_CHECK(j.name == job.name && j.command == job.command && j.priority == job.priority &&
-                 j.max_tries == job.max_tries,
+                 j.max_tries == job.max_tries && j.task_spec == job.task_spec,
              "written back as another job: " + body);
   FUZZ_CHECK(close(j.resources.cpus, r.cpus) && close(j.resources.mem, r.mem) &&
                  close(j.resources.disk, r.disk) && close(j.resources.gpus, r.gpus),

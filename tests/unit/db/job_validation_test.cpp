@@ -29,7 +29,17 @@ TEST(JobValidation, NamesEachProblem) {
     return job_validation_error(job).value_or("");
   };
   EXPECT_EQ(error_of([](NewJob& j) { j.name.clear(); }), "name must not be empty");
-  EXPECT_EQ(error_of([](NewJob& j) { j.command.clear(); }), "command must not be empty");
+  EXPECT_EQ(error_of([](NewJob& j) { j.command.clear(); }),
+            "command must not be empty (it may be left out only with a container image)");
+  EXPECT_EQ(error_of([](NewJob& j) {
+              j.command.clear();
+              j.task_spec.container = Container{ContainerType::Mesos, "busybox", false, {}, {}, {}};
+            }),
+            "");
+  EXPECT_EQ(error_of([](NewJob& j) { j.resources.gpus = 1.5; }),
+            "resources.gpus must be a whole number");
+  EXPECT_EQ(error_of([](NewJob& j) { j.task_spec.env["1"] = "x"; }),
+            "env names must match [A-Za-z_][A-Za-z0-9_]* (at most 255 bytes)");
   EXPECT_NE(error_of([](NewJob& j) { j.command.assign(kMaxJobCommandLength + 1, 'x'); }), "");
   EXPECT_EQ(error_of([](NewJob& j) { j.resources.disk = -1; }),
             "resources.disk must be a number >= 0");

@@ -41,7 +41,8 @@ TEST(CallCodec, FirstSubscribeHasNoFrameworkIdAnywhere) {
     "subscribe":{"framework_info":{
       "user":"svc-sched","name":"ha-scheduler","failover_timeout":604800.0,"checkpoint":true,
       "roles":["sched-role"],
-      "capabilities":[{"type":"MULTI_ROLE"},{"type":"PARTITION_AWARE"},{"type":"TASK_KILLING_STATE"}],
+      "capabilities":[{"type":"MULTI_ROLE"},{"type":"PARTITION_AWARE"},{"type":"TASK_KILLING_STATE"},
+                      {"type":"GPU_RESOURCES"}],
       "hostname":"replica-2.example"}}})");
 }
 
@@ -51,7 +52,8 @@ TEST(CallCodec, ResubscribeSetsBothIds) {
     "subscribe":{"framework_info":{
       "user":"svc-sched","name":"ha-scheduler","id":{"value":"F-7"},"failover_timeout":604800.0,
       "checkpoint":true,"roles":["sched-role"],
-      "capabilities":[{"type":"MULTI_ROLE"},{"type":"PARTITION_AWARE"},{"type":"TASK_KILLING_STATE"}],
+      "capabilities":[{"type":"MULTI_ROLE"},{"type":"PARTITION_AWARE"},{"type":"TASK_KILLING_STATE"},
+                      {"type":"GPU_RESOURCES"}],
       "hostname":"replica-2.example"}}})");
 }
 
@@ -72,6 +74,99 @@ TEST(CallCodec, AcceptWithLaunch) {
                       {"name":"mem","type":"SCALAR","scalar":{"value":256},"allocation_info":{"role":"sched-role"}}],
          "command":{"shell":true,"value":"sleep 1000","environment":{"variables":[{"name":"X","value":"1"}]}}}]}}],
       "filters":{"refuse_seconds":30.0}}})");
+}
+
+// The one task of an ACCEPT, as JSON text.
+std::string task_info_of(const TaskLaunch& task) {
+  const std::string call = encode_accept("F", {"O-1"}, {task}, std::nullopt);
+  rapidjson::Document doc;
+  doc.Parse(call.c_str());
+  return canonical(doc["accept"]["operations"][0]["launch"]["task_infos"][0]);
+}
+
+TaskLaunch base_task() {
+  TaskLaunch task;
+  task.name = "job-7";
+  task.task_id = "scale_job_7_1";
+  task.agent_id = "S1";
+  task.resources = {{"cpus", 1, "*"}};
+  return task;
+}
+
+constexpr const char* kResources =
+    R"("resources":[{"name":"cpus","type":"SCALAR","scalar":{"value":1},"allocation_info":{"role":"*"}}])";
+
+// Spec B.1: DockerInfo carries image, network, force_pull_image and parameters; volumes sit at
+// ContainerInfo level; no command value runs the image's entrypoint with the arguments.
+TEST(CallCodec, DockerTaskRunsTheImageEntrypointWithArguments) {
+  TaskLaunch task = base_task();
+  task.shell = false;
+  task.arguments = {"--input", "/data/in"};
+  Container c;
+  c.type = Container::Type::Docker;
+  c.image = "registry.example/scale/algo:1.2";
+  c.force_pull = true;
+  c.network = Container::Network::Bridge;
+  c.parameters = {{"ulimit", "nofile=8192:8192"}};
+  c.volumes = {{"/data", "/srv/data", Volume::Mode::RO}};
+  task.container = c;
+  task.kill_grace_seconds = 2.5;
+  expect_json(task_info_of(task),
+              std::string(R"({"name":"job-7","task_id":{"value":"scale_job_7_1"},
+    "agent_id":{"value":"S1"},)") +
+                  kResources + R"(,
+    "command":{"shell":false,"arguments":["--input","/data/in"]},
+    "container":{"type":"DOCKER",
+      "docker":{"image":"registry.example/scale/algo:1.2","network":"BRIDGE","force_pull_image":true,
+                "parameters":[{"key":"ulimit","value":"nofile=8192:8192"}]},
+      "volumes":[{"container_path":"/data","host_path":"/srv/data","mode":"RO"}]},
+    "kill_policy":{"grace_period":{"nanoseconds":2500000000}}})");
+}
+
+// MesosInfo.image {type DOCKER, docker {name}}; force_pull is image.cached false; a command runs
+// through the shell inside the image.
+TEST(CallCodec, MesosTaskProvisionsTheDockerImage) {
+  TaskLaunch task = base_task();
+  task.command = "python3 /app/run.py";
+  Container c;
+  c.type = Container::Type::Mesos;
+  c.image = "busybox:latest";
+  c.force_pull = true;
+  c.volumes = {{"/etc/app", "/etc/app-conf", Volume::Mode::RW}};
+  task.container = c;
+  expect_json(task_info_of(task),
+              std::string(R"({"name":"job-7","task_id":{"value":"scale_job_7_1"},
+    "agent_id":{"value":"S1"},)") +
+                  kResources + R"(,
+    "command":{"shell":true,"value":"python3 /app/run.py"},
+    "container":{"type":"MESOS",
+      "mesos":{"image":{"type":"DOCKER","docker":{"name":"busybox:latest"},"cached":false}},
+      "volumes":[{"container_path":"/etc/app","host_path":"/etc/app-conf","mode":"RW"}]}})");
+  task.container->force_pull = false;
+  EXPECT_EQ(task_info_of(task).find("cached"), std::string::npos) << "cached defaults to true";
+}
+
+TEST(CallCodec, CommandTaskWithEnvironmentUrisUserLabelsAndKillGrace) {
+  TaskLaunch task = base_task();
+  task.command = "./run.sh";
+  task.arguments = {"ignored"};  // read by Mesos only when shell is false: not sent
+  task.environment = {{"A", "1"}, {"B", "two words"}};
+  task.uris = {{"https://artifacts.example/run.sh", true, false, false},
+               {"https://artifacts.example/data.tar.gz", false, true, true}};
+  task.user = "scale";
+  task.labels = {{"job", "7"}, {"owner", "ops"}};
+  task.kill_grace_seconds = 0;
+  expect_json(task_info_of(task),
+              std::string(R"({"name":"job-7","task_id":{"value":"scale_job_7_1"},
+    "agent_id":{"value":"S1"},)") +
+                  kResources + R"(,
+    "command":{"shell":true,"value":"./run.sh",
+      "environment":{"variables":[{"name":"A","value":"1"},{"name":"B","value":"two words"}]},
+      "uris":[{"value":"https://artifacts.example/run.sh","executable":true,"extract":false,"cache":false},
+              {"value":"https://artifacts.example/data.tar.gz","executable":false,"extract":true,"cache":true}],
+      "user":"scale"},
+    "labels":{"labels":[{"key":"job","value":"7"},{"key":"owner","value":"ops"}]},
+    "kill_policy":{"grace_period":{"nanoseconds":0}}})");
 }
 
 TEST(CallCodec, DeclineWithRefuseSeconds) {

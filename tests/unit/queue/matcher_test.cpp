@@ -95,6 +95,40 @@ TEST(Matcher, JobsWithoutGpusLandOnAgentsWithoutGpus) {
             (std::vector<Placement>{{1, "plain", kSmall}, {2, "gpu", {1, 1024, 1000, 1}}}));
 }
 
+// An agent whose GPUs are all busy offers none, yet it is still a GPU agent: work without GPUs
+// goes elsewhere while anything else fits, even to a fuller agent.
+TEST(Matcher, JobsWithoutGpusAvoidGpuAgentsWhoseGpusAreBusy) {
+  JobQueue queue;
+  queue.insert({1, 1, 1, kSmall});
+  Matcher matcher;
+  const AgentOffer busy_gpu{"gpu", {2, 2048, 2000, 0}, {8, 16384, 20000, 2}, false};
+  const AgentOffer plain{"plain", kAgent, kAgent, false};
+  EXPECT_EQ(matcher.run_pass(queue, {busy_gpu, plain}).placements,
+            (std::vector<Placement>{{1, "plain", kSmall}}));
+}
+
+TEST(Matcher, JobsWithoutGpusUseGpuAgentsOnlyWhenNothingElseFits) {
+  JobQueue queue;
+  queue.insert({1, 1, 1, {3, 4096, 1000, 0}});
+  Matcher matcher;
+  const AgentOffer gpu{"gpu", {8, 16384, 20000, 2}, {8, 16384, 20000, 2}, false};
+  const AgentOffer small{"small", kSmall, kSmall, false};
+  EXPECT_EQ(matcher.run_pass(queue, {gpu, small}).placements,
+            (std::vector<Placement>{{1, "gpu", {3, 4096, 1000, 0}}}));
+}
+
+TEST(Matcher, JobsWithGpusGoOnlyToAgentsOfferingThem) {
+  JobQueue queue;
+  queue.insert({1, 1, 1, {1, 1024, 1000, 2}});
+  Matcher matcher;
+  const AgentOffer one_gpu{"one-gpu", {8, 16384, 20000, 1}, {8, 16384, 20000, 1}, false};
+  const AgentOffer plain{"plain", kAgent, kAgent, false};
+  EXPECT_TRUE(matcher.run_pass(queue, {one_gpu, plain}).placements.empty());
+  const AgentOffer two_gpus{"two-gpus", {8, 16384, 20000, 2}, {8, 16384, 20000, 2}, false};
+  EXPECT_EQ(matcher.run_pass(queue, {one_gpu, plain, two_gpus}).placements,
+            (std::vector<Placement>{{1, "two-gpus", {1, 1024, 1000, 2}}}));
+}
+
 TEST(Matcher, HeadOfLineJobThatFitsNowhereDoesNotBlockSmallerJobs) {
   JobQueue queue;
   queue.insert({1, 1, 1, {16, 1024, 1000, 0}});  // larger than any agent

@@ -2,6 +2,7 @@
 // and offer policy.
 #include <gtest/gtest.h>
 
+#include "db/task_spec.h"
 #include "scheduler/agent_book.h"
 #include "scheduler/launch_planner.h"
 #include "scheduler/live_tasks.h"
@@ -139,6 +140,56 @@ TEST(LaunchPlanner, TaskLaunchCarriesTheJobRowAndOnlyTheResourcesAskedFor) {
   ASSERT_EQ(task.resources.size(), 2u);
   EXPECT_EQ(task.resources[0].name, "cpus");
   EXPECT_EQ(task.resources[1].name, "disk");
+}
+
+// The stored spec becomes the TaskLaunch: an image without a command runs its entrypoint with the
+// args (shell false); env, uris, user, labels and the kill grace travel as they are.
+TEST(LaunchPlanner, TaskLaunchCarriesTheStoredSpecAndKillGrace) {
+  db::TaskSpec spec;
+  spec.container = db::Container{db::ContainerType::Docker,
+                                 "algo:1",
+                                 true,
+                                 db::DockerNetwork::None,
+                                 {{"ulimit", "nofile=1024"}},
+                                 {{"/in", "/srv/in", db::VolumeMode::RO}}};
+  spec.args = {"-v", "x"};
+  spec.env = {{"B", "2"}, {"A", "1"}};
+  spec.uris = {{"https://e.example/f.tgz", false, true, true}};
+  spec.user = "scale";
+  spec.labels = {{"team", "ops"}};
+  const db::Launch planned{3, "a3", {1, 0, 0, 0}};
+  const db::LaunchedExecution launched{
+      3, 1, "scale_job_3_1", "three", "", db::task_spec_json(spec), 4.0};
+  const auto task = LaunchPlanner::task_launch(planned, launched);
+  EXPECT_FALSE(task.shell);
+  EXPECT_EQ(task.command, "");
+  EXPECT_EQ(task.arguments, (std::vector<std::string>{"-v", "x"}));
+  ASSERT_EQ(task.environment.size(), 2u);
+  EXPECT_EQ(task.environment[0].name, "A");  // by name
+  EXPECT_EQ(task.environment[1].value, "2");
+  ASSERT_EQ(task.uris.size(), 1u);
+  EXPECT_TRUE(task.uris[0].cache);
+  EXPECT_EQ(task.user, "scale");
+  ASSERT_EQ(task.labels.size(), 1u);
+  EXPECT_EQ(task.labels[0].key, "team");
+  ASSERT_TRUE(task.container);
+  EXPECT_EQ(task.container->type, mesos::Container::Type::Docker);
+  EXPECT_EQ(task.container->image, "algo:1");
+  EXPECT_TRUE(task.container->force_pull);
+  EXPECT_EQ(task.container->network, mesos::Container::Network::None);
+  ASSERT_EQ(task.container->volumes.size(), 1u);
+  EXPECT_EQ(task.container->volumes[0].mode, mesos::Volume::Mode::RO);
+  EXPECT_EQ(task.kill_grace_seconds, 4.0);
+
+  // With a command, the shell runs it (inside the image) and the args are not sent.
+  spec.args.clear();
+  const db::LaunchedExecution with_command{
+      3, 1, "scale_job_3_1", "three", "echo hi", db::task_spec_json(spec), std::nullopt};
+  const auto shell = LaunchPlanner::task_launch(planned, with_command);
+  EXPECT_TRUE(shell.shell);
+  EXPECT_EQ(shell.command, "echo hi");
+  EXPECT_TRUE(shell.arguments.empty());
+  EXPECT_FALSE(shell.kill_grace_seconds);
 }
 
 class OfferPolicyTest : public ::testing::Test {
