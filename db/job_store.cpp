@@ -109,6 +109,25 @@ std::optional<std::string> resource_error(const Resources& r) {
   return std::nullopt;
 }
 
+// The command and the container together: what Mesos will be asked to run.
+std::optional<std::string> command_error(const NewJob& job) {
+  const auto& container = job.task_spec.container;
+  if (job.command.empty() && !container) {
+    return "command must not be empty (it may be left out only with a container image)";
+  }
+  // With a command Mesos runs /bin/sh -c <command> and ignores the arguments (args without a
+  // container are task_spec_validation_error's).
+  if (container && !job.command.empty() && !job.task_spec.args.empty()) {
+    return "args cannot be used with command: put them in the command, or leave the command out "
+           "to run the image's entrypoint with args";
+  }
+  // Only the Mesos containerizer isolates GPUs: a DOCKER task would hold them without seeing them.
+  if (job.resources.gpus > 0 && container && container->type == ContainerType::Docker) {
+    return "resources.gpus need a MESOS container: the docker containerizer has no GPU support";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 bool is_job_status(std::string_view status) {
@@ -124,16 +143,7 @@ std::optional<std::string> job_validation_error(const NewJob& job) {
   if (job.name.size() > kMaxJobNameLength) {
     return "name must be at most " + std::to_string(kMaxJobNameLength) + " bytes";
   }
-  const bool has_container = job.task_spec.container.has_value();
-  if (job.command.empty() && !has_container) {
-    return "command must not be empty (it may be left out only with a container image)";
-  }
-  // With a command Mesos runs /bin/sh -c <command> and ignores the arguments (args without a
-  // container are task_spec_validation_error's).
-  if (has_container && !job.command.empty() && !job.task_spec.args.empty()) {
-    return "args cannot be used with command: put them in the command, or leave the command out "
-           "to run the image's entrypoint with args";
-  }
+  if (auto error = command_error(job)) return error;
   if (job.command.size() > kMaxJobCommandLength) {
     return "command must be at most " + std::to_string(kMaxJobCommandLength) + " bytes";
   }

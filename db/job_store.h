@@ -118,10 +118,10 @@ struct CancelResult {
 bool is_job_status(std::string_view status);
 
 // Why `job` cannot be submitted (empty name, an empty command without a container, args with a
-// command, lengths, negative or non-finite resources, neither cpus nor mem, fractional gpus,
-// max_tries out of 1..kMaxMaxTries, negative priority, timeout_s out of (0, a month],
-// kill_grace_s out of [0, an hour], task_spec_validation_error), or nullopt when it is valid. The
-// API and the store apply the same rules.
+// command, lengths, negative or non-finite resources, neither cpus nor mem, fractional gpus or
+// gpus in a DOCKER container, max_tries out of 1..kMaxMaxTries, negative priority, timeout_s out
+// of (0, a month], kill_grace_s out of [0, an hour], task_spec_validation_error), or nullopt when
+// it is valid. The API and the store apply the same rules.
 std::optional<std::string> job_validation_error(const NewJob& job);
 
 // Tables `job` and `job_exe`. Submissions and cancels are user intents any replica may write; the

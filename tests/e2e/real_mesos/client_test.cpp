@@ -112,12 +112,13 @@ class RealMesosClientTest : public ::testing::Test {
         kWait);
   }
   TaskLaunch task(const Offer& offer, const std::string& id, const std::string& command) {
-    return {id,
-            id,
-            offer.agent_id,
-            {{"cpus", 0.1, offer.allocation_role}, {"mem", 32, offer.allocation_role}},
-            command,
-            {}};
+    TaskLaunch launch;
+    launch.name = id;
+    launch.task_id = id;
+    launch.agent_id = offer.agent_id;
+    launch.resources = {{"cpus", 0.1, offer.allocation_role}, {"mem", 32, offer.allocation_role}};
+    launch.command = command;
+    return launch;
   }
 
   std::unique_ptr<RealMesos> mesos_;

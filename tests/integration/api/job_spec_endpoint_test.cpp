@@ -100,6 +100,7 @@ TEST_F(JobSpecEndpoint, PlainJobShowsAnEmptySpec) {
 TEST_F(JobSpecEndpoint, EveryRefusalNamesItsFieldAndStoresNothing) {
   const std::string head = R"({"name": "n", "resources": {"cpus": 1}, )";
   const std::string docker = head + R"("container": {"type": "DOCKER", "image": "i", )";
+  const std::string plain_docker = head + R"("container": {"type": "DOCKER", "image": "i"})";
   // Required and unknown keys, nested too.
   expect_rejected(head + R"("env": {}})", "command is required");
   expect_rejected(head + R"("container": {"image": "i"}})", "container.type is required");
@@ -124,7 +125,7 @@ TEST_F(JobSpecEndpoint, EveryRefusalNamesItsFieldAndStoresNothing) {
                   "container.network must be HOST, BRIDGE or NONE");
   expect_rejected(docker + R"("force_pull": "yes"}})",
                   "container.force_pull must be true or false");
-  expect_rejected(docker + R"(}, "args": [1]})", "args[0] must be a string");
+  expect_rejected(plain_docker + R"(, "args": [1]})", "args[0] must be a string");
   expect_rejected(head + R"("command": "c", "env": {"A": 1}})",
                   "env value of \"A\" must be a string");
   expect_rejected(head + R"("command": "c", "labels": []})", "labels must be an object");
@@ -140,7 +141,7 @@ TEST_F(JobSpecEndpoint, EveryRefusalNamesItsFieldAndStoresNothing) {
       docker + R"("volumes": [{"container_path": "/a", "host_path": "b", "mode": "RW"}]}})",
       "container.volumes[0].host_path must be an absolute path");
   expect_rejected(head + R"("command": "c", "args": ["a"]})", "args need a container");
-  expect_rejected(docker + R"(}, "command": "c", "args": ["a"]})",
+  expect_rejected(plain_docker + R"(, "command": "c", "args": ["a"]})",
                   "args cannot be used with command");
   expect_rejected(head + R"("command": "c", "env": {"BAD-NAME": "x"}})", "env names must match");
   expect_rejected(head + R"("command": "c", "env": {"A": "\u0000"}})", "must not contain NUL");
