@@ -63,7 +63,8 @@ Response patch_job(Context& ctx, const Request& request) {
         LOG(INFO) << "api: job " << *id << " priority set to " << *parsed.priority;
         // With its executions, as GET /v6/jobs/{id}/ shows it.
         const auto detail = db::JobStore::get(*lease, *id);
-        return detail ? json_response(200, job_detail_json(*detail)) : job_not_found(request);
+        return detail ? json_response(200, job_detail_json(*detail, ctx.options.mesos_ui_url))
+                      : job_not_found(request);
       }
     }
     return error_response(500, "unexpected priority outcome");
