@@ -36,10 +36,10 @@ SchedulingCore::SchedulingCore(Options options, mesos::MesosConnection& mesos,
       planner_(options_.offers_unusable_after),
       offer_policy_(policy_options(options_), mesos),
       reconciler_(options_.reconciler),
-      kills_(options_.kills),
-      deadlines_(options_.deadline_sweep),
       bulk_actions_(options_.bulk_batch_size),
-      retention_(options_.retention) {}
+      retention_(options_.retention),
+      kills_(options_.kills),
+      deadlines_(options_.deadline_sweep) {}
 
 std::optional<SchedulingCore::Clock::time_point> SchedulingCore::next_due() const {
   std::optional<Clock::time_point> due = reconciler_.next_due();
