@@ -2,8 +2,10 @@
 
 #include <rapidjson/document.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
@@ -108,6 +110,11 @@ struct RealMesos::Impl {
   void start_master(Node& node);
   void start_agent(Node& node);
   void kill_executors(const Node& node);
+  // The cgroups of this fixture's containers, apart from any other agent's on the host.
+  std::string cgroups_root() const { return "scale-test-" + std::to_string(::getpid()); }
+  // What image agents leave on the host: their mounts (provisioned rootfses, the bind-mounted
+  // work dirs) and their container cgroups.
+  void release_host_state() const;
   int leading_master() const;
   uint16_t leader_port() const {
     const int leader = leading_master();
@@ -142,8 +149,7 @@ std::vector<std::string> RealMesos::Impl::agent_argv(const Node& node) const {
       (home / "sbin/mesos-agent").string(), "--master=" + agent_master(), "--ip=127.0.0.1",
       "--hostname=127.0.0.1", "--port=" + std::to_string(node.port),
       "--work_dir=" + (node.dir / "work").string(), "--runtime_dir=" + (node.dir / "run").string(),
-      "--launcher_dir=" + (home / "libexec/mesos").string(), "--launcher=posix",
-      "--isolation=posix/cpu,posix/mem", "--no-systemd_enable_support",
+      "--launcher_dir=" + (home / "libexec/mesos").string(), "--no-systemd_enable_support",
       "--resources=" + options.agent_resources,
       // Executors of a crashed test give up on their agent soon.
       "--recovery_timeout=2mins",
@@ -151,6 +157,18 @@ std::vector<std::string> RealMesos::Impl::agent_argv(const Node& node) const {
       // 2-core machine a live executor can take that long to reconnect, and one that misses the
       // deadline is killed with its task.
       "--executor_reregistration_timeout=15secs"};
+  if (options.image_registry.empty()) {
+    argv.insert(argv.end(), {"--launcher=posix", "--isolation=posix/cpu,posix/mem"});
+  } else {
+    // The cgroups isolators are named: with the linux launcher the agent loads the cgroups
+    // isolator in any case, and it refuses to start when no cgroups subsystem is listed.
+    argv.insert(argv.end(),
+                {"--launcher=linux", "--containerizers=mesos", "--image_providers=docker",
+                 "--isolation=filesystem/linux,docker/runtime,cgroups/cpu,cgroups/mem",
+                 "--docker_registry=" + options.image_registry.string(),
+                 "--docker_store_dir=" + (node.dir / "store").string(),
+                 "--cgroups_root=" + cgroups_root()});
+  }
   argv.insert(argv.end(), options.agent_flags.begin(), options.agent_flags.end());
   return argv;
 }
@@ -165,6 +183,7 @@ void RealMesos::Impl::start_agent(Node& node) {
   if (node.process && node.process->running()) return;
   fs::create_directories(node.dir / "work");
   fs::create_directories(node.dir / "run");
+  fs::create_directories(node.dir / "store");
   node.process = std::make_unique<ChildProcess>(agent_argv(node), node.log);
 }
 
@@ -175,6 +194,31 @@ void RealMesos::Impl::kill_executors(const Node& node) {
     if (pids.empty()) return;
     for (pid_t pid : pids) ::kill(pid, SIGKILL);
     wait_until([&] { return processes_under(node.dir / "work").empty(); }, milliseconds(2000));
+  }
+}
+
+void RealMesos::Impl::release_host_state() const {
+  std::vector<std::string> targets;
+  std::ifstream mounts("/proc/self/mounts");
+  std::string device, target, rest;
+  const std::string prefix = dir.path().string() + "/";
+  while (mounts >> device >> target && std::getline(mounts, rest)) {
+    if (target.rfind(prefix, 0) == 0) targets.push_back(target);
+  }
+  // Deepest first; a lazy unmount detaches even while a dying process still holds one.
+  std::sort(targets.rbegin(), targets.rend());
+  for (const auto& path : targets) ::umount2(path.c_str(), MNT_DETACH);
+  std::error_code ec;
+  for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup", ec)) {
+    const fs::path root = hierarchy.path() / cgroups_root();
+    if (!fs::exists(root, ec)) continue;
+    std::vector<fs::path> groups;
+    for (const auto& entry : fs::recursive_directory_iterator(root, ec)) {
+      if (entry.is_directory(ec)) groups.push_back(entry.path());
+    }
+    std::sort(groups.rbegin(), groups.rend());
+    for (const auto& group : groups) ::rmdir(group.c_str());
+    ::rmdir(root.c_str());
   }
 }
 
@@ -239,6 +283,7 @@ RealMesos::~RealMesos() {
   for (auto& master : impl_->masters) {
     if (master.process) master.process->kill_and_wait();
   }
+  if (!impl_->options.image_registry.empty()) impl_->release_host_state();
 }
 
 std::string RealMesos::master_spec() const {

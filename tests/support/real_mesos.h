@@ -33,6 +33,10 @@ struct RealMesosOptions {
   std::string agent_resources = "cpus:4;mem:4096;disk:10000";
   // HTTP framework authentication (basic): the master accepts these principal/secret pairs.
   std::vector<std::pair<std::string, std::string>> framework_credentials = {};
+  // Non-empty: agents run the Mesos containerizer with the docker image provider, reading image
+  // archives (<name>.tar, see local_image.h) from this directory instead of a registry. That
+  // needs root, the linux launcher and cgroups v1; the fixture unmounts what the agents mounted.
+  std::filesystem::path image_registry = {};
   std::vector<std::string> master_flags = {};  // added to every master's command line
   std::vector<std::string> agent_flags = {};   // added to every agent's command line
 };

@@ -64,14 +64,15 @@ std::string LocalCluster::log(int index) const {
 void LocalCluster::start_mesos() {
   const auto& sim = *options_.mesos;
   // ChildProcess appends: a restarted emulator's output follows the first one's in the same log.
-  sim_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{
-          built_binary("tools/mesos-sim/mesos-sim"),
-          "--listen=127.0.0.1:" + std::to_string(sim_port_),
-          "--agents=" + std::to_string(sim.agents), "--task_ms=" + sim.task_ms,
-          "--fail_ratio=" + std::to_string(sim.fail_ratio),
-          "--heartbeat_interval_s=" + std::to_string(sim.heartbeat_interval_s)},
-      dir_.path() / "mesos-sim.log");
+  std::vector<std::string> argv{
+      built_binary("tools/mesos-sim/mesos-sim"),
+      "--listen=127.0.0.1:" + std::to_string(sim_port_),
+      "--agents=" + std::to_string(sim.agents),
+      "--task_ms=" + sim.task_ms,
+      "--fail_ratio=" + std::to_string(sim.fail_ratio),
+      "--heartbeat_interval_s=" + std::to_string(sim.heartbeat_interval_s)};
+  argv.insert(argv.end(), sim.flags.begin(), sim.flags.end());
+  sim_ = std::make_unique<ChildProcess>(argv, dir_.path() / "mesos-sim.log");
   if (!wait_until([&] { return sim_call("GET", "/sim/state").status == 200; },
                   std::chrono::seconds(20))) {
     throw std::runtime_error("mesos-sim did not start:\n" + sim_log());

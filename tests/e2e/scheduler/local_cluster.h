@@ -21,6 +21,7 @@ class LocalCluster {
     std::string task_ms = "200-500";
     double fail_ratio = 0;
     double heartbeat_interval_s = 1;
+    std::vector<std::string> flags = {};  // more of its flags, e.g. --bad_images=...
   };
 
   struct Options {
