@@ -44,6 +44,18 @@ bool has_running_exe(db::Connection& conn, long long job) {
                           " AND state = 'RUNNING'") > 0;
 }
 
+// Once job `job` runs, the agent of its first execution is partitioned away (the emulator's
+// health-check timeout: TASK_UNREACHABLE); its id, or "" when that did not happen.
+std::string partition_first_agent(const LocalCluster& cluster, db::Connection& conn,
+                                  long long job) {
+  if (!wait_until([&] { return has_running_exe(conn, job); }, 10s)) return "";
+  const std::string agent =
+      text(conn, "SELECT agent_id FROM job_exe WHERE job_id = $1 AND exe_num = 1", job);
+  const auto removed = cluster.sim_call("POST", "/sim/remove_agent",
+                                        R"({"agent_id":")" + agent + R"(","mode":"unreachable"})");
+  return removed.status == 200 ? agent : "";
+}
+
 // GET /v6/jobs/{id}/ shows the timeout: the job's error and each execution's exit_reason.
 void expect_timeout_shown(const LocalCluster& cluster, int replica, long long job, int exes) {
   const auto answer = cluster.get(replica, "/v6/jobs/" + std::to_string(job) + "/");
@@ -92,14 +104,8 @@ TEST(DeadlinesE2e, UnreachableAgentsTaskIsGivenUpAfterTheTimeoutAndItsJobRunsEls
   ASSERT_GE(leader, 0);
   db::Connection conn(cluster.conninfo());
   const long long job = submit(cluster, leader, R"("max_tries":3)");
-  ASSERT_TRUE(wait_until([&] { return has_running_exe(conn, job); }, 10s));
-  const std::string agent =
-      text(conn, "SELECT agent_id FROM job_exe WHERE job_id = $1 AND exe_num = 1", job);
-  ASSERT_EQ(cluster
-                .sim_call("POST", "/sim/remove_agent",
-                          R"({"agent_id":")" + agent + R"(","mode":"unreachable"})")
-                .status,
-            200);
+  const std::string agent = partition_first_agent(cluster, conn, job);
+  ASSERT_FALSE(agent.empty());
   ASSERT_TRUE(wait_until(
       [&] {
         return text(conn, "SELECT state FROM job_exe WHERE job_id = $1 AND exe_num = 1", job) !=
@@ -180,14 +186,8 @@ TEST(DeadlinesE2e, ATaskThatComesBackAfterItWasGivenUpIsKilledAndNotCountedTwice
   ASSERT_GE(leader, 0);
   db::Connection conn(cluster.conninfo());
   const long long job = submit(cluster, leader, R"("max_tries":3)");
-  ASSERT_TRUE(wait_until([&] { return has_running_exe(conn, job); }, 10s));
-  const std::string agent =
-      text(conn, "SELECT agent_id FROM job_exe WHERE job_id = $1 AND exe_num = 1", job);
-  ASSERT_EQ(cluster
-                .sim_call("POST", "/sim/remove_agent",
-                          R"({"agent_id":")" + agent + R"(","mode":"unreachable"})")
-                .status,
-            200);
+  const std::string agent = partition_first_agent(cluster, conn, job);
+  ASSERT_FALSE(agent.empty());
   ASSERT_TRUE(wait_until(
       [&] {
         return text(conn, "SELECT state FROM job_exe WHERE job_id = $1 AND exe_num = 2", job) ==
