@@ -241,6 +241,11 @@ RealMesos::RealMesos(RealMesosOptions options) : impl_(std::make_unique<Impl>())
   auto home = real_mesos_home(&why_not);
   if (!home) throw std::runtime_error("RealMesos: " + why_not);
   impl_->home = *home;
+  // Tasks may run as another user (CommandInfo.user): the agent hands that user the sandbox, which
+  // it must be able to reach through every directory above it, as under /var/lib/mesos.
+  fs::permissions(impl_->dir.path(), fs::perms::owner_all | fs::perms::group_read |
+                                         fs::perms::group_exec | fs::perms::others_read |
+                                         fs::perms::others_exec);
   impl_->options = std::move(options);
   auto& o = impl_->options;
   if (o.masters < 1) throw std::invalid_argument("RealMesos: at least one master");

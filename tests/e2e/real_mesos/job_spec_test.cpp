@@ -44,15 +44,17 @@ bool wait_status(RealCluster& cluster, long long id, const std::string& status,
 }
 
 // A file of the latest run of task `task_id`'s executor (a command task's executor id is its
-// task id) in the agent's work dir, or "" when there is none.
+// task id) in the agent's work dir, or "" when there is none. `runs/latest` is a symlink, which
+// the directory walk does not follow: the executor's directory is found, then the file read.
 std::string sandbox_file(RealCluster& cluster, const std::string& task_id,
                          const std::string& file) {
   std::error_code ec;
   for (const auto& entry : fs::recursive_directory_iterator(cluster.mesos().dir(), ec)) {
     const fs::path& path = entry.path();
-    if (path.filename() != file || path.parent_path().filename() != "latest") continue;
-    if (path.parent_path().parent_path().parent_path().filename() != task_id) continue;
-    std::ifstream in(path);
+    if (path.filename() != task_id || path.parent_path().filename() != "executors") continue;
+    // The agent's checkpoints (work/meta/...) mirror the sandbox tree without its files.
+    if (!fs::exists(path / "runs" / "latest" / file)) continue;
+    std::ifstream in(path / "runs" / "latest" / file);
     std::stringstream text;
     text << in.rdbuf();
     return text.str();
@@ -80,21 +82,21 @@ TEST_F(RealMesosJobSpecTest, ACommandJobWithEnvUrisUserTimeoutAndKillGrace) {
   cluster_ =
       std::make_unique<RealCluster>(RealClusterOptions{.mesos = {.agents = 1}, .replicas = 1});
   auto& replicas = cluster_->replicas();
-  // The fetcher runs as the task's user: the script and its directory must be readable to it.
-  const fs::path scripts = cluster_->mesos().dir() / "scripts";
-  fs::create_directories(scripts);
+  // The fetcher runs as the task's user: the script and every directory above it must be
+  // readable to nobody (the fixture's own directory is not).
+  TempDir script_dir("scale-scripts", "/tmp");
+  const fs::path& scripts = script_dir.path();
   ::chmod(scripts.c_str(), 0755);
   std::ofstream(scripts / "hello.sh") << "#!/bin/sh\necho \"fetched says $GREETING\"\n";
   ::chmod((scripts / "hello.sh").c_str(), 0755);
 
   const long long full = submit(
-      replicas,
-      R"({"name":"full","command":"./hello.sh && echo user=`id -un`",)"
-      R"("resources":{"cpus":0.25,"mem":32},"max_tries":1,"env":{"GREETING":"hi there"},)"
-      R"("uris":[{"value":"file://)" +
-          (scripts / "hello.sh").string() +
-          R"(","executable":true}],"user":"nobody","timeout_s":120,"kill_grace_s":1,)"
-          R"("labels":{"team":"scale"}})");
+      replicas, R"({"name":"full","command":"./hello.sh && echo user=`id -un`",)"
+                R"("resources":{"cpus":0.25,"mem":32},"max_tries":1,"env":{"GREETING":"hi there"},)"
+                R"("uris":[{"value":"file://)" +
+                    (scripts / "hello.sh").string() +
+                    R"(","executable":true}],"user":"nobody","timeout_s":120,"kill_grace_s":1,)"
+                    R"("labels":{"team":"scale"}})");
   const long long overdue =
       submit(replicas, R"({"name":"overdue","command":"sleep 120","timeout_s":3,"kill_grace_s":1,)"
                        R"("resources":{"cpus":0.25,"mem":32},"max_tries":1})");
@@ -166,16 +168,20 @@ TEST_F(RealMesosJobSpecTest, AMesosContainerJobFromALocalImage) {
     EXPECT_NE(out.find("inside the image"), std::string::npos) << out;
     return;
   }
-  // The image was found and its rootfs provisioned; only the launch inside it fails here.
+  // The image was found and its layer unpacked into the agent's store (the rootfs built from it
+  // is removed with the failed container); only the launch inside it fails here.
   ASSERT_TRUE(wait_status(*cluster_, boxed, "FAILED")) << job_status(*cluster_, boxed);
   EXPECT_EQ(job_error(*cluster_, boxed).find("Failed to find archive"), std::string::npos)
       << job_error(*cluster_, boxed);
-  bool provisioned = false;
+  bool unpacked = false;
   std::error_code ec;
   for (const auto& entry : fs::recursive_directory_iterator(cluster_->mesos().dir(), ec)) {
-    if (entry.path().filename() == "rootfses") provisioned = true;
+    const fs::path& path = entry.path();
+    if (path.filename() == "busybox" && path.parent_path().filename() == "bin" &&
+        path.string().find("/store/layers/") != std::string::npos)
+      unpacked = true;
   }
-  EXPECT_TRUE(provisioned) << "the agent provisioned no rootfs from the archive";
+  EXPECT_TRUE(unpacked) << "the agent's image store holds no layer of the archive";
   std::cout << "REAL-MESOS NOTE the image job could not start on this machine: " << *unsupported
             << "\n";
 }
