@@ -43,6 +43,43 @@ FakeMaster::Handler streaming_master() {
   };
 }
 
+// streaming_master() that holds every ACKNOWLEDGE unanswered until release(). The destructor
+// releases them before the master joins its threads, so an assertion that ends a test early never
+// leaves a request blocked.
+class AckHoldingMaster {
+ public:
+  AckHoldingMaster() : master(hold_acknowledgements(open_, held_)) {}
+  ~AckHoldingMaster() { release(); }
+  AckHoldingMaster(const AckHoldingMaster&) = delete;
+  AckHoldingMaster& operator=(const AckHoldingMaster&) = delete;
+
+  int held() const { return *held_; }  // ACKNOWLEDGEs received, not answered
+  void release() {
+    if (!released_) gate_->set_value();
+    released_ = true;
+  }
+
+ private:
+  static FakeMaster::Handler hold_acknowledgements(std::shared_future<void> open,
+                                                   std::shared_ptr<std::atomic<int>> held) {
+    return [base = streaming_master(), open, held](const HttpRequest& request) {
+      if (request.body.find(R"("type":"ACKNOWLEDGE")") != std::string::npos) {
+        ++*held;
+        open.wait();
+      }
+      return base(request);
+    };
+  }
+
+  std::shared_ptr<std::promise<void>> gate_ = std::make_shared<std::promise<void>>();
+  std::shared_future<void> open_ = gate_->get_future().share();
+  std::shared_ptr<std::atomic<int>> held_ = std::make_shared<std::atomic<int>>(0);
+  bool released_ = false;
+
+ public:
+  FakeMaster master;  // last: destroyed first, after the destructor released what it holds
+};
+
 std::unique_ptr<MesosConnection> make_client(
     const std::string& master,
     const std::function<void(HttpMesosConnectionOptions&)>& adjust = nullptr) {
@@ -179,27 +216,8 @@ TaskStatus reliable_update(int task) {
 // more arrive on other connections. A redelivered update's acknowledgement is sent again once the
 // first one was answered (that a pending one is not sent twice: call_lanes_test).
 TEST(MesosClientHttp, AcknowledgementsGoInParallelAndPendingDuplicatesAreDropped) {
-  auto gate = std::make_shared<std::promise<void>>();
-  std::shared_future<void> open = gate->get_future().share();
-  auto held = std::make_shared<std::atomic<int>>(0);  // ACKNOWLEDGEs received, not answered
-  auto base = streaming_master();
-  FakeMaster master([base, open, held](const HttpRequest& request) {
-    if (request.body.find(R"("type":"ACKNOWLEDGE")") != std::string::npos) {
-      ++*held;
-      open.wait();
-    }
-    return base(request);
-  });
-  // Held requests must be let go even when an assertion ends the test early.
-  struct OpenOnExit {
-    std::shared_ptr<std::promise<void>> gate;
-    bool opened = false;
-    void now() {
-      if (!opened) gate->set_value();
-      opened = true;
-    }
-    ~OpenOnExit() { now(); }
-  } release{gate};
+  AckHoldingMaster holding;
+  FakeMaster& master = holding.master;
   NotificationLog log;
   SubscribedClient subscription;
   ASSERT_TRUE(subscribe_client(master, log, subscription));
@@ -208,9 +226,10 @@ TEST(MesosClientHttp, AcknowledgementsGoInParallelAndPendingDuplicatesAreDropped
   for (int task = 1; task <= 12; ++task) ASSERT_TRUE(client->acknowledge(reliable_update(task)));
   ASSERT_TRUE(client->acknowledge(reliable_update(1)));  // redelivered while the first is pending
   const auto deadline = std::chrono::steady_clock::now() + kWait;
-  while (*held < 4 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
-  ASSERT_GE(*held, 4) << "acknowledgements were sent one at a time";
-  release.now();
+  while (holding.held() < 4 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  ASSERT_GE(holding.held(), 4) << "acknowledgements were sent one at a time";
+  holding.release();
   ASSERT_TRUE(
       master.wait_requests([](auto& r) { return count_calls(r, "ACKNOWLEDGE") == 12; }, kWait));
 
@@ -230,26 +249,8 @@ TEST(MesosClientHttp, AcknowledgementsGoInParallelAndPendingDuplicatesAreDropped
 // The in-flight gauge counts what is on the wire without an answer, lane by lane, and what waits
 // behind a full window as queued; both drop to zero once the master answers.
 TEST(MesosClientHttp, CallLoadCountsUnansweredCallsByLane) {
-  auto gate = std::make_shared<std::promise<void>>();
-  std::shared_future<void> open = gate->get_future().share();
-  auto held = std::make_shared<std::atomic<int>>(0);
-  auto base = streaming_master();
-  FakeMaster master([base, open, held](const HttpRequest& request) {
-    if (request.body.find(R"("type":"ACKNOWLEDGE")") != std::string::npos) {
-      ++*held;
-      open.wait();
-    }
-    return base(request);
-  });
-  struct OpenOnExit {
-    std::shared_ptr<std::promise<void>> gate;
-    bool opened = false;
-    void now() {
-      if (!opened) gate->set_value();
-      opened = true;
-    }
-    ~OpenOnExit() { now(); }
-  } release{gate};
+  AckHoldingMaster holding;
+  FakeMaster& master = holding.master;
   NotificationLog log;
   SubscribedClient subscription;
   ASSERT_TRUE(subscribe_client(master, log, subscription,
@@ -261,7 +262,7 @@ TEST(MesosClientHttp, CallLoadCountsUnansweredCallsByLane) {
   const auto ack = static_cast<size_t>(CallLane::Acknowledge);
   const auto loaded = [&] {
     const CallLoad load = client->call_load();
-    return *held == 3 && load.in_flight[ack] == 3 && load.queued[ack] == 2;
+    return holding.held() == 3 && load.in_flight[ack] == 3 && load.queued[ack] == 2;
   };
   const auto deadline = std::chrono::steady_clock::now() + kWait;
   while (!loaded() && std::chrono::steady_clock::now() < deadline) {
@@ -272,7 +273,7 @@ TEST(MesosClientHttp, CallLoadCountsUnansweredCallsByLane) {
   EXPECT_EQ(load.queued[ack], 2u);     // behind it
   EXPECT_EQ(load.in_flight[static_cast<size_t>(CallLane::Offer)], 0u);
 
-  release.now();
+  holding.release();
   const auto drained = std::chrono::steady_clock::now() + kWait;
   while (client->call_load() != CallLoad{} && std::chrono::steady_clock::now() < drained) {
     std::this_thread::sleep_for(5ms);
