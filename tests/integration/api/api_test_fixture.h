@@ -1,6 +1,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 #include <chrono>
 #include <functional>
@@ -21,6 +22,14 @@ using scale::test::raw_exchange;
 using scale::test::raw_status;
 
 using namespace std::chrono_literals;
+
+// A response body as JSON; a body that does not parse fails the test.
+inline rapidjson::Document parse(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  EXPECT_FALSE(doc.HasParseError()) << body;
+  return doc;
+}
 
 // A running api::Server on a free port over a fresh, migrated database of a real PostgreSQL, with
 // a leadership view the test sets. Tests share one PostgreSQL server (each gets its own

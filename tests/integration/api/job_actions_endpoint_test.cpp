@@ -11,13 +11,6 @@ namespace {
 constexpr const char* kJob =
     R"({"name": "render", "command": "echo hi", "resources": {"cpus": 1, "mem": 128}})";
 
-rapidjson::Document parse(const std::string& body) {
-  rapidjson::Document doc;
-  doc.Parse(body.c_str());
-  EXPECT_FALSE(doc.HasParseError()) << body;
-  return doc;
-}
-
 class JobActionsEndpoint : public ApiTest {
  protected:
   void SetUp() override { start(); }

@@ -13,13 +13,6 @@ constexpr const char* kJob =
     R"({"name": "render", "command": "echo hi", "resources": {"cpus": 1, "mem": 128},
         "priority": 50, "max_tries": 2})";
 
-rapidjson::Document parse(const std::string& body) {
-  rapidjson::Document doc;
-  doc.Parse(body.c_str());
-  EXPECT_FALSE(doc.HasParseError()) << body;
-  return doc;
-}
-
 class JobEndpoint : public ApiTest {
  protected:
   void SetUp() override { start(); }

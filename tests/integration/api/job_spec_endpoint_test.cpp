@@ -18,13 +18,6 @@ constexpr const char* kDockerJob = R"({"name": "algo", "resources": {"cpus": 1, 
   "uris": [{"value": "https://artifacts.example/model.tar.gz", "cache": true}],
   "user": "scale", "labels": {"team": "imagery"}})";
 
-rapidjson::Document parse(const std::string& body) {
-  rapidjson::Document doc;
-  doc.Parse(body.c_str());
-  EXPECT_FALSE(doc.HasParseError()) << body;
-  return doc;
-}
-
 std::string json_of(const rapidjson::Value& value) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);

@@ -9,13 +9,6 @@
 namespace scale::api::testing {
 namespace {
 
-rapidjson::Document parse(const std::string& body) {
-  rapidjson::Document doc;
-  doc.Parse(body.c_str());
-  EXPECT_FALSE(doc.HasParseError()) << body;
-  return doc;
-}
-
 class NodeEndpoint : public ApiTest {
  protected:
   void SetUp() override {

@@ -7,6 +7,7 @@
 #include "db/execution_store.h"
 #include "db/fence.h"
 #include "tests/integration/db/db_test_env.h"
+#include "tests/integration/db/status_updates.h"
 
 namespace scale::db {
 namespace {
@@ -49,20 +50,13 @@ double unix_now() {
 
 TaskStatusUpdate update(const std::string& task, const std::string& state, double ts,
                         std::optional<std::string> reason = std::nullopt) {
-  TaskStatusUpdate u;
-  u.task_id = task;
-  u.state = state;
+  TaskStatusUpdate u = testing::executor_update(task, state, ts);
   u.reason = std::move(reason);
-  u.source = "SOURCE_EXECUTOR";
-  u.agent_id = "agent-1";
-  u.timestamp = ts;
   return u;
 }
 
 UpdateOutcome apply_one(Connection& conn, const TaskStatusUpdate& u) {
-  std::vector<UpdateOutcome> got = ExecutionStore::apply_updates(conn, kEpoch, {u});
-  EXPECT_EQ(got.size(), 1u);
-  return got.empty() ? UpdateOutcome{} : got[0];
+  return testing::apply_one(conn, kEpoch, u);
 }
 
 // Launched and RUNNING since `ago_s` seconds.

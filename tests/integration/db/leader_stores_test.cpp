@@ -9,6 +9,7 @@
 #include "db/fence.h"
 #include "db/leader_state_loader.h"
 #include "tests/integration/db/db_test_env.h"
+#include "tests/integration/db/status_updates.h"
 
 namespace scale::db {
 namespace {
@@ -63,20 +64,13 @@ std::string launch_one(Connection& conn, long long job_id) {
 
 TaskStatusUpdate update(const std::string& task, const std::string& state,
                         std::optional<std::string> uuid = std::nullopt, double ts = 0) {
-  TaskStatusUpdate u;
-  u.task_id = task;
-  u.state = state;
+  TaskStatusUpdate u = testing::executor_update(task, state, ts);
   u.uuid = std::move(uuid);
-  u.source = "SOURCE_EXECUTOR";
-  u.agent_id = "agent-1";
-  u.timestamp = ts;
   return u;
 }
 
 UpdateOutcome apply_one(Connection& conn, const TaskStatusUpdate& u) {
-  std::vector<UpdateOutcome> got = ExecutionStore::apply_updates(conn, kEpoch, {u});
-  EXPECT_EQ(got.size(), 1u);
-  return got.empty() ? UpdateOutcome{} : got[0];
+  return testing::apply_one(conn, kEpoch, u);
 }
 
 TEST(ExecutionStore, RecordLaunchesWritesAheadAndSkipsJobsNoLongerQueued) {
