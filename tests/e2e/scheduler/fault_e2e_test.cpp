@@ -108,13 +108,20 @@ TEST(FaultE2e, ZooKeeperQuorumLossStopsTheLeaderAndNoNewTermStartsUntilItReturns
   std::set<std::string> statuses{status_written()};
   submit_jobs(cluster, 10);  // intents are still taken: PostgreSQL is up
   const size_t launched = journal(cluster).size();
+  size_t launched_now = launched;
+  long long terms_now = terms;
   EXPECT_TRUE(stays_false(
       [&] {
         statuses.insert(status_written());
-        return journal(cluster).size() > launched || statuses.size() > 2 ||
-               scalar(conn, "SELECT count(*) FROM leadership_term") != terms;
+        launched_now = journal(cluster).size();
+        terms_now = scalar(conn, "SELECT count(*) FROM leadership_term");
+        return launched_now > launched || statuses.size() > 2 || terms_now != terms;
       },
-      5000ms));
+      5000ms))
+      << "during the quorum loss: launches " << launched << " -> " << launched_now
+      << ", status writes seen " << statuses.size() << ", terms " << terms << " -> " << terms_now
+      << "\n"
+      << cluster.log(leader);
   expect_all_running(cluster);
 
   zk.start(0);
