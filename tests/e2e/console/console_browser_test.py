@@ -112,11 +112,11 @@ def job_status(cluster, job_id):
 def check_cancel_and_requeue(console, cluster, job_id):
     """Cancel a queued job from the jobs table, then requeue it from the canceled ones."""
     console.go("jobs?status=QUEUED")
-    wait_for("the cancel button", lambda: console.css(f'[data-key="cancel-{job_id}"]'))[0].click()
+    # Retried: a refresh may redraw the row between finding a button and clicking it.
+    wait_for("clicking cancel", lambda: console.click(f'[data-key="cancel-{job_id}"]'))
     wait_for("the job CANCELED", lambda: job_status(cluster, job_id) == "CANCELED")
     console.go("jobs?status=CANCELED")
-    wait_for("the requeue button",
-             lambda: console.css(f'[data-key="requeue-{job_id}"]'))[0].click()
+    wait_for("clicking requeue", lambda: console.click(f'[data-key="requeue-{job_id}"]'))
     wait_for("the requeue accepted on the page", lambda: "requeue accepted" in
              console.text("jobs-result"))
     wait_for("the job QUEUED again", lambda: job_status(cluster, job_id) == "QUEUED", timeout=15)
@@ -241,7 +241,9 @@ def run(work):
         check_failover(console, cluster, leader)
         check_console_log(driver)
         print(f"browser part {time.monotonic() - started:.1f} s", flush=True)
-    except BaseException:
+    except BaseException as error:
+        # First, so that a shortened CI log still shows what failed before the cluster's logs.
+        print(f"FAILED: {error!r}", flush=True)
         if driver is not None:
             try:
                 driver.save_screenshot(os.path.join(SHOTS, "failure.png"))
