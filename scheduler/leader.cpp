@@ -232,7 +232,9 @@ void Leader::publish_counters() {
   metrics_->add(core.counters(), published_);
   published_ = core.counters();
   metrics_->observe(latencies);
-  metrics_->set_backlog(core.queue().size(), core.unacknowledged_updates());
+  const LaunchLoad load = core.launch_load();
+  metrics_->set_backlog(core.queue().size(), load.unacknowledged_updates);
+  metrics_->set_launch_gate(core.launch_gate().held(), load.launches_in_flight);
   if (scheduling_.mesos) metrics_->set_mesos_calls(scheduling_.mesos->call_load());
 }
 

@@ -2,24 +2,54 @@
 
 namespace scale::scheduler {
 
+void LiveTasks::add_launched(const std::string& task_id, LiveTask task) {
+  task.heard_from = false;
+  auto [it, added] = tasks_.try_emplace(task_id, std::move(task));
+  if (!added) {
+    if (it->second.heard_from) ++unheard_;
+    it->second = std::move(task);
+    return;
+  }
+  ++unheard_;
+}
+
 bool LiveTasks::add_if_new(const std::string& task_id, long long job_id,
                            const std::string& agent_id) {
-  return tasks_.try_emplace(task_id, LiveTask{job_id, agent_id, {}, {}}).second;
+  return tasks_.try_emplace(task_id, LiveTask{job_id, agent_id, {}, {}, true}).second;
 }
 
 bool LiveTasks::is_stored_redelivery(const mesos::TaskStatus& status) const {
   if (!status.uuid) return false;
-  const auto live = tasks_.find(status.task_id);
-  return live != tasks_.end() && live->second.stored_uuid == *status.uuid;
+  if (const auto live = tasks_.find(status.task_id); live != tasks_.end())
+    return live->second.stored_uuid == *status.uuid;
+  const auto ended = ended_uuids_.find(status.task_id);
+  return ended != ended_uuids_.end() && ended->second == *status.uuid;
 }
 
 void LiveTasks::on_committed(const mesos::TaskStatus& status) {
+  const auto live = tasks_.find(status.task_id);
+  if (live != tasks_.end() && !live->second.heard_from) {
+    live->second.heard_from = true;
+    --unheard_;
+  }
   if (mesos::is_terminal_task_state(status.state)) {
-    tasks_.erase(status.task_id);
+    if (live != tasks_.end()) tasks_.erase(live);
+    if (status.uuid) remember_ended(status.task_id, *status.uuid);
     return;
   }
-  const auto live = tasks_.find(status.task_id);
   if (status.uuid && live != tasks_.end()) live->second.stored_uuid = *status.uuid;
+}
+
+void LiveTasks::remember_ended(const std::string& task_id, const std::string& uuid) {
+  auto [it, added] = ended_uuids_.try_emplace(task_id, uuid);
+  if (!added) {
+    it->second = uuid;
+    return;
+  }
+  ended_order_.push_back(task_id);
+  if (ended_order_.size() <= kEndedRemembered) return;
+  ended_uuids_.erase(ended_order_.front());
+  ended_order_.pop_front();
 }
 
 std::vector<Reconciler::Task> LiveTasks::to_reconcile() const {

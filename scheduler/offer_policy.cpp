@@ -12,7 +12,9 @@ void OfferPolicy::on_subscribed(Clock::time_point now) {
 void OfferPolicy::decline_rest(OfferBook& offers, const Situation& situation,
                                Clock::time_point now) {
   const bool idle = !situation.paused && situation.ready_to_launch && situation.queue_empty;
-  const bool reconciling = situation.subscribed && !situation.paused && !situation.ready_to_launch;
+  // Offers are kept while reconciling or while launches are held, for the launches that follow.
+  const bool reconciling = situation.subscribed && !situation.paused &&
+                           (!situation.ready_to_launch || situation.launches_held);
   const auto rest = idle          ? offers.take_older_than(now - options_.offer_hold)
                     : reconciling ? offers.take_older_than(now - options_.offer_hold_reconciling)
                                   : offers.take_all();
@@ -33,6 +35,7 @@ void OfferPolicy::decline_rest(OfferBook& offers, const Situation& situation,
 
 double OfferPolicy::refuse_seconds(const Situation& situation) const {
   if (situation.paused) return options_.refuse_seconds_paused;
+  if (situation.launches_held && !situation.queue_empty) return 1;  // held briefly: soon back
   if (situation.ready_to_launch || situation.queue_empty) return options_.refuse_seconds_idle;
   return 1;  // waiting for reconciliation: ask again soon
 }

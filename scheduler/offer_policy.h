@@ -31,6 +31,7 @@ class OfferPolicy {
     bool paused = false;
     bool ready_to_launch = false;  // reconciliation done
     bool queue_empty = true;
+    bool launches_held = false;  // backpressure (LaunchGate)
   };
 
   OfferPolicy(Options options, mesos::MesosConnection& mesos)

@@ -96,6 +96,10 @@ std::optional<std::string> Promotion::load(TermScheduling& out) {
   core_options.reconciler.unknown_timeout = options_.unknown_task_timeout;
   core_options.unreachable_timeout_s = static_cast<double>(options_.unreachable_timeout.count());
   core_options.retention.days = options_.retain_finished_days;
+  core_options.launch_gate.max_unacknowledged_updates =
+      static_cast<size_t>(options_.max_unacked_updates);
+  core_options.launch_gate.max_launches_in_flight =
+      static_cast<size_t>(options_.max_launches_in_flight);
   out.core = std::make_unique<SchedulingCore>(core_options, *out.mesos, *out.persistence);
   const size_t executions = loaded.state.executions.size();
   const size_t agents = loaded.state.agents.size();

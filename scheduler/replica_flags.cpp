@@ -49,6 +49,12 @@ DEFINE_int32(unreachable_timeout_s, 300,
 DEFINE_int32(retain_finished_days, 30,
              "The leader deletes jobs COMPLETED, FAILED or CANCELED more than this many days ago, "
              "with their executions and task updates; 0 keeps them forever");
+DEFINE_int32(max_unacked_updates, 10000,
+             "Backpressure: launches are held while more task status updates than this wait for "
+             "their acknowledgement, and resume at half of it; 0 = no bound");
+DEFINE_int32(max_launches_in_flight, 20000,
+             "Backpressure: launches are held while more launched tasks than this have had no "
+             "status update yet, and resume at half of it; 0 = no bound");
 DEFINE_string(mesos_principal, "",
               "Principal of the framework (FrameworkInfo.principal); with --mesos_secret_file the "
               "replica authenticates to a master that has --authenticate_http_frameworks");
@@ -68,7 +74,8 @@ constexpr const char* kFlagNames =
     "failover_timeout_s,listen,advertise_url,replica_id,status_interval_ms,heartbeat_refresh_ms,"
     "startup_timeout_s,"
     "api_token_file,api_token_reads,tls_cert,tls_key,zk_auth_file,mesos_principal,"
-    "mesos_secret_file,unknown_task_timeout_s,unreachable_timeout_s,retain_finished_days";
+    "mesos_secret_file,unknown_task_timeout_s,unreachable_timeout_s,retain_finished_days,"
+    "max_unacked_updates,max_launches_in_flight";
 
 std::string local_hostname() {
   char name[256] = {};
@@ -124,6 +131,8 @@ ReplicaOptions options_from_flags() {
   options.unknown_task_timeout = std::chrono::seconds(FLAGS_unknown_task_timeout_s);
   options.unreachable_timeout = std::chrono::seconds(FLAGS_unreachable_timeout_s);
   options.retain_finished_days = FLAGS_retain_finished_days;
+  options.max_unacked_updates = FLAGS_max_unacked_updates;
+  options.max_launches_in_flight = FLAGS_max_launches_in_flight;
   return options;
 }
 

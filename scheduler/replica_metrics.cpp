@@ -13,6 +13,11 @@ void family(std::ostringstream& out, const char* name, const char* type, const c
       << name << ' ' << value << '\n';
 }
 
+template <typename T>
+long long value(const std::atomic<T>& atomic) {
+  return static_cast<long long>(atomic.load(std::memory_order_relaxed));
+}
+
 }  // namespace
 
 void ReplicaMetrics::observe(const LatencySamples& samples) {
@@ -27,10 +32,16 @@ void ReplicaMetrics::set_backlog(size_t queued_jobs, size_t unacknowledged_updat
   unacknowledged_updates_.store(unacknowledged_updates, std::memory_order_relaxed);
 }
 
+void ReplicaMetrics::set_launch_gate(bool held, size_t launches_in_flight) {
+  launches_held_.store(held, std::memory_order_relaxed);
+  launches_in_flight_.store(launches_in_flight, std::memory_order_relaxed);
+}
+
 void ReplicaMetrics::set_leader(bool leader, long long epoch) {
   leader_.store(leader, std::memory_order_relaxed);
   if (!leader) {
     set_backlog(0, 0);
+    set_launch_gate(false, 0);
     set_mesos_calls({});
   }
   if (leader) epoch_.store(epoch, std::memory_order_relaxed);
@@ -56,13 +67,14 @@ void ReplicaMetrics::add(const SchedulingCounters& now, const SchedulingCounters
                           std::memory_order_relaxed);
   retention_deleted_.fetch_add(gained(now.jobs_deleted, previous.jobs_deleted),
                                std::memory_order_relaxed);
+  launch_holds_.fetch_add(gained(now.launch_holds, previous.launch_holds),
+                          std::memory_order_relaxed);
+  redeliveries_.fetch_add(gained(now.redeliveries, previous.redeliveries),
+                          std::memory_order_relaxed);
 }
 
 std::string ReplicaMetrics::render() const {
   std::ostringstream out;
-  const auto value = [](const auto& atomic) {
-    return static_cast<long long>(atomic.load(std::memory_order_relaxed));
-  };
   family(out, "scale_leader", "gauge", "1 while this replica holds an acting term of leadership.",
          leader_.load(std::memory_order_relaxed) ? 1 : 0);
   family(out, "scale_leader_epoch", "gauge", "Epoch of the last term this replica led.",
@@ -71,6 +83,12 @@ std::string ReplicaMetrics::render() const {
          value(terms_started_));
   family(out, "scale_fenced_out_writes_total", "counter",
          "Writes refused because a newer term holds the fence.", value(fenced_out_writes_));
+  return out.str() + render_scheduling_counters() + render_backlog() + render_mesos_calls() +
+         render_histograms();
+}
+
+std::string ReplicaMetrics::render_scheduling_counters() const {
+  std::ostringstream out;
   family(out, "scale_offers_total", "counter", "Mesos offers received.", value(offers_));
   family(out, "scale_launches_total", "counter", "Tasks launched (ACCEPTed after write-ahead).",
          value(launches_));
@@ -92,12 +110,29 @@ std::string ReplicaMetrics::render() const {
   family(out, "scale_retention_deleted_jobs_total", "counter",
          "Finished jobs deleted by retention (--retain_finished_days), with their executions.",
          value(retention_deleted_));
+  family(out, "scale_status_update_redeliveries_total", "counter",
+         "Task status updates Mesos sent again after they were stored: only acknowledged again.",
+         value(redeliveries_));
+  family(out, "scale_launch_holds_total", "counter", "Times backpressure held launching.",
+         value(launch_holds_));
+  return out.str();
+}
+
+std::string ReplicaMetrics::render_backlog() const {
+  std::ostringstream out;
   family(out, "scale_leader_queued_jobs", "gauge",
          "Jobs in the leader's in-memory queue at its last publication.", value(queued_jobs_));
   family(out, "scale_unacknowledged_updates", "gauge",
-         "Task status updates received and waiting for their commit before the ACKNOWLEDGE.",
+         "Task status updates received and not acknowledged yet: waiting for their commit, or "
+         "their ACKNOWLEDGE queued or in flight.",
          value(unacknowledged_updates_));
-  return out.str() + render_mesos_calls() + render_histograms();
+  family(out, "scale_launches_in_flight", "gauge",
+         "Tasks launched by the leader and not heard of in any status update yet.",
+         value(launches_in_flight_));
+  family(out, "scale_launches_held", "gauge",
+         "1 while backpressure holds launching (--max_unacked_updates, --max_launches_in_flight).",
+         launches_held_.load(std::memory_order_relaxed) ? 1 : 0);
+  return out.str();
 }
 
 std::string ReplicaMetrics::render_mesos_calls() const {

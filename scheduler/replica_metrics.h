@@ -28,6 +28,8 @@ class ReplicaMetrics {
   void observe(const LatencySamples& samples);
   // The leader's backlog as of its last publication; zero while not leading.
   void set_backlog(size_t queued_jobs, size_t unacknowledged_updates);
+  // Backpressure as of the leader's last publication; zero while not leading.
+  void set_launch_gate(bool held, size_t launches_in_flight);
   // The leader's Mesos calls not answered yet, as of its last publication; zero while not leading.
   void set_mesos_calls(const mesos::CallLoad& load) { mesos_calls_.publish(load); }
 
@@ -35,6 +37,8 @@ class ReplicaMetrics {
   std::string render() const;
 
  private:
+  std::string render_scheduling_counters() const;
+  std::string render_backlog() const;
   std::string render_histograms() const;
   std::string render_mesos_calls() const;
 
@@ -54,6 +58,10 @@ class ReplicaMetrics {
   std::atomic<uint64_t> retention_deleted_{0};
   std::atomic<uint64_t> queued_jobs_{0};
   std::atomic<uint64_t> unacknowledged_updates_{0};
+  std::atomic<bool> launches_held_{false};
+  std::atomic<uint64_t> launches_in_flight_{0};
+  std::atomic<uint64_t> launch_holds_{0};
+  std::atomic<uint64_t> redeliveries_{0};
   mesos::CallGauge mesos_calls_;
   mutable std::mutex histograms_mutex_;  // observe() on the loop thread, render() on HTTP's
   prometheus::Histogram commit_{prometheus::latency_buckets_seconds()};

@@ -175,6 +175,10 @@ std::optional<std::string> finalize(ReplicaOptions& options) {
   if (options.retain_finished_days < 0 || options.retain_finished_days > 36500) {
     return "--retain_finished_days must be from 0 (keep finished jobs forever) to 36500";
   }
+  if (options.max_unacked_updates < 0) return "--max_unacked_updates must be 0 (no bound) or more";
+  if (options.max_launches_in_flight < 0) {
+    return "--max_launches_in_flight must be 0 (no bound) or more";
+  }
   if (auto problem = check_security(options)) return problem;
   if (options.advertise_url.empty()) {
     options.advertise_url = (options.tls() ? "https://" : "http://") + options.listen_host + ":" +

@@ -36,6 +36,7 @@ SchedulingCore::SchedulingCore(Options options, mesos::MesosConnection& mesos,
       planner_(options_.offers_unusable_after),
       offer_policy_(policy_options(options_), mesos),
       reconciler_(options_.reconciler),
+      gate_(options_.launch_gate),
       bulk_actions_(options_.bulk_batch_size),
       retention_(options_.retention),
       kills_(options_.kills),
@@ -43,7 +44,13 @@ SchedulingCore::SchedulingCore(Options options, mesos::MesosConnection& mesos,
 
 std::optional<SchedulingCore::Clock::time_point> SchedulingCore::next_due() const {
   std::optional<Clock::time_point> due = reconciler_.next_due();
-  for (const auto& next : {kills_.next_due(), deadlines_.next_due(), bulk_actions_.next_due()}) {
+  // Acknowledgements land on the transport's thread without an event: while launches are held,
+  // look again soon whether they may resume.
+  const auto gate_due = gate_.held() ? std::optional<Clock::time_point>(
+                                           Clock::now() + std::chrono::milliseconds(50))
+                                     : std::nullopt;
+  for (const auto& next :
+       {kills_.next_due(), deadlines_.next_due(), bulk_actions_.next_due(), gate_due}) {
     if (next && (!due || *next < *due)) due = next;
   }
   return due;
@@ -55,7 +62,7 @@ void SchedulingCore::load(const db::LeaderState& state,
   framework_id_ = stored_framework_id.value_or("");
   // Resources are not loaded with the execution; running totals start from new launches.
   for (const auto& execution : state.executions)
-    live_tasks_.add(execution.task_id, {execution.job_id, execution.agent_id, {}, {}});
+    live_tasks_.add_if_new(execution.task_id, execution.job_id, execution.agent_id);
   agents_.load(state.agents);  // cluster_resources reflects this term's view from its first commit
   for (const auto& target : state.to_kill) want_kill(target);
   apply_settings(settings);
@@ -126,6 +133,7 @@ void SchedulingCore::on_update(const mesos::TaskStatus& status) {
   if (live_tasks_.is_stored_redelivery(status)) {
     // Stored already (Mesos resends until acknowledged): acknowledge again, write nothing.
     mesos_.acknowledge(status);
+    ++counters_.redeliveries;
     return;
   }
   updates_.add(status);
@@ -204,13 +212,22 @@ TurnWrites SchedulingCore::take_writes(Clock::time_point now) {
   writes.updates = updates_.take_updates();
   agents_.take_writes(writes);
   writes.framework_id = new_framework_id_;
-  const bool can_launch =
-      subscribed_ && reconciler_.ready_to_launch() && !settings_.is_paused && !queue_.empty();
+  const uint64_t holds = gate_.holds();
+  const bool held = gate_.observe(launch_load(), now);
+  counters_.launch_holds += gate_.holds() - holds;
+  const bool can_launch = subscribed_ && reconciler_.ready_to_launch() && !settings_.is_paused &&
+                          !queue_.empty() && !held;
   const size_t offers = offers_.offers();
   writes.launches = planner_.plan(
       can_launch, queue_,
       can_launch && offers > 0 ? agents_.for_matcher(offers_) : std::vector<queue::AgentOffer>{},
       offers, now);
+  // A pass may place more than the bound on launches in flight allows: the highest in the
+  // queue's order go now, the rest at a later turn.
+  if (writes.launches.size() > gate_.launch_room()) {
+    writes.launches.erase(writes.launches.begin() + static_cast<long>(gate_.launch_room()),
+                          writes.launches.end());
+  }
   return writes;
 }
 
@@ -324,7 +341,15 @@ void SchedulingCore::act_on_commit(const TurnWrites& writes, const TurnResult& r
 }
 
 OfferPolicy::Situation SchedulingCore::situation() const {
-  return {subscribed_, settings_.is_paused, reconciler_.ready_to_launch(), queue_.empty()};
+  return {subscribed_, settings_.is_paused, reconciler_.ready_to_launch(), queue_.empty(),
+          gate_.held()};
+}
+
+LaunchLoad SchedulingCore::launch_load() const {
+  const auto acks = static_cast<size_t>(mesos::CallLane::Acknowledge);
+  const mesos::CallLoad calls = mesos_.call_load();
+  return {updates_.statuses().size() + calls.in_flight[acks] + calls.queued[acks],
+          live_tasks_.unheard()};
 }
 
 void SchedulingCore::send_launches(const TurnWrites& writes, const TurnResult& result) {
@@ -334,8 +359,8 @@ void SchedulingCore::send_launches(const TurnWrites& writes, const TurnResult& r
     by_agent[launch->agent_id].push_back(LaunchPlanner::task_launch(*launch, *execution));
     if (const auto job = queue_.find(execution->job_id))
       latencies_.add_since_queued(job->queued_seq);
-    live_tasks_.add(execution->task_id,
-                    {execution->job_id, launch->agent_id, launch->resources, {}});
+    live_tasks_.add_launched(execution->task_id,
+                             {execution->job_id, launch->agent_id, launch->resources, {}, false});
   }
   // Placements left out by record_launches were canceled or launched meanwhile: drop them too.
   for (const auto& launch : writes.launches) queue_.remove(launch.job_id);

@@ -20,6 +20,7 @@
 #include "scheduler/deadline_sweep.h"
 #include "scheduler/kill_book.h"
 #include "scheduler/latency_samples.h"
+#include "scheduler/launch_gate.h"
 #include "scheduler/launch_planner.h"
 #include "scheduler/leader_persistence.h"
 #include "scheduler/live_tasks.h"
@@ -48,6 +49,8 @@ struct SchedulingCounters {
   uint64_t unreachable_expired = 0;    // executions ended after --unreachable_timeout_s
   uint64_t kill_resends = 0;           // KILLs sent again for want of a terminal update
   uint64_t jobs_deleted = 0;           // finished jobs removed by retention
+  uint64_t redeliveries = 0;           // updates stored already, only acknowledged again
+  uint64_t launch_holds = 0;           // times backpressure held launching
 };
 
 class SchedulingCore {
@@ -82,6 +85,7 @@ class SchedulingCore {
     // Jobs per fenced transaction of a bulk cancel or requeue (one batch per loop turn).
     int bulk_batch_size = 500;
     RetentionSweeper::Options retention;
+    LaunchGate::Options launch_gate;
   };
 
   enum class TurnOutcome { Continue, FencedOut };
@@ -115,6 +119,10 @@ class SchedulingCore {
   LatencySamples take_latencies() { return std::exchange(latencies_, {}); }
   // Status updates received and not yet acknowledged (they wait for the turn's commit).
   size_t unacknowledged_updates() const { return updates_.statuses().size(); }
+  // Backpressure on launching, as of the last turn.
+  const LaunchGate& launch_gate() const { return gate_; }
+  // Updates not yet acknowledged and launches not yet heard from, now.
+  LaunchLoad launch_load() const;
   bool subscribed() const { return subscribed_; }
   bool framework_removed() const {
     return terminal_kind_ == mesos::TerminalErrorKind::FrameworkRemoved;
@@ -186,6 +194,7 @@ class SchedulingCore {
   LiveTasks live_tasks_;
   UpdateBatch updates_;
   CommitHealth commit_health_;
+  LaunchGate gate_;
   BulkActionRunner bulk_actions_;
   RetentionSweeper retention_;
   db::SchedulerSettings settings_;

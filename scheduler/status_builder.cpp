@@ -152,6 +152,13 @@ std::vector<StatusBuilder::WantedWarning> StatusBuilder::wanted_warnings(Schedul
                       "A scheduling commit took " + std::to_string(db.slowest_commit.count()) +
                           " ms; launches and acknowledgements wait for it."});
   }
+  if (core.launch_gate().held()) {
+    wanted.push_back({"launches_held", "Launches held (backpressure)",
+                      "Launching waits while Mesos status updates are acknowledged: " +
+                          core.launch_gate().reason() +
+                          ". Queued jobs launch again on their own (--max_unacked_updates, "
+                          "--max_launches_in_flight)."});
+  }
   if (core.offers_unusable_since(clock_.now())) {
     wanted.push_back({"offers_unusable", "Offers unusable",
                       "Holding " + std::to_string(core.num_offers()) + " offer(s) while none of " +

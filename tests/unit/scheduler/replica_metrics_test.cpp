@@ -54,7 +54,10 @@ TEST(ReplicaMetrics, LatenciesAreHistogramsAndTheBacklogGaugesFollowTheLeader) {
   samples.update_to_ack_s = {0.01};
   metrics.observe(samples);
   metrics.set_backlog(12, 3);
+  metrics.set_launch_gate(true, 40);
   std::string text = metrics.render();
+  EXPECT_TRUE(has_line(text, "scale_launches_held 1")) << text;
+  EXPECT_TRUE(has_line(text, "scale_launches_in_flight 40")) << text;
   EXPECT_TRUE(has_line(text, "# TYPE scale_commit_duration_seconds histogram")) << text;
   EXPECT_TRUE(has_line(text, "scale_commit_duration_seconds_count 2")) << text;
   EXPECT_TRUE(has_line(text, "scale_queue_to_launch_seconds_count 1")) << text;
@@ -65,6 +68,7 @@ TEST(ReplicaMetrics, LatenciesAreHistogramsAndTheBacklogGaugesFollowTheLeader) {
   metrics.set_leader(false, 7);
   text = metrics.render();
   EXPECT_TRUE(has_line(text, "scale_leader_queued_jobs 0")) << text;
+  EXPECT_TRUE(has_line(text, "scale_launches_held 0")) << text;
   EXPECT_TRUE(has_line(text, "scale_commit_duration_seconds_count 2")) << text;  // never goes back
 }
 

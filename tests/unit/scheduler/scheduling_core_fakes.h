@@ -28,6 +28,7 @@ class FakeMesos final : public mesos::MesosConnection {
   mesos::ConnectionState state() const override { return mesos::ConnectionState::Subscribed; }
   std::optional<std::string> framework_id() const override { return "fw"; }
   std::optional<mesos::TerminalError> terminal_error() const override { return std::nullopt; }
+  mesos::CallLoad call_load() const override { return load; }
   bool accept(const std::vector<std::string>& offer_ids,
               const std::vector<mesos::TaskLaunch>& tasks, std::optional<double>) override {
     accepts.push_back({offer_ids, tasks});
@@ -75,6 +76,7 @@ class FakeMesos final : public mesos::MesosConnection {
   std::vector<Accept> accepts;
   std::vector<Decline> declines;
   std::vector<std::optional<double>> kill_graces;  // of each KILL, in order
+  mesos::CallLoad load;                            // what call_load() answers
 
  private:
   Log& log_;

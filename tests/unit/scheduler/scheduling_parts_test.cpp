@@ -69,10 +69,11 @@ TEST(AgentBook, StoredRowsBringNodeIdsAndPauseFlagsNotResources) {
   EXPECT_EQ(views[0].record.hostname, "a1.sim");
 }
 
-TEST(LiveTasks, RemembersTheStoredUuidUntilTheTaskEnds) {
+TEST(LiveTasks, RemembersTheStoredUuidOfALiveTaskAndOfOneThatEnded) {
   LiveTasks tasks;
-  tasks.add("t1", {1, "a1", {}, {}});
+  tasks.add_launched("t1", {1, "a1", {}, {}, false});
   EXPECT_FALSE(tasks.add_if_new("t1", 2, "a2"));
+  EXPECT_EQ(tasks.unheard(), 1u);
   mesos::TaskStatus running;
   running.task_id = "t1";
   running.state = "TASK_RUNNING";
@@ -80,12 +81,43 @@ TEST(LiveTasks, RemembersTheStoredUuidUntilTheTaskEnds) {
   EXPECT_FALSE(tasks.is_stored_redelivery(running));
   tasks.on_committed(running);
   EXPECT_TRUE(tasks.is_stored_redelivery(running));
+  EXPECT_EQ(tasks.unheard(), 0u);
   mesos::TaskStatus finished = running;
   finished.state = "TASK_FINISHED";
   finished.uuid = "u2";
   tasks.on_committed(finished);
   EXPECT_FALSE(tasks.contains("t1"));
   EXPECT_TRUE(tasks.to_reconcile().empty());
+  EXPECT_TRUE(tasks.is_stored_redelivery(finished)) << "Mesos resends it until acknowledged";
+  EXPECT_FALSE(tasks.is_stored_redelivery(running));
+}
+
+TEST(LiveTasks, ForgetsTheOldestEndedTasksFirst) {
+  LiveTasks tasks;
+  mesos::TaskStatus finished;
+  finished.state = "TASK_FINISHED";
+  finished.uuid = "u";
+  for (size_t i = 0; i <= LiveTasks::kEndedRemembered; ++i) {
+    finished.task_id = "t" + std::to_string(i);
+    tasks.on_committed(finished);
+  }
+  finished.task_id = "t0";
+  EXPECT_FALSE(tasks.is_stored_redelivery(finished));
+  finished.task_id = "t1";
+  EXPECT_TRUE(tasks.is_stored_redelivery(finished));
+}
+
+TEST(LiveTasks, ATaskEndingUnheardFromLeavesTheLaunchesInFlight) {
+  LiveTasks tasks;
+  tasks.add_launched("t1", {1, "a1", {}, {}, false});
+  tasks.add_launched("t2", {2, "a1", {}, {}, false});
+  EXPECT_TRUE(tasks.add_if_new("t3", 3, "a1"));  // loaded at promotion: not a launch
+  EXPECT_EQ(tasks.unheard(), 2u);
+  mesos::TaskStatus lost;
+  lost.task_id = "t1";
+  lost.state = "TASK_LOST";
+  tasks.on_committed(lost);
+  EXPECT_EQ(tasks.unheard(), 1u);
 }
 
 TEST(UpdateBatch, HandsTheUpdatesToTheCommitAndKeepsTheStatusesForTheAcks) {

@@ -70,6 +70,26 @@ TEST_F(StatusBuilderTest, AWarningKeepsItsStartWhileItLasts) {
   EXPECT_TRUE(builder.build(&core_, {}).warnings.empty());
 }
 
+TEST_F(StatusBuilderTest, HeldLaunchesAreAWarningThatSaysWhatHoldsThem) {
+  SchedulingCore::Options held_options;
+  held_options.launch_gate.max_unacknowledged_updates = 10;
+  SchedulingCore core(held_options, mesos_, db_);
+  core.load({}, "fw-1", {});
+  core.on_mesos(testing::subscribed(), clock_.now());
+  mesos_.load.in_flight[static_cast<size_t>(mesos::CallLane::Acknowledge)] = 11;
+  core.turn(clock_.now());
+  StatusBuilder builder(options_, 7, clock_);
+  const StatusInputs in = builder.build(&core, {});
+  ASSERT_EQ(in.warnings.size(), 1u);
+  EXPECT_EQ(in.warnings[0].name, "launches_held");
+  EXPECT_NE(in.warnings[0].description.find("11 status update(s) not yet acknowledged (bound 10"),
+            std::string::npos)
+      << in.warnings[0].description;
+  mesos_.load = {};
+  core.turn(clock_.now());
+  EXPECT_TRUE(builder.build(&core, {}).warnings.empty());
+}
+
 // Scale's identity for every resource: running + offered + free + unavailable = total. An idle
 // node's capacity is free; a paused node's is unavailable.
 TEST_F(StatusBuilderTest, ResourcesAddUpAndAnIdleNodeIsFree) {
