@@ -100,6 +100,23 @@ TEST(Finalize, RetentionKeepsFinishedJobsThirtyDaysAndZeroMeansForever) {
   }
 }
 
+TEST(Finalize, BackpressureBoundsAreCountsAndZeroMeansNone) {
+  EXPECT_EQ(valid().max_unacked_updates, 10000);
+  EXPECT_EQ(valid().max_launches_in_flight, 20000);
+  auto none = valid();
+  none.max_unacked_updates = 0;
+  none.max_launches_in_flight = 0;
+  EXPECT_EQ(finalize(none), std::nullopt);
+  auto bad = valid();
+  bad.max_unacked_updates = -1;
+  ASSERT_TRUE(finalize(bad).has_value());
+  EXPECT_NE(finalize(bad)->find("--max_unacked_updates"), std::string::npos);
+  bad = valid();
+  bad.max_launches_in_flight = -5;
+  ASSERT_TRUE(finalize(bad).has_value());
+  EXPECT_NE(finalize(bad)->find("--max_launches_in_flight"), std::string::npos);
+}
+
 TEST(Finalize, TlsFlagsGoTogetherAndMakeTheAdvertisedUrlHttps) {
   auto tls = valid();
   tls.tls_cert_file = "/etc/scale/api.crt";
