@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
+#include <vector>
 
 #include "tests/e2e/real_mesos/master_view.h"
 #include "tests/e2e/real_mesos/real_cluster.h"
@@ -42,6 +44,21 @@ std::string stored_state(RealCluster& cluster, const std::string& task_id) {
   return rows.rows() == 1 ? rows.text(0, 0) : "";
 }
 
+// Whether a replica's log, past the first `since[i]` characters, shows the leader subscribed
+// as `framework_id` and then reconciling tasks explicitly (scheduling_core.cpp's log lines).
+bool reconciled_after_resubscribing(RealCluster& cluster, const std::vector<size_t>& since,
+                                    const std::string& framework_id) {
+  for (int i = 0; i < cluster.replicas().size(); ++i) {
+    const std::string log = cluster.replicas().log(i);
+    const size_t subscribed =
+        log.find("leader: subscribed as framework " + framework_id, since.at(i));
+    if (subscribed != std::string::npos &&
+        log.find("leader: explicit reconciliation of ", subscribed) != std::string::npos)
+      return true;
+  }
+  return false;
+}
+
 using RealMesosFailoverTest = RealClusterTest;
 
 // Two masters elect through ZooKeeper; the replicas find the leader through zk://. The leading
@@ -58,6 +75,9 @@ TEST_F(RealMesosFailoverTest, TheLeadingMasterKilledWhileTasksRun) {
   const auto known_before = master_tasks(mesos, framework_id);
   const int old_master = mesos.leading_master();
   ASSERT_GE(old_master, 0);
+  std::vector<size_t> log_sizes;
+  for (int i = 0; i < cluster_->replicas().size(); ++i)
+    log_sizes.push_back(cluster_->replicas().log(i).size());
   mesos.kill_master(old_master);
   const int new_master = mesos.wait_leading_master(60s);
   ASSERT_GE(new_master, 0);
@@ -65,6 +85,9 @@ TEST_F(RealMesosFailoverTest, TheLeadingMasterKilledWhileTasksRun) {
   mesos.start_master(old_master);  // back as a standby
 
   ASSERT_TRUE(cluster_->wait_completed(12, 240s)) << cluster_->completed() << " completed";
+  // The tasks still running when the master died were asked about once the leader was back.
+  EXPECT_TRUE(reconciled_after_resubscribing(*cluster_, log_sizes, framework_id))
+      << "no replica logged an explicit reconciliation after resubscribing (their logs are kept)";
   for (const auto& id : survivors) EXPECT_EQ(stored_state(*cluster_, id), "FINISHED") << id;
   EXPECT_EQ(cluster_->stored_framework_id(), framework_id);
   cluster_->expect_exactly_once(12, RealCluster::Faults::Agents, known_before);
