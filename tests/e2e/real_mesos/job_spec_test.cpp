@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "tests/e2e/real_mesos/real_cluster.h"
@@ -142,15 +143,24 @@ TEST_F(RealMesosJobSpecTest, ACommandJobWithEnvUrisUserTimeoutAndKillGrace) {
 TEST_F(RealMesosJobSpecTest, AMesosContainerJobFromALocalImage) {
   TempDir images("scale-images", "/tmp");
   ::chmod(images.path().c_str(), 0755);
-  if (auto why = write_busybox_image(images.path(), "busybox")) GTEST_SKIP() << *why;
+  // Without the busybox archive only the missing image is checked, and a note says so. Not a
+  // GTEST_SKIP: ctest reports the whole binary skipped when any of its tests skips (the
+  // SKIP_REGULAR_EXPRESSION in CMakeLists.txt), which would hide the command-job test's result.
+  const auto no_archive = write_busybox_image(images.path(), "busybox");
+  if (no_archive) {
+    std::cout << "REAL-MESOS NOTE no busybox archive, so no job ran inside an image (only the "
+                 "missing image was checked): "
+              << *no_archive << std::endl;
+  }
   cluster_ = std::make_unique<RealCluster>(
       RealClusterOptions{.mesos = {.agents = 1, .image_registry = images.path()}, .replicas = 1});
   auto& replicas = cluster_->replicas();
-  const long long boxed = submit(
-      replicas,
-      R"({"name":"boxed","container":{"type":"MESOS","image":"busybox"},)"
-      R"("command":"echo inside the image; ls /bin/busybox","resources":{"cpus":0.25,"mem":32},)"
-      R"("max_tries":1})");
+  const long long boxed =
+      no_archive
+          ? -1
+          : submit(replicas, R"({"name":"boxed","container":{"type":"MESOS","image":"busybox"},)"
+                             R"("command":"echo inside the image; ls /bin/busybox",)"
+                             R"("resources":{"cpus":0.25,"mem":32},"max_tries":1})");
   const long long missing =
       submit(replicas, R"({"name":"missing","container":{"type":"MESOS","image":"no-such-image"},)"
                        R"("resources":{"cpus":0.25,"mem":32},"max_tries":1})");
@@ -159,6 +169,7 @@ TEST_F(RealMesosJobSpecTest, AMesosContainerJobFromALocalImage) {
   EXPECT_NE(job_error(*cluster_, missing).find("REASON_CONTAINER_LAUNCH_FAILED"), std::string::npos)
       << job_error(*cluster_, missing);
   EXPECT_NE(job_error(*cluster_, missing).find("no-such-image"), std::string::npos);
+  if (no_archive) return;
 
   const auto unsupported = image_launch_unsupported();
   if (!unsupported) {
