@@ -6,6 +6,7 @@
 
 #include "api/json_body.h"
 #include "api/json_response.h"
+#include "db/job_status.h"
 #include "db/job_store.h"
 
 namespace scale::api {
@@ -56,10 +57,13 @@ bool parse_job_ids(const rapidjson::Value& value, std::vector<long long>& ids) {
 std::optional<std::string> status_error(db::BulkKind kind, std::string& status) {
   std::transform(status.begin(), status.end(), status.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  if (kind == db::BulkKind::Cancel && status != "QUEUED" && status != "RUNNING") {
+  const auto parsed = db::job_status_from(status);
+  if (kind == db::BulkKind::Cancel && parsed != db::JobStatus::Queued &&
+      parsed != db::JobStatus::Running) {
     return "status must be QUEUED or RUNNING for a cancel";
   }
-  if (kind == db::BulkKind::Requeue && status != "FAILED" && status != "CANCELED") {
+  if (kind == db::BulkKind::Requeue && parsed != db::JobStatus::Failed &&
+      parsed != db::JobStatus::Canceled) {
     return "status must be FAILED or CANCELED for a requeue";
   }
   return std::nullopt;

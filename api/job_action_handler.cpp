@@ -56,7 +56,8 @@ Response patch_job(Context& ctx, const Request& request) {
       case db::PriorityOutcome::NotFound:
         return job_not_found(request);
       case db::PriorityOutcome::NotQueued:
-        return error_response(409, "job " + std::to_string(*id) + " is " + result.job->status +
+        return error_response(409, "job " + std::to_string(*id) + " is " +
+                                       db::to_string(result.job->status) +
                                        (result.job->cancel_requested ? " (canceled)" : "") +
                                        ": only a QUEUED job's priority can change");
       case db::PriorityOutcome::Changed: {

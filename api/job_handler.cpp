@@ -68,7 +68,7 @@ void write_job_fields(JsonWriter& writer, const db::Job& job) {
   writer.Key("command");
   writer.String(job.command);
   writer.Key("status");
-  writer.String(job.status);
+  writer.String(db::to_string(job.status));
   writer.Key("resources");
   write_resources(writer, job.resources);
   writer.Key("priority");
@@ -232,7 +232,8 @@ Response cancel_job(Context& ctx, const Request& request) {
         return job_not_found(request);
       case db::CancelOutcome::AlreadyFinished:
         return error_response(409, "job " + std::to_string(*id) + " is already " +
-                                       result.job->status + " and cannot be canceled");
+                                       db::to_string(result.job->status) +
+                                       " and cannot be canceled");
       case db::CancelOutcome::Canceled:
         LOG(INFO) << "api: queued job " << *id << " canceled";
         return json_response(200, job_json(*result.job));

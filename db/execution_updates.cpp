@@ -151,11 +151,19 @@ Params update_params(long long epoch, const std::vector<TaskStatusUpdate>& updat
           agent.str(),           ts.str(),     unreachable.str()};
 }
 
-JobTransition transition_of(const std::string& status) {
-  if (status == "QUEUED") return JobTransition::Requeued;
-  if (status == "COMPLETED") return JobTransition::Completed;
-  if (status == "FAILED") return JobTransition::Failed;
-  if (status == "CANCELED") return JobTransition::Canceled;
+JobTransition transition_of(JobStatus status) {
+  switch (status) {
+    case JobStatus::Queued:
+      return JobTransition::Requeued;
+    case JobStatus::Completed:
+      return JobTransition::Completed;
+    case JobStatus::Failed:
+      return JobTransition::Failed;
+    case JobStatus::Canceled:
+      return JobTransition::Canceled;
+    case JobStatus::Running:
+      break;
+  }
   return JobTransition::None;
 }
 
@@ -168,7 +176,7 @@ UpdateOutcome outcome_at(const Result& r, int row) {
   o.job_id = r.is_null(row, 4) ? 0 : r.integer(row, 4);
   o.kill_grace_s = optional_real_at(r, row, 12);
   if (r.is_null(row, 5)) return o;
-  o.transition = transition_of(r.text(row, 5));
+  o.transition = transition_of(job_status_at(r, row, 5));
   if (o.transition == JobTransition::Requeued) {
     o.requeued = QueueEntry{o.job_id, static_cast<int>(r.integer(row, 6)), r.integer(row, 7),
                             resources_at(r, row, 8)};

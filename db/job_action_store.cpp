@@ -2,6 +2,7 @@
 
 #include "db/error.h"
 #include "db/fence.h"
+#include "db/job_status.h"
 #include "db/pg_array.h"
 
 namespace scale::db {
@@ -73,10 +74,11 @@ void run_one(Connection& conn, long long epoch, int limit, BulkBatch& batch) {
   for (int i = 0; i < rows.rows(); ++i) {
     if (rows.is_null(i, 1)) continue;
     const long long id = rows.integer(i, 1);
-    const std::string status = rows.text(i, 2);
-    if (status == "CANCELED") {
+    // The job's new status from a cancel; REQUEUED, which is no job status, from a requeue.
+    const auto status = job_status_from(rows.text(i, 2));
+    if (status == JobStatus::Canceled) {
       batch.canceled.push_back(id);
-    } else if (status == "RUNNING") {
+    } else if (status == JobStatus::Running) {
       batch.kill_requested.push_back(id);
     } else {
       batch.requeued.push_back(id);

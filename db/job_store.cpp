@@ -46,7 +46,7 @@ Job job_from_row(const Result& r, int row) {
   job.command = r.text(row, 2);
   job.resources = resources_at(r, row, 3);
   job.priority = static_cast<int>(r.integer(row, 7));
-  job.status = r.text(row, 8);
+  job.status = job_status_at(r, row, 8);
   job.max_tries = static_cast<int>(r.integer(row, 9));
   job.num_exes = static_cast<int>(r.integer(row, 10));
   job.queued_at = r.get(row, 11);
@@ -234,8 +234,8 @@ CancelResult JobStore::cancel(Connection& conn, long long id) {
   CancelResult result;
   if (updated.rows() == 1) {
     result.job = job_from_row(updated, 0);
-    result.outcome =
-        result.job->status == "CANCELED" ? CancelOutcome::Canceled : CancelOutcome::CancelRequested;
+    result.outcome = result.job->status == JobStatus::Canceled ? CancelOutcome::Canceled
+                                                               : CancelOutcome::CancelRequested;
     return result;
   }
   // Nothing changed: unknown, already finished, or a kill already requested (repeating it is
@@ -244,8 +244,8 @@ CancelResult JobStore::cancel(Connection& conn, long long id) {
       conn.exec("SELECT " + job_columns() + " FROM job WHERE id = $1", {std::to_string(id)});
   if (row.rows() == 0) return result;
   result.job = job_from_row(row, 0);
-  result.outcome = result.job->status == "RUNNING" ? CancelOutcome::CancelRequested
-                                                   : CancelOutcome::AlreadyFinished;
+  result.outcome = result.job->status == JobStatus::Running ? CancelOutcome::CancelRequested
+                                                            : CancelOutcome::AlreadyFinished;
   return result;
 }
 

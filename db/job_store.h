@@ -6,6 +6,7 @@
 
 #include "db/connection.h"
 #include "db/framework_store.h"
+#include "db/job_status.h"
 #include "db/resources.h"
 #include "db/task_spec.h"
 
@@ -38,7 +39,7 @@ struct Job {
   std::string command;
   Resources resources;
   int priority = kDefaultJobPriority;
-  std::string status;  // QUEUED|RUNNING|COMPLETED|FAILED|CANCELED
+  JobStatus status = JobStatus::Queued;
   int max_tries = kDefaultMaxTries;
   int num_exes = 0;
   std::optional<std::string> queued_at;

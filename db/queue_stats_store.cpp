@@ -16,7 +16,7 @@ QueuedResources QueueStatsStore::read(Connection& conn) {
         " FROM job WHERE status IN ('QUEUED', 'RUNNING') GROUP BY status");
     for (int i = 0; i < rows.rows(); ++i) {
       QueueStateTotals state{rows.integer(i, 1), resources_at(rows, i, 2)};
-      (rows.text(i, 0) == "QUEUED" ? totals.queued : totals.running) = state;
+      (job_status_at(rows, i, 0) == JobStatus::Queued ? totals.queued : totals.running) = state;
     }
   });
   return totals;
@@ -27,7 +27,8 @@ QueueCounts QueueStatsStore::counts(Connection& conn) {
   Result rows = conn.exec(
       "SELECT status, count(*) FROM job WHERE status IN ('QUEUED', 'RUNNING') GROUP BY status");
   for (int i = 0; i < rows.rows(); ++i) {
-    (rows.text(i, 0) == "QUEUED" ? counts.queued : counts.running) = rows.integer(i, 1);
+    (job_status_at(rows, i, 0) == JobStatus::Queued ? counts.queued : counts.running) =
+        rows.integer(i, 1);
   }
   return counts;
 }

@@ -34,6 +34,13 @@ std::optional<double> optional_real_at(const Result& r, int row, int col) {
   return real_at(r, row, col);
 }
 
+JobStatus job_status_at(const Result& r, int row, int col) {
+  const std::string text = r.text(row, col);
+  const auto status = job_status_from(text);
+  if (!status) throw Error("db: unknown job status from server: " + text);
+  return *status;
+}
+
 Param optional_real_param(const std::optional<double>& value) {
   if (!value) return std::nullopt;
   return real_param(*value);

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "db/connection.h"
+#include "db/job_status.h"
 #include "db/resources.h"
 
 // Row helpers shared by the job, node and queue stores.
@@ -22,6 +23,8 @@ double real_at(const Result& r, int row, int col);
 Resources resources_at(const Result& r, int row, int col);
 std::optional<long long> optional_integer_at(const Result& r, int row, int col);
 std::optional<double> optional_real_at(const Result& r, int row, int col);
+// A job status column; throws Error for a name the schema does not allow.
+JobStatus job_status_at(const Result& r, int row, int col);
 // Shortest text that reads back as the same double (a query parameter).
 std::string real_param(double value);
 Param optional_real_param(const std::optional<double>& value);

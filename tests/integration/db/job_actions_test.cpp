@@ -96,14 +96,14 @@ TEST_F(JobActions, CancelInBatchesCancelsQueuedAndRequestsKillsOfRunningJobs) {
   EXPECT_EQ(first->canceled, (std::vector<long long>{queued[0], queued[1]}));
   EXPECT_FALSE(first->done);
   EXPECT_EQ(run_all(2), 3);  // two more batches of two (the running job among them), then done
-  for (long long id : queued) EXPECT_EQ(job(id).status, "CANCELED") << id;
+  for (long long id : queued) EXPECT_EQ(job(id).status, JobStatus::Canceled) << id;
   EXPECT_EQ(job(queued[4]).epoch, kEpoch);
   EXPECT_TRUE(job(queued[4]).ended_at);
-  EXPECT_EQ(job(running).status, "RUNNING");
+  EXPECT_EQ(job(running).status, JobStatus::Running);
   EXPECT_TRUE(job(running).cancel_requested);
-  EXPECT_EQ(job(completed).status, "COMPLETED");
+  EXPECT_EQ(job(completed).status, JobStatus::Completed);
   EXPECT_FALSE(job(completed).cancel_requested);
-  EXPECT_EQ(job(later).status, "QUEUED");
+  EXPECT_EQ(job(later).status, JobStatus::Queued);
   Result counts = conn.exec(
       "SELECT jobs_canceled, jobs_kill_requested, jobs_requeued, done_at IS NOT NULL, epoch"
       " FROM job_bulk_action");
@@ -121,9 +121,9 @@ TEST_F(JobActions, CancelFiltersByIdsAndStatus) {
   testing::set_status(conn, b, "RUNNING");
   request(BulkKind::Cancel, {std::vector<long long>{a, b}, "RUNNING", {}, {}});
   run_all(500);
-  EXPECT_EQ(job(a).status, "QUEUED");
+  EXPECT_EQ(job(a).status, JobStatus::Queued);
   EXPECT_TRUE(job(b).cancel_requested);
-  EXPECT_EQ(job(c).status, "QUEUED");
+  EXPECT_EQ(job(c).status, JobStatus::Queued);
 }
 
 TEST_F(JobActions, TimeRangeBoundsTheJobsLastModification) {
@@ -135,9 +135,9 @@ TEST_F(JobActions, TimeRangeBoundsTheJobsLastModification) {
   request(BulkKind::Cancel, {{}, {}, "2026-06-01T00:00:00Z", "2099-01-01T00:00:00Z"});
   conn.exec("UPDATE job_bulk_action SET ended = now() + interval '1 hour'");
   run_all(500);
-  EXPECT_EQ(job(old_job).status, "QUEUED");
-  EXPECT_EQ(job(recent).status, "CANCELED");
-  EXPECT_EQ(job(future).status, "QUEUED");
+  EXPECT_EQ(job(old_job).status, JobStatus::Queued);
+  EXPECT_EQ(job(recent).status, JobStatus::Canceled);
+  EXPECT_EQ(job(future).status, JobStatus::Queued);
 }
 
 TEST_F(JobActions, RequeueGrantsAnotherSetOfTriesAndClearsTheError) {
@@ -154,7 +154,7 @@ TEST_F(JobActions, RequeueGrantsAnotherSetOfTriesAndClearsTheError) {
   EXPECT_EQ(batch->requeued, (std::vector<long long>{failed, canceled}));
   EXPECT_TRUE(batch->done);
   const Job f = job(failed);
-  EXPECT_EQ(f.status, "QUEUED");
+  EXPECT_EQ(f.status, JobStatus::Queued);
   EXPECT_EQ(f.num_exes, 2);
   EXPECT_EQ(f.max_tries, 4);  // 2 executions so far + a set of 2
   EXPECT_EQ(f.priority, 7);
@@ -164,7 +164,7 @@ TEST_F(JobActions, RequeueGrantsAnotherSetOfTriesAndClearsTheError) {
   EXPECT_EQ(f.epoch, kEpoch);
   EXPECT_FALSE(job(canceled).cancel_requested);
   EXPECT_EQ(job(canceled).max_tries, 3);
-  EXPECT_EQ(job(completed).status, "COMPLETED");
+  EXPECT_EQ(job(completed).status, JobStatus::Completed);
 
   // It fails again (a third execution): a second requeue adds the submitted set, not max_tries.
   testing::set_status(conn, failed, "FAILED");
@@ -184,8 +184,8 @@ TEST_F(JobActions, RequeueTakesOnlyJobsThatEndedBeforeTheRequest) {
             {std::to_string(before)});
   testing::set_status(conn, after, "FAILED");
   run_all(500);
-  EXPECT_EQ(job(before).status, "QUEUED");
-  EXPECT_EQ(job(after).status, "FAILED");
+  EXPECT_EQ(job(before).status, JobStatus::Queued);
+  EXPECT_EQ(job(after).status, JobStatus::Failed);
 }
 
 TEST_F(JobActions, BatchesAreFencedByTheEpoch) {
@@ -194,7 +194,7 @@ TEST_F(JobActions, BatchesAreFencedByTheEpoch) {
   ASSERT_TRUE(Fence::promote(conn, {kEpoch + 1, "next", "http://next", ""}));
   EXPECT_THROW(JobActionStore::run_batch(conn, kEpoch, 500), FencedOut);
   EXPECT_THROW(JobRetention::delete_finished(conn, kEpoch, 1, 10), FencedOut);
-  EXPECT_EQ(job(id).status, "QUEUED");
+  EXPECT_EQ(job(id).status, JobStatus::Queued);
   EXPECT_EQ(JobActionStore::pending(conn).size(), 1u);
 }
 
@@ -208,7 +208,7 @@ TEST_F(JobActions, ANewTermFinishesAnActionTheOldOneLeftHalfDone) {
   EXPECT_THROW(JobActionStore::run_batch(conn, kEpoch, 2), FencedOut);
   while (JobActionStore::run_batch(conn, kEpoch + 1, 2)) {
   }
-  for (long long id : ids) EXPECT_EQ(job(id).status, "CANCELED") << id;
+  for (long long id : ids) EXPECT_EQ(job(id).status, JobStatus::Canceled) << id;
   EXPECT_EQ(count("SELECT count(*) FROM job WHERE epoch = " + std::to_string(kEpoch + 1)), 3);
   EXPECT_EQ(count("SELECT jobs_canceled FROM job_bulk_action WHERE done_at IS NOT NULL"), 5);
 }

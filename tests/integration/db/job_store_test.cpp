@@ -34,7 +34,7 @@ TEST(JobStore, SubmitStoresTheJobQueuedWithDefaults) {
   EXPECT_GT(job.id, 0);
   EXPECT_EQ(job.name, "first");
   EXPECT_EQ(job.command, "sleep 1");
-  EXPECT_EQ(job.status, "QUEUED");
+  EXPECT_EQ(job.status, JobStatus::Queued);
   EXPECT_DOUBLE_EQ(job.resources.cpus, 1.5);
   EXPECT_DOUBLE_EQ(job.resources.mem, 256);
   EXPECT_DOUBLE_EQ(job.resources.disk, 10);
@@ -261,7 +261,7 @@ TEST(JobStore, CancelOfAQueuedJobCancelsItAtOnceAndNotifies) {
   const CancelResult result = JobStore::cancel(conn, id);
   EXPECT_EQ(result.outcome, CancelOutcome::Canceled);
   ASSERT_TRUE(result.job);
-  EXPECT_EQ(result.job->status, "CANCELED");
+  EXPECT_EQ(result.job->status, JobStatus::Canceled);
   EXPECT_TRUE(result.job->ended_at);
   const auto note = next_notification(listener);
   ASSERT_TRUE(note);
@@ -281,7 +281,8 @@ TEST(JobStore, CancelOfARunningJobRequestsAKillOnce) {
   listener.listen("scale_jobs");
   const CancelResult result = JobStore::cancel(conn, id);
   EXPECT_EQ(result.outcome, CancelOutcome::CancelRequested);
-  EXPECT_EQ(result.job->status, "RUNNING");  // the leader finishes it on the terminal update
+  // The leader finishes it on the terminal update.
+  EXPECT_EQ(result.job->status, JobStatus::Running);
   EXPECT_TRUE(result.job->cancel_requested);
   EXPECT_FALSE(result.job->ended_at);
   ASSERT_TRUE(next_notification(listener));
@@ -298,7 +299,7 @@ TEST(JobStore, CancelOfAFinishedOrUnknownJobChangesNothing) {
     testing::set_status(conn, id, status);
     const CancelResult result = JobStore::cancel(conn, id);
     EXPECT_EQ(result.outcome, CancelOutcome::AlreadyFinished) << status;
-    EXPECT_EQ(result.job->status, status);
+    EXPECT_STREQ(to_string(result.job->status), status);
     EXPECT_FALSE(result.job->cancel_requested) << status;
   }
   EXPECT_EQ(JobStore::cancel(conn, 999999).outcome, CancelOutcome::NotFound);
