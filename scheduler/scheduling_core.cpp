@@ -71,7 +71,7 @@ void SchedulingCore::load(const db::LeaderState& state,
 void SchedulingCore::apply_settings(const db::SchedulerSettings& settings) {
   if (settings_.is_paused && !settings.is_paused) offer_policy_.want_revive();
   settings_ = settings;
-  queue_.set_mode(settings.queue_mode == "LIFO" ? queue::QueueMode::Lifo : queue::QueueMode::Fifo);
+  queue_.set_mode(queue::queue_mode_from(settings.queue_mode).value_or(queue::QueueMode::Fifo));
 }
 
 void SchedulingCore::on_mesos(mesos::Notification notification, Clock::time_point now) {

@@ -10,6 +10,12 @@ const char* to_string(QueueMode mode) {
   return mode == QueueMode::Fifo ? "FIFO" : "LIFO";
 }
 
+std::optional<QueueMode> queue_mode_from(std::string_view name) {
+  if (name == "FIFO") return QueueMode::Fifo;
+  if (name == "LIFO") return QueueMode::Lifo;
+  return std::nullopt;
+}
+
 JobQueue::JobQueue(QueueMode mode) : mode_(mode) {}
 
 JobQueue::Heads JobQueue::heads_of(const ShapeClass& shape) {

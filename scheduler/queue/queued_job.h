@@ -3,6 +3,8 @@
 // A job waiting in the leader's queue and the two orders the queue can be read in.
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 #include "scheduler/queue/resources.h"
 
@@ -11,6 +13,8 @@ namespace scale::queue {
 // Scale's `queue_mode` setting: order within one priority by queued time.
 enum class QueueMode { Fifo, Lifo };
 const char* to_string(QueueMode mode);
+// The mode a setting names (FIFO or LIFO, upper case as stored); nullopt for any other name.
+std::optional<QueueMode> queue_mode_from(std::string_view name);
 
 struct QueuedJob {
   int64_t job_id = 0;

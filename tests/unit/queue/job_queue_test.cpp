@@ -42,6 +42,14 @@ TEST(JobQueue, LifoReversesQueuedTimeWithinEachPriorityOnly) {
   EXPECT_EQ(ids(queue), (std::vector<int64_t>{2, 4, 1, 5, 3}));
 }
 
+TEST(JobQueue, ModeNamesReadBackAsTheModesTheyName) {
+  for (QueueMode mode : {QueueMode::Fifo, QueueMode::Lifo}) {
+    EXPECT_EQ(queue_mode_from(to_string(mode)), mode) << to_string(mode);
+  }
+  EXPECT_EQ(queue_mode_from("lifo"), std::nullopt);  // the store keeps the setting upper case
+  EXPECT_EQ(queue_mode_from(""), std::nullopt);
+}
+
 TEST(JobQueue, SwitchingModeAtRuntimeFlipsOrderAndKeepsIndexCurrent) {
   JobQueue queue;
   for (int64_t i = 1; i <= 4; ++i) queue.insert(job(i, 1, i, i % 2 ? kSmall : kLarge));
