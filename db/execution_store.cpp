@@ -43,12 +43,6 @@ FROM written w JOIN launched l ON l.job_id = w.job_id
 ORDER BY l.ord
 )SQL";
 
-constexpr const char* kCancelQueued = R"SQL(
-UPDATE job SET status = 'CANCELED', ended_at = now(), epoch = $1, last_modified = now()
-WHERE id = ANY($2::bigint[]) AND status = 'QUEUED'
-RETURNING id
-)SQL";
-
 // The latest execution (exe_num = num_exes) is the only one a RUNNING job can have alive; one
 // marked timed out is killed whatever its job became since.
 const std::string& jobs_to_kill_sql() {
@@ -102,19 +96,6 @@ std::vector<LaunchedExecution> ExecutionStore::record_launches(
       out.push_back({r.integer(i, 0), static_cast<int>(r.integer(i, 1)), r.text(i, 2), r.text(i, 3),
                      r.text(i, 4), r.text(i, 5), optional_real_at(r, i, 6)});
     }
-  });
-  return out;
-}
-
-std::vector<long long> ExecutionStore::cancel_queued(Connection& conn, long long epoch,
-                                                     const std::vector<long long>& job_ids) {
-  std::vector<long long> out;
-  if (job_ids.empty()) return out;
-  ArrayLiteral ids;
-  for (long long id : job_ids) ids.add_integer(id);
-  Fence::join_or_run(conn, epoch, [&](Connection& c) {
-    Result r = c.exec(kCancelQueued, {std::to_string(epoch), ids.str()});
-    for (int i = 0; i < r.rows(); ++i) out.push_back(r.integer(i, 0));
   });
   return out;
 }

@@ -100,11 +100,6 @@ class ExecutionStore {
   static std::vector<UpdateOutcome> apply_updates(Connection& conn, long long epoch,
                                                   const std::vector<TaskStatusUpdate>& updates);
 
-  // QUEUED -> CANCELED (ended_at now). Returns the ids actually canceled; jobs in any other status
-  // are left alone.
-  static std::vector<long long> cancel_queued(Connection& conn, long long epoch,
-                                              const std::vector<long long>& job_ids);
-
   // Live executions to KILL: the latest one of a RUNNING job with cancel_requested, and any one
   // already marked timed out (a KILL a previous term sent may have been lost with it). A read:
   // fenced like the writes so a stale term never acts on it.

@@ -334,19 +334,6 @@ TEST(ExecutionStore, KilledIsCanceledOnlyWhenTheUserAskedAndUnknownTasksAreRepor
             3);
 }
 
-TEST(ExecutionStore, CancelQueuedCancelsOnlyQueuedJobs) {
-  Leader l;
-  Connection& c = l.conn;
-  const long long queued = add_job(c), running = add_job(c);
-  launch_one(c, running);
-  EXPECT_EQ(ExecutionStore::cancel_queued(c, kEpoch, {queued, running, 12345}),
-            std::vector<long long>{queued});
-  EXPECT_EQ(job_text(c, queued, "status"), "CANCELED");
-  EXPECT_NE(job_text(c, queued, "ended_at"), "");
-  EXPECT_EQ(job_text(c, running, "status"), "RUNNING");
-  EXPECT_TRUE(ExecutionStore::cancel_queued(c, kEpoch, {queued}).empty());
-}
-
 TEST(AgentStore, UpsertsKeepTheUsersPauseAndQuoteOddHostnames) {
   Leader l;
   Connection& c = l.conn;
@@ -453,7 +440,6 @@ TEST(LeaderStores, EveryWriteJoinsOneFencedTransactionAndIsFencedOutByANewerTerm
   const auto fenced = [&](const std::function<void()>& write) { EXPECT_THROW(write(), FencedOut); };
   fenced([&] { ExecutionStore::record_launches(c, kEpoch, {launch(other)}); });
   fenced([&] { ExecutionStore::apply_updates(c, kEpoch, {update(task, "TASK_FINISHED", "f")}); });
-  fenced([&] { ExecutionStore::cancel_queued(c, kEpoch, {other}); });
   fenced([&] { ExecutionStore::jobs_to_kill(c, kEpoch); });
   fenced([&] { AgentStore::upsert_agents(c, kEpoch, {{"agent-2", "h", {1, 1, 1, 1}}}); });
   fenced([&] { AgentStore::mark_agents_inactive(c, kEpoch, {"agent-1"}); });
@@ -466,7 +452,7 @@ TEST(LeaderStores, EveryWriteJoinsOneFencedTransactionAndIsFencedOutByANewerTerm
   EXPECT_EQ(count(c, "SELECT count(*) FROM cluster_resources WHERE epoch = 0"), 1);
   // An unfenced transaction cannot carry a leader write either.
   c.transaction([&](Connection& t) {
-    EXPECT_THROW(ExecutionStore::cancel_queued(t, kEpoch + 1, {other}), Error);
+    EXPECT_THROW(ExecutionStore::record_launches(t, kEpoch + 1, {launch(other)}), Error);
   });
 }
 
