@@ -2,6 +2,8 @@
 
 #include <glog/logging.h>
 
+#include <algorithm>
+
 #include "scheduler/mesos/call_codec.h"
 #include "scheduler/mesos/event_codec.h"
 #include "scheduler/mesos/master_source.h"
@@ -43,12 +45,14 @@ const char* to_string(ConnectionState state) {
 
 ClientStateMachine::ClientStateMachine(ClientOptions options, MasterSource& source,
                                        MesosTransport& transport,
-                                       MesosConnection::NotificationCallback callback, Now now)
+                                       MesosConnection::NotificationCallback callback, Now now,
+                                       DeadlineMoved deadline_moved)
     : options_(std::move(options)),
       source_(source),
       transport_(transport),
       callback_(std::move(callback)),
       now_(std::move(now)),
+      deadline_moved_(std::move(deadline_moved)),
       backoff_(options_.backoff_initial, options_.backoff_max),
       master_changes_(source_.subscribe([this] { on_master_changed(); })) {}
 
@@ -169,7 +173,8 @@ void ClientStateMachine::tick() {
         disconnect("no event for " + std::to_string(HeartbeatWatchdog::kMissedHeartbeats) +
                        " heartbeat intervals",
                    Retry::WithBackoff);
-      } else {
+      } else if (release_held_at_ && now >= *release_held_at_) {
+        release_held_at_.reset();  // the transport says again if the gate is still closed
         transport_.release_held_calls();
       }
       break;
@@ -182,13 +187,20 @@ void ClientStateMachine::tick() {
 
 Clock::time_point ClientStateMachine::next_deadline() const {
   std::lock_guard lock(mu_);
+  announced_deadline_ = deadline_locked();
+  return announced_deadline_;
+}
+
+Clock::time_point ClientStateMachine::deadline_locked() const {
+  if (!started_) return Clock::time_point::max();
   switch (state_) {
     case ConnectionState::Disconnected:
       return reconnect_at_;
     case ConnectionState::Subscribing:
       return subscribe_deadline_;
     case ConnectionState::Subscribed:
-      return watchdog_.deadline();
+      return release_held_at_ ? std::min(watchdog_.deadline(), *release_held_at_)
+                              : watchdog_.deadline();
     default:
       return Clock::time_point::max();
   }
@@ -322,6 +334,13 @@ void ClientStateMachine::on_call_response(uint64_t connection, CallType call_typ
   flush(lock);
 }
 
+void ClientStateMachine::on_calls_held() {
+  std::unique_lock lock(mu_);
+  if (release_held_at_ || state_ == ConnectionState::Terminated) return;
+  release_held_at_ = now_() + options_.held_call_retry;
+  flush(lock);
+}
+
 bool ClientStateMachine::send_call(CallType call_type, const Encoder& encode) {
   std::lock_guard lock(mu_);
   if (state_ != ConnectionState::Subscribed) return false;
@@ -350,8 +369,14 @@ uint64_t ClientStateMachine::connection() const {
 }
 
 // One thread at a time delivers, taking whatever is queued, so notifications keep their order
-// and the callback runs without mu_ held (it may send calls, which take mu_).
+// and the callback runs without mu_ held (it may send calls, which take mu_). Every input that
+// can move a deadline ends here, so this is where the driver hears that it must wake earlier.
 void ClientStateMachine::flush(std::unique_lock<std::mutex>& lock) {
+  const Clock::time_point deadline = deadline_locked();
+  if (deadline < announced_deadline_) {
+    announced_deadline_ = deadline;  // one wake-up per move, however many inputs follow
+    if (deadline_moved_) deadline_moved_();
+  }
   if (delivering_) return;  // the thread already delivering picks these up
   delivering_ = true;
   while (!pending_.empty()) {

@@ -34,23 +34,31 @@ struct ClientOptions {
   int max_redirects = 5;
   // Used when SUBSCRIBED does not advertise heartbeat_interval_seconds.
   double default_heartbeat_seconds = 15.0;
+  // While the transport holds calls back, how soon they are offered to its send gate again: the
+  // gate is a predicate with no signal when it opens, so it is asked this often.
+  std::chrono::milliseconds held_call_retry{50};
 };
 
 class ClientStateMachine final : public TransportListener {
  public:
   using Now = std::function<Clock::time_point()>;
   using Encoder = std::function<std::string(const std::string& framework_id)>;
+  using DeadlineMoved = std::function<void()>;
 
   // source and transport must outlive this object. The callback gets every Notification, in order,
   // outside the state lock. A change of the source's leading master is followed as it happens.
+  // deadline_moved is called, under the state lock, when next_deadline() comes earlier than what
+  // it last answered (the driver thread wakes up); it must not call back into this object.
   ClientStateMachine(ClientOptions options, MasterSource& source, MesosTransport& transport,
-                     MesosConnection::NotificationCallback callback, Now now);
+                     MesosConnection::NotificationCallback callback, Now now,
+                     DeadlineMoved deadline_moved = {});
 
   void start(const std::optional<std::string>& framework_id);
   void stop();
-  // Timers: reconnect when due, heartbeat watchdog, subscribe timeout.
+  // Timers: reconnect when due, heartbeat watchdog, subscribe timeout, held calls.
   void tick();
-  // When tick() next has something to do (the driver thread sleeps until then at most).
+  // When tick() next has something to do (the driver thread sleeps until then); max() when
+  // nothing is due until an input arrives (not started, terminated).
   Clock::time_point next_deadline() const;
 
   // Sends a non-SUBSCRIBE call on the current subscription; false unless SUBSCRIBED.
@@ -67,6 +75,7 @@ class ClientStateMachine final : public TransportListener {
   void on_stream_closed(uint64_t connection, const std::string& reason) override;
   void on_call_response(uint64_t connection, CallType call_type, int status,
                         const std::string& body) override;
+  void on_calls_held() override;
 
  private:
   // How a move to DISCONNECTED schedules the next attempt.
@@ -85,7 +94,9 @@ class ClientStateMachine final : public TransportListener {
   void handle_subscribed_event(Event event);
   void close_stream();
   bool current(uint64_t connection) const { return connection == connection_; }
-  // Delivers queued notifications in order, outside mu_ (the callback may send calls).
+  Clock::time_point deadline_locked() const;
+  // Delivers queued notifications in order, outside mu_ (the callback may send calls), after
+  // telling the driver if the deadline came earlier.
   void flush(std::unique_lock<std::mutex>& lock);
 
   const ClientOptions options_;
@@ -93,8 +104,11 @@ class ClientStateMachine final : public TransportListener {
   MesosTransport& transport_;
   const MesosConnection::NotificationCallback callback_;
   const Now now_;
+  const DeadlineMoved deadline_moved_;
 
   mutable std::mutex mu_;
+  // What next_deadline() last answered: the time the driver thread sleeps until.
+  mutable Clock::time_point announced_deadline_ = Clock::time_point::max();
   std::vector<Notification> pending_;  // produced under mu_, delivered by flush()
   bool delivering_ = false;
 
@@ -114,7 +128,8 @@ class ClientStateMachine final : public TransportListener {
   HeartbeatWatchdog watchdog_;
   Clock::time_point reconnect_at_{};
   Clock::time_point subscribe_deadline_{};
-  cluster::Subscription master_changes_;  // last: cancelled before the rest goes
+  std::optional<Clock::time_point> release_held_at_;  // set while the transport holds calls
+  cluster::Subscription master_changes_;              // last: cancelled before the rest goes
 };
 
 }  // namespace scale::mesos

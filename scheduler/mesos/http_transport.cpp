@@ -177,7 +177,7 @@ void HttpTransport::Shared::answered(const std::shared_ptr<CallConnection>& conn
   if (!result.sent) {
     held.push_back(call);  // the gate closed: it goes out when it opens again
     publish_load();
-    return;
+    return deliver([](TransportListener& l) { l.on_calls_held(); });
   }
   deliver([&](TransportListener& l) {
     l.on_call_response(connection, call.type, result.status, result.body);
@@ -188,7 +188,8 @@ void HttpTransport::Shared::answered(const std::shared_ptr<CallConnection>& conn
 }
 
 void HttpTransport::Shared::release_held() {
-  if (held.empty() || !gate_open()) return;
+  if (held.empty()) return;
+  if (!gate_open()) return deliver([](TransportListener& l) { l.on_calls_held(); });
   std::vector<LaneCall> ready;
   ready.swap(held);
   for (const LaneCall& call : ready) start(call);

@@ -6,7 +6,7 @@ namespace scale::mesos {
 
 MesosClient::MesosClient(MesosClientOptions options, std::unique_ptr<MasterSource> source,
                          std::unique_ptr<MesosTransport> transport, ClientStateMachine::Now now)
-    : tick_period_(options.tick_period),
+    : timer_driver_(options.timer_driver),
       source_(std::move(source)),
       transport_(std::move(transport)),
       machine_(
@@ -14,7 +14,7 @@ MesosClient::MesosClient(MesosClientOptions options, std::unique_ptr<MasterSourc
           [this](Notification n) {
             if (callback_) callback_(std::move(n));
           },
-          std::move(now)) {
+          std::move(now), [this] { wake_driver(); }) {
   transport_->set_listener(&machine_);
 }
 
@@ -28,7 +28,7 @@ void MesosClient::start(const std::optional<std::string>& framework_id,
     std::lock_guard lock(driver_mu_);
     if (stopped_ || driver_.joinable()) return;
     callback_ = std::move(callback);
-    if (tick_period_.count() > 0) driver_ = std::thread([this] { drive(); });
+    if (timer_driver_) driver_ = std::thread([this] { drive(); });
   }
   machine_.start(framework_id);
 }
@@ -48,14 +48,33 @@ void MesosClient::stop() {
   if (driver_.joinable()) driver_.join();
 }
 
+// woken_ is cleared before the deadline is read, so a wake-up between the two is not lost: the
+// deadline read already includes it, or the wait sees woken_ set.
 void MesosClient::drive() {
   std::unique_lock lock(driver_mu_);
   while (!stopping_) {
     lock.unlock();
     machine_.tick();
     lock.lock();
-    driver_cv_.wait_for(lock, tick_period_, [this] { return stopping_; });
+    woken_ = false;
+    lock.unlock();
+    const Clock::time_point deadline = machine_.next_deadline();
+    lock.lock();
+    const auto woken = [this] { return stopping_ || woken_; };
+    if (deadline == Clock::time_point::max()) {
+      driver_cv_.wait(lock, woken);
+    } else {
+      driver_cv_.wait_until(lock, deadline, woken);
+    }
   }
+}
+
+void MesosClient::wake_driver() {
+  {
+    std::lock_guard lock(driver_mu_);
+    woken_ = true;
+  }
+  driver_cv_.notify_one();
 }
 
 bool MesosClient::accept(const std::vector<std::string>& offer_ids,

@@ -2,8 +2,9 @@
 
 // MesosConnection implemented over a MesosTransport and a MasterSource: the state machine plus
 // the one thread this client owns, the timer driver (reconnect backoff, heartbeat watchdog,
-// subscribe timeout). I/O threads belong to the transport; a leader change arrives from the
-// source's thread.
+// subscribe timeout, held calls). The driver sleeps until the machine's next deadline, and is
+// woken when an input brings that deadline forward. I/O threads belong to the transport; a
+// leader change arrives from the source's thread.
 
 #include <condition_variable>
 #include <memory>
@@ -19,9 +20,8 @@ namespace scale::mesos {
 
 struct MesosClientOptions {
   ClientOptions client;
-  // How often the timer driver ticks the state machine. 0 = no driver thread: the owner calls
-  // tick() (unit tests with a manual clock).
-  std::chrono::milliseconds tick_period{50};
+  // false = no driver thread: the owner calls tick() (unit tests with a manual clock).
+  bool timer_driver = true;
 };
 
 class MesosClient final : public MesosConnection {
@@ -58,17 +58,22 @@ class MesosClient final : public MesosConnection {
 
  private:
   void drive();
+  // The machine's deadline came earlier: the driver stops sleeping and asks again.
+  void wake_driver();
 
-  const std::chrono::milliseconds tick_period_;
+  const bool timer_driver_;
   std::unique_ptr<MasterSource> source_;
   std::unique_ptr<MesosTransport> transport_;
   NotificationCallback callback_;  // set by start(), before anything can call it
-  ClientStateMachine machine_;
 
+  // Before machine_: it wakes the driver until it is gone.
   std::mutex driver_mu_;
   std::condition_variable driver_cv_;
+  bool woken_ = false;
   bool stopping_ = false;
   bool stopped_ = false;
+
+  ClientStateMachine machine_;
   std::thread driver_;
 };
 

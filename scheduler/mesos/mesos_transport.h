@@ -35,6 +35,8 @@ class TransportListener {
   // status 0 = no response.
   virtual void on_call_response(uint64_t connection, CallType call_type, int status,
                                 const std::string& body) = 0;
+  // The send gate held calls back, or still does after release_held_calls(): ask again later.
+  virtual void on_calls_held() {}
 };
 
 // Methods never block on the network and never call the listener synchronously.
@@ -53,7 +55,7 @@ class MesosTransport {
   virtual void send_call(uint64_t connection, const std::string& url, const std::string& stream_id,
                          CallType call_type, std::string body) = 0;
   // Sends the calls a closed send gate held back (see HttpTransportOptions::may_send), if it is
-  // open now; the state machine calls it on every tick.
+  // open now; the state machine calls it a while after each on_calls_held().
   virtual void release_held_calls() {}
   // The calls of the current subscription not answered yet, by lane; any thread, no blocking.
   virtual CallLoad call_load() const { return {}; }

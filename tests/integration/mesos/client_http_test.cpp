@@ -89,7 +89,6 @@ std::unique_ptr<MesosConnection> make_client(
   options.client.client.framework.name = "scale-test";
   options.client.client.backoff_initial = 50ms;
   options.client.client.backoff_max = 500ms;
-  options.client.tick_period = 10ms;
   options.zk_session_timeout = 4000ms;
   if (adjust) adjust(options);
   return make_http_mesos_connection(options);

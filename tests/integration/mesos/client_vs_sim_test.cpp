@@ -49,7 +49,6 @@ class ClientVsSimTest : public ::testing::Test {
     options.client.client.framework.name = "client-vs-sim";
     options.client.client.backoff_initial = 50ms;
     options.client.client.backoff_max = 1000ms;
-    options.client.tick_period = 10ms;
     options.zk_session_timeout = 4000ms;
     return make_http_mesos_connection(options);
   }

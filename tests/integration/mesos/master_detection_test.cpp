@@ -122,7 +122,6 @@ TEST_F(MasterDetectionTest, ClientSubscribesToTheDetectedLeaderAndFollowsItsRepl
   options.client.client.framework.user = "svc-sched";
   options.client.client.framework.name = "scale-test";
   options.client.client.backoff_initial = 50ms;
-  options.client.tick_period = 10ms;
   options.zk_session_timeout = 4000ms;
   auto client = make_http_mesos_connection(options);
   testing::NotificationLog log;

@@ -23,7 +23,7 @@ class ClientStateMachineTest : public ::testing::Test {
         machine_(
             options(), source_, transport_,
             [this](Notification n) { notifications_.push_back(std::move(n)); },
-            [this] { return now_; }) {
+            [this] { return now_; }, [this] { ++deadline_moves_; }) {
     transport_.set_listener(&machine_);
   }
 
@@ -67,6 +67,7 @@ class ClientStateMachineTest : public ::testing::Test {
   FakeTransport transport_;
   SettableMasterSource source_;
   std::vector<Notification> notifications_;
+  int deadline_moves_ = 0;  // times the driver would have been woken
   ClientStateMachine machine_;
 };
 
@@ -326,6 +327,61 @@ TEST_F(ClientStateMachineTest, EventsAreDeliveredInStreamOrder) {
   EXPECT_EQ(std::get<Event>(notifications_[1]).type, EventType::Offers);
   EXPECT_EQ(std::get<Event>(notifications_[2]).type, EventType::Rescind);
   EXPECT_EQ(std::get<Event>(notifications_[3]).type, EventType::Update);
+}
+
+}  // namespace
+}  // namespace scale::mesos
+
+namespace scale::mesos {
+namespace {
+
+// The driver thread sleeps until next_deadline(); nothing is due before start or after stop.
+TEST_F(ClientStateMachineTest, NoDeadlineBeforeStartOrAfterStop) {
+  EXPECT_EQ(machine_.next_deadline(), Clock::time_point::max());
+  subscribe();
+  EXPECT_EQ(machine_.next_deadline(), now_ + 5 * 15s);
+  machine_.stop();
+  EXPECT_EQ(machine_.next_deadline(), Clock::time_point::max());
+}
+
+// An input that brings the deadline forward wakes the driver once; one that pushes it back (an
+// event feeding the watchdog) does not.
+TEST_F(ClientStateMachineTest, TheDriverIsWokenOnlyWhenTheDeadlineComesEarlier) {
+  machine_.start(std::nullopt);
+  EXPECT_EQ(machine_.next_deadline(), now_ + 2000ms);  // the subscribe timeout
+  const int before = deadline_moves_;
+  machine_.on_subscribe_response(machine_.connection(), {503, "", "", "busy"});
+  EXPECT_EQ(deadline_moves_, before + 1);
+  EXPECT_EQ(machine_.next_deadline(), now_ + 100ms);  // the backoff
+  advance(100ms);
+  respond_200(machine_.connection(), "stream-1");
+  machine_.on_stream_bytes(machine_.connection(), testing::subscribed_record("F-1", 15.0));
+  ASSERT_EQ(machine_.state(), ConnectionState::Subscribed);
+  EXPECT_EQ(machine_.next_deadline(), now_ + 5 * 15s);
+  const int subscribed = deadline_moves_;
+  now_ += 1s;
+  machine_.on_stream_bytes(machine_.connection(), record(R"({"type":"HEARTBEAT"})"));
+  EXPECT_EQ(deadline_moves_, subscribed);
+}
+
+// Calls the send gate holds back are offered to it again held_call_retry later, and again only
+// if the transport says they are still held.
+TEST_F(ClientStateMachineTest, HeldCallsAreReleasedAfterTheRetryInterval) {
+  subscribe();
+  advance(10s);
+  EXPECT_EQ(transport_.releases, 0);
+  machine_.next_deadline();
+  const int before = deadline_moves_;
+  transport_.listener().on_calls_held();
+  EXPECT_EQ(deadline_moves_, before + 1);
+  EXPECT_EQ(machine_.next_deadline(), now_ + 50ms);
+  advance(49ms);
+  EXPECT_EQ(transport_.releases, 0);
+  advance(1ms);
+  EXPECT_EQ(transport_.releases, 1);
+  advance(50ms);
+  EXPECT_EQ(transport_.releases, 1);
+  EXPECT_EQ(machine_.next_deadline(), now_ - 10s - 100ms + 5 * 15s);
 }
 
 }  // namespace

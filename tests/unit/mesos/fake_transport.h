@@ -45,6 +45,10 @@ class FakeTransport final : public MesosTransport {
     std::lock_guard lock(mu_);
     calls.push_back({connection, url, stream_id, to_string(type), std::move(body), type, false});
   }
+  void release_held_calls() override {
+    std::lock_guard lock(mu_);
+    ++releases;
+  }
   void shutdown() override { shut_down = true; }
   // Every recorded call not answer()ed counts as in flight (the fake has no windows or queues).
   CallLoad call_load() const override {
@@ -72,6 +76,7 @@ class FakeTransport final : public MesosTransport {
   std::vector<RecordedSubscribe> subscribes;
   std::vector<uint64_t> closed;
   std::vector<RecordedCall> calls;
+  int releases = 0;  // release_held_calls()
   bool shut_down = false;
 
  private:

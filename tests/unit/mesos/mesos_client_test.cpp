@@ -20,7 +20,7 @@ class MesosClientTest : public ::testing::Test {
     options.client.framework.user = "u";
     options.client.framework.name = "n";
     options.client.backoff_initial = 10ms;
-    options.tick_period = 0ms;  // the test ticks
+    options.timer_driver = false;  // the test ticks
     client_ = std::make_unique<MesosClient>(options,
                                             std::make_unique<FixedMasterSource>("http://m1:5050"),
                                             std::move(transport), [this] { return now_; });

@@ -32,7 +32,7 @@ class ZkMasterSourceTest : public ::testing::Test {
     MesosClientOptions options;
     options.client.framework.user = "u";
     options.client.framework.name = "n";
-    options.tick_period = 0ms;  // no timer driver: nothing but the detector can move the client
+    options.timer_driver = false;  // nothing but the detector can move the client
     client_ = std::make_unique<MesosClient>(options,
                                             std::make_unique<ZkMasterSource>(std::move(detector)),
                                             std::move(transport), [this] { return now_; });
