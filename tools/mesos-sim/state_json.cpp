@@ -67,6 +67,31 @@ void write_agent(Writer& w, const Agent& agent) {
   w.EndObject();
 }
 
+// Open subscription streams per framework.
+std::map<std::string, uint64_t> live_streams_by_framework(
+    const std::unordered_map<std::string, std::string>& stream_owner) {
+  std::map<std::string, uint64_t> live_streams;
+  for (const auto& [stream, owner] : stream_owner) {
+    if (!owner.empty()) ++live_streams[owner];
+  }
+  return live_streams;
+}
+
+// One framework's tasks by state; adds their unacknowledged updates to `unacknowledged`.
+std::map<std::string, uint64_t> task_states(const std::unordered_map<std::string, Task>& tasks,
+                                            const std::vector<Agent>& agents,
+                                            uint64_t& unacknowledged) {
+  std::map<std::string, uint64_t> states;
+  for (const auto& [task_id, task] : tasks) {
+    // The master holds a task of an unreachable agent as TASK_UNREACHABLE.
+    bool unreachable =
+        agents[task.agent].state == AgentState::UNREACHABLE && !is_terminal(task.state);
+    ++states[unreachable ? "TASK_UNREACHABLE" : task_state_name(task.state)];
+    unacknowledged += task.pending.size();
+  }
+  return states;
+}
+
 }  // namespace
 
 std::string Master::state_json() const {
@@ -74,10 +99,7 @@ std::string Master::state_json() const {
   Writer w(buffer);
   std::map<std::string, uint64_t> all_states;
   uint64_t unacknowledged = 0;
-  std::map<std::string, uint64_t> live_streams;  // open subscription streams per framework
-  for (const auto& [stream, owner] : stream_owner_) {
-    if (!owner.empty()) ++live_streams[owner];
-  }
+  std::map<std::string, uint64_t> live_streams = live_streams_by_framework(stream_owner_);
   w.StartObject();
   w.Key("master_id");
   w.String(info_.id);
@@ -86,13 +108,7 @@ std::string Master::state_json() const {
   for (const auto& [id, fw] : frameworks_) {
     std::map<std::string, uint64_t> states;
     if (auto tasks = tasks_.find(id); tasks != tasks_.end()) {
-      for (const auto& [task_id, task] : tasks->second) {
-        // The master holds a task of an unreachable agent as TASK_UNREACHABLE.
-        bool unreachable =
-            agents_[task.agent].state == AgentState::UNREACHABLE && !is_terminal(task.state);
-        ++states[unreachable ? "TASK_UNREACHABLE" : task_state_name(task.state)];
-        unacknowledged += task.pending.size();
-      }
+      states = task_states(tasks->second, agents_, unacknowledged);
     }
     for (const auto& [name, count] : states) all_states[name] += count;
     write_framework(w, fw, live_streams[id], states);
