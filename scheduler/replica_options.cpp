@@ -148,6 +148,28 @@ std::optional<std::string> load_secrets(ReplicaOptions& options) {
   return std::nullopt;
 }
 
+namespace {
+
+// The leader's timeouts, retention and backpressure bounds.
+std::optional<std::string> check_scheduling(const ReplicaOptions& options) {
+  if (options.unknown_task_timeout < std::chrono::seconds(1)) {
+    return "--unknown_task_timeout_s must be at least 1";
+  }
+  if (options.unreachable_timeout < std::chrono::seconds(1)) {
+    return "--unreachable_timeout_s must be at least 1";
+  }
+  if (options.retain_finished_days < 0 || options.retain_finished_days > 36500) {
+    return "--retain_finished_days must be from 0 (keep finished jobs forever) to 36500";
+  }
+  if (options.max_unacked_updates < 0) return "--max_unacked_updates must be 0 (no bound) or more";
+  if (options.max_launches_in_flight < 0) {
+    return "--max_launches_in_flight must be 0 (no bound) or more";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::string> finalize(ReplicaOptions& options) {
   if (auto problem = check_zk(options.zk)) return problem;
   if (options.db.empty()) return "--db is required (libpq conninfo or postgresql:// URL)";
@@ -166,19 +188,7 @@ std::optional<std::string> finalize(ReplicaOptions& options) {
     return "--heartbeat_refresh_ms must be 0 (never) or at least 100";
   }
   if (options.listen_port == 0) return "--listen must name a port";
-  if (options.unknown_task_timeout < std::chrono::seconds(1)) {
-    return "--unknown_task_timeout_s must be at least 1";
-  }
-  if (options.unreachable_timeout < std::chrono::seconds(1)) {
-    return "--unreachable_timeout_s must be at least 1";
-  }
-  if (options.retain_finished_days < 0 || options.retain_finished_days > 36500) {
-    return "--retain_finished_days must be from 0 (keep finished jobs forever) to 36500";
-  }
-  if (options.max_unacked_updates < 0) return "--max_unacked_updates must be 0 (no bound) or more";
-  if (options.max_launches_in_flight < 0) {
-    return "--max_launches_in_flight must be 0 (no bound) or more";
-  }
+  if (auto problem = check_scheduling(options)) return problem;
   if (auto problem = check_security(options)) return problem;
   if (options.advertise_url.empty()) {
     options.advertise_url = (options.tls() ? "https://" : "http://") + options.listen_host + ":" +

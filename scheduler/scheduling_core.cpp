@@ -8,15 +8,6 @@ namespace scale::scheduler {
 
 namespace {
 
-queue::QueuedJob to_queued(const db::QueueEntry& entry) {
-  return {entry.job_id, entry.priority, entry.queued_at_us, entry.resources};
-}
-
-bool is_finished(db::JobTransition transition) {
-  return transition == db::JobTransition::Completed || transition == db::JobTransition::Failed ||
-         transition == db::JobTransition::Canceled;
-}
-
 OfferPolicy::Options policy_options(const SchedulingCore::Options& options) {
   return {options.role,
           options.refuse_seconds_paused,
@@ -27,6 +18,10 @@ OfferPolicy::Options policy_options(const SchedulingCore::Options& options) {
 }
 
 }  // namespace
+
+queue::QueuedJob SchedulingCore::to_queued(const db::QueueEntry& entry) {
+  return {entry.job_id, entry.priority, entry.queued_at_us, entry.resources};
+}
 
 SchedulingCore::SchedulingCore(Options options, mesos::MesosConnection& mesos,
                                LeaderPersistence& db)
@@ -46,9 +41,9 @@ std::optional<SchedulingCore::Clock::time_point> SchedulingCore::next_due() cons
   std::optional<Clock::time_point> due = reconciler_.next_due();
   // Acknowledgements land on the transport's thread without an event: while launches are held,
   // look again soon whether they may resume.
-  const auto gate_due = gate_.held() ? std::optional<Clock::time_point>(
-                                           Clock::now() + std::chrono::milliseconds(50))
-                                     : std::nullopt;
+  const auto gate_due =
+      gate_.held() ? std::optional<Clock::time_point>(Clock::now() + std::chrono::milliseconds(50))
+                   : std::nullopt;
   for (const auto& next :
        {kills_.next_due(), deadlines_.next_due(), bulk_actions_.next_due(), gate_due}) {
     if (next && (!due || *next < *due)) due = next;
@@ -127,16 +122,6 @@ void SchedulingCore::on_event(const mesos::Event& event, Clock::time_point now) 
     default:
       break;
   }
-}
-
-void SchedulingCore::on_update(const mesos::TaskStatus& status) {
-  if (live_tasks_.is_stored_redelivery(status)) {
-    // Stored already (Mesos resends until acknowledged): acknowledge again, write nothing.
-    mesos_.acknowledge(status);
-    ++counters_.redeliveries;
-    return;
-  }
-  updates_.add(status);
 }
 
 void SchedulingCore::on_failure(const mesos::FailureEvent& failure) {
@@ -376,57 +361,6 @@ void SchedulingCore::accept_on(const std::string& agent_id, std::vector<mesos::T
   if (mesos_.accept(held->offer_ids, tasks)) counters_.offers_launched += held->offer_ids.size();
   counters_.tasks_launched += tasks.size();
   counters_.jobs_launched += tasks.size();
-}
-
-void SchedulingCore::handle_outcomes(const TurnResult& result, Clock::time_point now) {
-  const auto& statuses = updates_.statuses();
-  const size_t count = std::min(result.outcomes.size(), statuses.size());
-  for (size_t i = 0; i < count; ++i) {
-    handle_outcome(statuses[i], result.outcomes[i], now);
-    LatencySamples::add(latencies_.update_to_ack_s, Clock::now() - updates_.arrived()[i]);
-  }
-  updates_.clear();
-}
-
-void SchedulingCore::handle_outcome(const mesos::TaskStatus& status,
-                                    const db::UpdateOutcome& outcome, Clock::time_point now) {
-  // Committed: safe to let Mesos forget it.
-  if (mesos_.acknowledge(status)) ++counters_.acknowledgements;
-  // Only a task the leader tracks is asked about again; another one is killed, or done.
-  const bool live = live_tasks_.contains(status.task_id);
-  reconciler_.answered(status.task_id,
-                       live ? Reconciler::answer_of(status.state) : Reconciler::Answer::Settled,
-                       status.agent_id, now);
-  ++counters_.task_updates;
-  if (mesos::is_terminal_task_state(status.state)) ++counters_.tasks_finished;
-  live_tasks_.on_committed(status);
-  if (mesos::is_terminal_task_state(status.state)) kills_.ended(status.task_id);
-  if (is_finished(outcome.transition)) ++counters_.jobs_finished;
-  if (outcome.requeued) queue_job(to_queued(*outcome.requeued));
-  if (outcome.kill) {
-    // Unknown, or alive again after its execution ended (an agent back from a partition, an
-    // execution ended for a timeout): the job has moved on, so this copy must go.
-    LOG(INFO) << "leader: killing task " << status.task_id
-              << ": the database knows no live execution for it";
-    want_kill({outcome.job_id, status.task_id, status.agent_id, outcome.kill_grace_s});
-  }
-}
-
-void SchedulingCore::send_reconciliation(Clock::time_point now) {
-  const auto due = reconciler_.poll(now);
-  if (!due.explicit_tasks.empty()) {
-    std::vector<mesos::TaskToReconcile> tasks;
-    tasks.reserve(due.explicit_tasks.size());
-    for (const auto& task : due.explicit_tasks) tasks.push_back({task.task_id, task.agent_id});
-    LOG(INFO) << "leader: explicit reconciliation of " << tasks.size() << " task(s)";
-    mesos_.reconcile(tasks);
-    ++counters_.reconciliation_rounds;
-  }
-  if (due.implicit) {
-    LOG(INFO) << "leader: implicit reconciliation";
-    mesos_.reconcile({});
-    ++counters_.reconciliation_rounds;
-  }
 }
 
 }  // namespace scale::scheduler

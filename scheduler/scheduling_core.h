@@ -164,6 +164,7 @@ class SchedulingCore {
   void refresh_jobs();
   void apply_settings(const db::SchedulerSettings& settings);
   void queue_job(const queue::QueuedJob& job);
+  static queue::QueuedJob to_queued(const db::QueueEntry& entry);
   TurnWrites take_writes(Clock::time_point now);
   std::optional<TurnResult> commit(const TurnWrites& writes, Clock::time_point now);
   void act_on_commit(const TurnWrites& writes, const TurnResult& result, Clock::time_point now);
