@@ -40,6 +40,23 @@ void exec_sql(PGconn* conn, const std::string& sql) {
   if (!ok) throw std::runtime_error("PostgresServer: `" + sql + "` failed: " + error);
 }
 
+// The first value the query returns; throws with the server's message on failure.
+std::string query_value(const std::string& conninfo, const std::string& sql) {
+  PGconn* conn = PQconnectdb(conninfo.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string error = PQerrorMessage(conn);
+    PQfinish(conn);
+    throw std::runtime_error("PostgresServer: connect: " + error);
+  }
+  PGresult* res = PQexec(conn, sql.c_str());
+  const bool ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0;
+  std::string value = ok ? PQgetvalue(res, 0, 0) : PQresultErrorMessage(res);
+  PQclear(res);
+  PQfinish(conn);
+  if (!ok) throw std::runtime_error("PostgresServer: `" + sql + "` failed: " + value);
+  return value;
+}
+
 }  // namespace
 
 struct PostgresServer::Impl {
@@ -49,6 +66,7 @@ struct PostgresServer::Impl {
   std::filesystem::path log = dir.path() / "postgres.log";
   std::string user;  // run as this user ("postgres" when we are root)
   uint16_t port = 0;
+  std::vector<std::string> settings;  // more -c name=value for the postmaster
   std::unique_ptr<ChildProcess> postmaster;
 
   ChildSpec spec(std::vector<std::string> argv, const std::filesystem::path& log_path) const {
@@ -93,11 +111,15 @@ void PostgresServer::Impl::initdb() {
 }
 
 void PostgresServer::Impl::spawn() {
-  postmaster = std::make_unique<ChildProcess>(
-      spec({(kBin / "postgres").string(), "-D", data.string(), "-p", std::to_string(port), "-k",
-            dir.path().string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
-            "max_connections=200"},
-           log));
+  std::vector<std::string> argv{(kBin / "postgres").string(), "-D", data.string(),       "-p",
+                                std::to_string(port),         "-k", dir.path().string(), "-c",
+                                "listen_addresses=127.0.0.1", "-c", "fsync=off",         "-c",
+                                "max_connections=200"};
+  for (const auto& setting : settings) {
+    argv.push_back("-c");
+    argv.push_back(setting);
+  }
+  postmaster = std::make_unique<ChildProcess>(spec(std::move(argv), log));
 }
 
 // Starts the postmaster and waits until it accepts connections. false (with *failure) when it
@@ -175,6 +197,12 @@ void PostgresServer::stop() {
   impl_->stop();
 }
 
+void PostgresServer::crash() {
+  if (!impl_->postmaster || !impl_->postmaster->running()) return;
+  impl_->postmaster->signal(SIGQUIT);  // immediate shutdown: every backend exits at once
+  if (impl_->postmaster->wait(kStopDeadline) == -1) impl_->postmaster->kill_and_wait();
+}
+
 void PostgresServer::start() {
   if (impl_->postmaster && impl_->postmaster->running()) return;
   std::string failure;
@@ -188,6 +216,107 @@ void PostgresServer::restart() {
 
 std::filesystem::path PostgresServer::log_path() const {
   return impl_->log;
+}
+
+namespace {
+
+constexpr const char* kStandbyName = "scale_standby";  // its cluster_name, the walreceiver's name
+
+}  // namespace
+
+PostgresStandby::PostgresStandby(PostgresServer& primary, bool synchronous)
+    : impl_(std::make_unique<PostgresServer::Impl>()) {
+  detail::require_file(kBin / "pg_basebackup", kPackage);
+  impl_->prepare_user();
+  const std::filesystem::path backup_log = impl_->dir.path() / "basebackup.log";
+  ChildProcess backup(impl_->spec(
+      {(kBin / "pg_basebackup").string(), "-h", "127.0.0.1", "-p", std::to_string(primary.port()),
+       "-U", "postgres", "-D", impl_->data.string(), "-X", "stream", "-c", "fast", "-R"},
+      backup_log));
+  const int status = backup.wait(kInitdbDeadline);
+  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error(detail::with_log_tail("pg_basebackup failed", backup_log));
+  }
+  impl_->settings = {std::string("cluster_name=") + kStandbyName, "hot_standby=on"};
+  std::string failure;
+  bool started = false;
+  for (int attempt = 1; attempt <= kStartAttempts && !started; ++attempt) {
+    impl_->port = free_port();
+    started = impl_->start_and_wait(&failure);
+  }
+  if (!started) throw std::runtime_error(failure);
+  const std::string on_primary = primary.conninfo();
+  if (synchronous) {
+    PGconn* conn = PQconnectdb(on_primary.c_str());
+    try {
+      exec_sql(conn,
+               std::string("ALTER SYSTEM SET synchronous_standby_names = '") + kStandbyName + "'");
+    } catch (...) {
+      PQfinish(conn);
+      throw;
+    }
+    PQfinish(conn);
+    query_value(on_primary, "SELECT pg_reload_conf()");
+  }
+  const std::string want = synchronous ? "sync" : "async";
+  const bool streaming = wait_until(
+      [&] {
+        try {
+          return query_value(on_primary,
+                             "SELECT coalesce((SELECT sync_state FROM pg_stat_replication WHERE "
+                             "application_name = '" +
+                                 std::string(kStandbyName) + "' AND state = 'streaming'), '')") ==
+                 want;
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      kReadyDeadline);
+  if (!streaming) {
+    throw std::runtime_error(detail::with_log_tail(
+        "the standby is not streaming (" + want + ") within 20 s", impl_->log));
+  }
+}
+
+PostgresStandby::~PostgresStandby() {
+  impl_->stop();
+}
+
+uint16_t PostgresStandby::port() const {
+  return impl_->port;
+}
+
+std::string PostgresStandby::conninfo(const std::string& db) const {
+  return impl_->conninfo(db);
+}
+
+void PostgresStandby::promote() {
+  query_value(conninfo(), "SELECT pg_promote(true, 60)");
+  const bool writable = wait_until(
+      [&] {
+        try {
+          return query_value(conninfo(), "SELECT pg_is_in_recovery()") == "f";
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      kReadyDeadline);
+  if (!writable) {
+    throw std::runtime_error(
+        detail::with_log_tail("the promoted standby is still in recovery", impl_->log));
+  }
+}
+
+std::filesystem::path PostgresStandby::log_path() const {
+  return impl_->log;
+}
+
+std::string failover_conninfo(const PostgresServer& primary, const PostgresStandby& standby,
+                              const std::string& db) {
+  return "host=127.0.0.1,127.0.0.1 port=" + std::to_string(primary.port()) + "," +
+         std::to_string(standby.port()) +
+         " user=postgres connect_timeout=2 target_session_attrs=read-write dbname=" +
+         quote_value(db);
 }
 
 }  // namespace scale::test

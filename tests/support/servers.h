@@ -127,13 +127,36 @@ class PostgresServer {
   // Creates a fresh empty database and returns its conninfo. Lets each test have its own schema.
   std::string create_database(const std::string& name);
   void stop();                             // fast shutdown
+  void crash();                            // immediate shutdown, as a crash: no checkpoint
   void start();                            // again, same data and port
   void restart();                          // stop + start
   std::filesystem::path log_path() const;  // the postmaster's stderr
  private:
+  friend class PostgresStandby;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// A streaming hot standby of a PostgresServer (pg_basebackup), synchronous unless asked not to
+// be: the primary's commits then wait for it, so a promotion loses no acknowledged commit.
+class PostgresStandby {
+ public:
+  explicit PostgresStandby(PostgresServer& primary, bool synchronous = true);
+  ~PostgresStandby();
+  uint16_t port() const;
+  std::string conninfo(const std::string& db = "postgres") const;
+  // Ends recovery (pg_promote) and waits until it accepts writes.
+  void promote();
+  std::filesystem::path log_path() const;
+
+ private:
+  std::unique_ptr<PostgresServer::Impl> impl_;
+};
+
+// One libpq conninfo naming both servers, that connects to whichever accepts writes
+// (target_session_attrs=read-write): how replicas find the new primary after a promotion.
+std::string failover_conninfo(const PostgresServer& primary, const PostgresStandby& standby,
+                              const std::string& db);
 
 // Polls cond every 10 ms until true or the deadline; true when cond became true.
 bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout);

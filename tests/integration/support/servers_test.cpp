@@ -216,5 +216,28 @@ TEST(PostgresServerTest, CreateDatabaseRestartReconnect) {
   EXPECT_EQ(query_one(conninfo, "SELECT count(*) FROM pg_tables WHERE tablename = 't'"), "0");
 }
 
+// A synchronous standby has every commit the primary acknowledged; promoted after the primary
+// crashed, it takes writes, and the two-host conninfo finds it on its own.
+TEST(PostgresStandbyTest, SynchronousStandbyPromotedAfterAPrimaryCrashHasEveryCommit) {
+  PostgresServer primary;
+  const std::string db = primary.create_database("failover");
+  auto start = Clock::now();
+  PostgresStandby standby(primary);
+  std::cout << "PostgreSQL standby (base backup + start, streaming) in " << ms_since(start)
+            << " ms\n";
+  const std::string either = failover_conninfo(primary, standby, "failover");
+  EXPECT_EQ(query_one(either, "CREATE TABLE t (v int); INSERT INTO t VALUES (1)"), "ok");
+  EXPECT_EQ(query_one(standby.conninfo("failover"), "SELECT count(*) FROM t"), "1");
+  EXPECT_EQ(query_one(standby.conninfo("failover"), "SELECT pg_is_in_recovery()"), "t");
+  EXPECT_EQ(query_one(db, "SELECT setting FROM pg_settings WHERE name = 'synchronous_standby_names'"),
+            "scale_standby");
+
+  primary.crash();
+  start = Clock::now();
+  standby.promote();
+  std::cout << "PostgreSQL promotion in " << ms_since(start) << " ms\n";
+  EXPECT_EQ(query_one(either, "INSERT INTO t VALUES (2); SELECT count(*) FROM t"), "2");
+}
+
 }  // namespace
 }  // namespace scale::test
