@@ -38,6 +38,8 @@ SchedulingCore::SchedulingCore(Options options, mesos::MesosConnection& mesos,
       deadlines_(options_.deadline_sweep) {}
 
 std::optional<SchedulingCore::Clock::time_point> SchedulingCore::next_due() const {
+  // Updates left for a later commit (UpdateBatch::kPerCommit) are stored at the next turn.
+  if (updates_.has_untaken()) return Clock::now();
   std::optional<Clock::time_point> due = reconciler_.next_due();
   // Acknowledgements land on the transport's thread without an event: while launches are held,
   // look again soon whether they may resume.

@@ -27,12 +27,12 @@ void SchedulingCore::on_update(const mesos::TaskStatus& status) {
 
 void SchedulingCore::handle_outcomes(const TurnResult& result, Clock::time_point now) {
   const auto& statuses = updates_.statuses();
-  const size_t count = std::min(result.outcomes.size(), statuses.size());
+  const size_t count = std::min(result.outcomes.size(), updates_.taken());
   for (size_t i = 0; i < count; ++i) {
     handle_outcome(statuses[i], result.outcomes[i], now);
     LatencySamples::add(latencies_.update_to_ack_s, Clock::now() - updates_.arrived()[i]);
   }
-  updates_.clear();
+  updates_.committed();
 }
 
 void SchedulingCore::handle_outcome(const mesos::TaskStatus& status,

@@ -1,5 +1,7 @@
 #include "scheduler/update_batch.h"
 
+#include <algorithm>
+#include <iterator>
 #include <optional>
 #include <sstream>
 
@@ -36,9 +38,18 @@ void UpdateBatch::add_unreachable_expired(const Reconciler::Task& task, double t
 }
 
 std::vector<db::TaskStatusUpdate> UpdateBatch::take_updates() {
-  std::vector<db::TaskStatusUpdate> out = std::move(updates_);
-  updates_.clear();
+  const size_t n = std::min(updates_.size(), kPerCommit);
+  std::vector<db::TaskStatusUpdate> out(std::make_move_iterator(updates_.begin()),
+                                        std::make_move_iterator(updates_.begin() + n));
+  updates_.erase(updates_.begin(), updates_.begin() + n);
+  taken_ += n;
   return out;
+}
+
+void UpdateBatch::committed() {
+  statuses_.erase(statuses_.begin(), statuses_.begin() + static_cast<long>(taken_));
+  arrived_.erase(arrived_.begin(), arrived_.begin() + static_cast<long>(taken_));
+  taken_ = 0;
 }
 
 db::TaskStatusUpdate UpdateBatch::to_update(const mesos::TaskStatus& status) {

@@ -111,5 +111,27 @@ TEST_F(LaunchBackpressureTest, ARedeliveredTerminalUpdateIsOnlyAcknowledgedAgain
   EXPECT_EQ(core->counters().tasks_finished, 1u);
 }
 
+TEST_F(LaunchBackpressureTest, ABurstOfUpdatesIsStoredInCommitsOfBoundedSize) {
+  promote({});
+  core->turn(now);
+  const size_t burst = UpdateBatch::kPerCommit + 5;
+  for (size_t i = 0; i < burst; ++i)
+    core->on_mesos(update("t" + std::to_string(i), "TASK_FINISHED", "u" + std::to_string(i)), now);
+  core->turn(now);
+  ASSERT_FALSE(db.committed.empty());
+  EXPECT_EQ(db.committed.back().updates.size(), UpdateBatch::kPerCommit);
+  EXPECT_EQ(core->unacknowledged_updates(), 5u);
+  const auto due = core->next_due();
+  const auto after = Clock::now();
+  ASSERT_TRUE(due.has_value());
+  EXPECT_LE(*due, after) << "the rest is due at once";
+  core->turn(now);
+  EXPECT_EQ(db.committed.back().updates.size(), 5u);
+  EXPECT_EQ(core->unacknowledged_updates(), 0u);
+  EXPECT_EQ(std::count_if(log.begin(), log.end(),
+                          [](const std::string& entry) { return entry.rfind("ack ", 0) == 0; }),
+            static_cast<long>(burst));
+}
+
 }  // namespace
 }  // namespace scale::scheduler

@@ -138,6 +138,26 @@ TEST(UpdateBatch, HandsTheUpdatesToTheCommitAndKeepsTheStatusesForTheAcks) {
   EXPECT_TRUE(batch.statuses().empty());
 }
 
+TEST(UpdateBatch, ACommitTakesAtMostItsShareAndTheRestWaitsForTheNext) {
+  UpdateBatch batch;
+  mesos::TaskStatus status;
+  status.state = "TASK_FINISHED";
+  for (size_t i = 0; i < UpdateBatch::kPerCommit + 3; ++i) {
+    status.task_id = "t" + std::to_string(i);
+    batch.add(status);
+  }
+  EXPECT_EQ(batch.take_updates().size(), UpdateBatch::kPerCommit);
+  EXPECT_TRUE(batch.has_untaken());
+  EXPECT_EQ(batch.taken(), UpdateBatch::kPerCommit);
+  batch.committed();
+  ASSERT_EQ(batch.statuses().size(), 3u);
+  EXPECT_EQ(batch.statuses()[0].task_id, "t" + std::to_string(UpdateBatch::kPerCommit));
+  const auto rest = batch.take_updates();
+  ASSERT_EQ(rest.size(), 3u);
+  EXPECT_EQ(rest[0].task_id, "t" + std::to_string(UpdateBatch::kPerCommit));
+  EXPECT_FALSE(batch.has_untaken());
+}
+
 TEST(LaunchPlanner, PlacesQueuedWorkAndTracksOffersThatFitNothing) {
   LaunchPlanner planner(10s);
   queue::JobQueue queue;
