@@ -22,6 +22,10 @@ std::string read_file(const std::filesystem::path& path) {
 
 LocalCluster::LocalCluster(Options options)
     : options_(options), dir_("scale-e2e"), zk_(3), conninfo_(pg_.create_database("scale")) {
+  if (options_.pg_standby) {
+    standby_ = std::make_unique<PostgresStandby>(pg_);
+    conninfo_ = failover_conninfo(pg_, *standby_, "scale");
+  }
   if (options_.mesos) {
     sim_port_ = free_port();
     start_mesos();

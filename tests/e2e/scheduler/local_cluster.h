@@ -34,6 +34,9 @@ class LocalCluster {
     // its own proxy).
     std::vector<std::string> mesos_masters;
     std::vector<std::string> replica_flags;  // added to every replica's command line
+    // A synchronous streaming standby beside PostgreSQL; the replicas (and conninfo()) then name
+    // both servers and connect to whichever accepts writes.
+    bool pg_standby = false;
   };
 
   explicit LocalCluster(Options options);
@@ -62,6 +65,7 @@ class LocalCluster {
   void start_mesos();
   ZooKeeperEnsemble& zookeeper() { return zk_; }
   PostgresServer& postgres() { return pg_; }
+  PostgresStandby* pg_standby() { return standby_.get(); }  // null without Options::pg_standby
   // Index of the replica whose /leaderhealth answers 200 — only if exactly one does.
   std::optional<int> sole_leader() const;
   // Waits for sole_leader(); -1 on timeout.
@@ -78,6 +82,7 @@ class LocalCluster {
   TempDir dir_;
   ZooKeeperEnsemble zk_;
   PostgresServer pg_;
+  std::unique_ptr<PostgresStandby> standby_;
   std::string conninfo_;
   uint16_t sim_port_ = 0;
   std::unique_ptr<ChildProcess> sim_;
