@@ -28,7 +28,7 @@ class UpdateBatch {
   // One commit's updates, at most kPerCommit, oldest first: the statement that stores them joins
   // its inputs without indexes, so its cost grows faster than the batch (a burst of 20,000
   // finished tasks in one statement took minutes). The rest wait for the next turn.
-  static constexpr size_t kPerCommit = 500;
+  static constexpr size_t kPerCommit = 1000;
   std::vector<db::TaskStatusUpdate> take_updates();
   // Every update not yet acknowledged, in arrival order; the first taken() are the commit's.
   const std::vector<mesos::TaskStatus>& statuses() const { return statuses_; }

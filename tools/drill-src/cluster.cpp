@@ -20,7 +20,6 @@
 extern char** environ;
 
 namespace scale::drill {
-namespace {
 
 std::optional<std::string> read_first_line(const std::string& path) {
   std::ifstream in(path);
@@ -28,6 +27,8 @@ std::optional<std::string> read_first_line(const std::string& path) {
   if (!in || !std::getline(in, line)) return std::nullopt;
   return line;
 }
+
+namespace {
 
 // cluster.env is written with printf %q: undo the backslash escapes (all its values are plain).
 std::string unquote(const std::string& value) {
@@ -173,6 +174,7 @@ Cluster Cluster::load(const std::string& root, const std::string& run_dir) {
   c.session_timeout_ms_ = to_int(env, "SCALE_SESSION_TIMEOUT_MS", 4000);
   c.status_interval_ms_ = to_int(env, "SCALE_STATUS_INTERVAL_MS", 1000);
   c.netns_ = to_int(env, "SCALE_NETNS", 0) == 1;
+  c.pg_standby_ = to_int(env, "SCALE_PG_STANDBY", 0) == 1;
   c.framework_name_ = framework_name_in(env);
   const std::string mesos = env.count("SCALE_MESOS") ? env.at("SCALE_MESOS") : "sim";
   if (mesos == "real") {
@@ -211,6 +213,12 @@ std::string Cluster::sim_url() const {
   return "http://127.0.0.1:" + std::to_string(base_ + 50);
 }
 std::string Cluster::pg_conninfo() const {
+  // With a standby, whichever of the two accepts writes (after a pg-promote, the other one).
+  if (pg_standby_) {
+    return "host=127.0.0.1,127.0.0.1 port=" + std::to_string(base_ + 30) + "," +
+           std::to_string(base_ + 31) +
+           " dbname=scale user=postgres connect_timeout=5 target_session_attrs=read-write";
+  }
   return "host=127.0.0.1 port=" + std::to_string(base_ + 30) +
          " dbname=scale user=postgres connect_timeout=5";
 }

@@ -44,6 +44,7 @@ class Cluster {
   int session_timeout_ms() const { return session_timeout_ms_; }
   int status_interval_ms() const { return status_interval_ms_; }
   bool netns() const { return netns_; }
+  bool pg_standby() const { return pg_standby_; }  // up --pg-standby: two PostgreSQL nodes
   MesosKind mesos() const { return mesos_; }
   const std::vector<MesosNode>& masters() const { return masters_; }  // real Mesos only
   const std::vector<MesosNode>& agents() const { return agents_; }    // real Mesos only
@@ -62,11 +63,15 @@ class Cluster {
   std::string root_, run_dir_;
   int base_ = 21000, session_timeout_ms_ = 4000, status_interval_ms_ = 1000;
   bool netns_ = false;
+  bool pg_standby_ = false;
   MesosKind mesos_ = MesosKind::Sim;
   std::vector<MesosNode> masters_, agents_;
   std::string framework_name_ = "Scale";
   std::vector<ReplicaInfo> replicas_;
 };
+
+// The first line of a file; nullopt when it cannot be read or is empty.
+std::optional<std::string> read_first_line(const std::string& path);
 
 // Runs argv (PATH lookup) with extra environment entries, appends its output to log_path and
 // returns "" on exit status 0, else a one-line reason with the output's last line.

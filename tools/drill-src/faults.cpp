@@ -278,6 +278,22 @@ void FaultRunner::pg_restart(FaultRecord& rec) {
   rec.measured_from = wall_now();
 }
 
+// Times from the promotion, which tools/cluster writes to <run>/pg-promoted-at (seconds since
+// the epoch) before it re-bases the old primary as the new standby.
+void FaultRunner::pg_promote(FaultRecord& rec) {
+  rec.target = "postgres";
+  rec.injected_at = wall_now();
+  if (auto err = cluster_.tool({"pg-promote"}); !err.empty()) rec.note += err + "; ";
+  rec.measured_from = rec.injected_at;
+  if (auto at = read_first_line(cluster_.run_dir() + "/pg-promoted-at")) {
+    try {
+      rec.measured_from = std::stod(*at);
+    } catch (const std::exception&) {
+      rec.note += "pg-promoted-at unreadable; ";
+    }
+  }
+}
+
 FaultRecord FaultRunner::run(int number, FaultKind kind) {
   FaultRecord rec;
   rec.number = number;
@@ -314,6 +330,9 @@ FaultRecord FaultRunner::run(int number, FaultKind kind) {
       break;
     case FaultKind::PgRestart:
       pg_restart(rec);
+      break;
+    case FaultKind::PgPromote:
+      pg_promote(rec);
       break;
     case FaultKind::MesosFailover:
       mesos_faults_.master_failover(rec);

@@ -72,6 +72,7 @@ class FaultRunner {
   void zk_leader_fault(FaultRecord& rec);
   void zk_quorum(FaultRecord& rec);
   void pg_restart(FaultRecord& rec);
+  void pg_promote(FaultRecord& rec);
 
   const Cluster& cluster_;
   const Options& options_;

@@ -75,11 +75,16 @@ std::string plan_faults(const Options& options, const Cluster& cluster,
       return "partition needs replicas in network namespaces: start the cluster with "
              "tools/cluster up --netns";
     }
-    needs_root |= kind == FaultKind::Partition || kind == FaultKind::PgRestart;
+    if (kind == FaultKind::PgPromote && !cluster.pg_standby()) {
+      return "pg-promote needs a PostgreSQL standby: start the cluster with "
+             "tools/cluster up --pg-standby";
+    }
+    needs_root |= kind == FaultKind::Partition || kind == FaultKind::PgRestart ||
+                  kind == FaultKind::PgPromote;
     planned.push_back(kind);
   }
   if (needs_root && geteuid() != 0) {
-    return "partition and pg-restart need root (ip link, runuser -u postgres)";
+    return "partition, pg-restart and pg-promote need root (ip link, runuser -u postgres)";
   }
   return "";
 }

@@ -15,6 +15,7 @@ constexpr std::pair<FaultKind, const char*> kKinds[] = {
     {FaultKind::ZkLeader, "zk-leader"},
     {FaultKind::ZkQuorum, "zk-quorum"},
     {FaultKind::PgRestart, "pg-restart"},
+    {FaultKind::PgPromote, "pg-promote"},
     {FaultKind::MesosFailover, "mesos-failover"},
     {FaultKind::AgentLoss, "agent-loss"},
 };
@@ -174,6 +175,9 @@ kinds: kill            leader SIGKILL, then `tools/cluster restart` it
        zk-leader       kill the ZooKeeper ensemble's leader, restart it once the rest serve
        zk-quorum       stop 2 of the 3 ZooKeeper servers past the session timeout, restart them
        pg-restart      pg_ctl restart -m fast
+       pg-promote      stop the PostgreSQL primary (immediate shutdown), promote its synchronous
+                       standby, re-base the old primary as the new standby (needs
+                       `tools/cluster up --pg-standby`); times from the promotion
        mesos-failover  the emulator's master failover (POST /sim/failover); real Mesos: SIGKILL
                        of the leading master, restarted once another leads (needs
                        `tools/cluster up --mesos real --masters 2` or more)

@@ -15,6 +15,7 @@ enum class FaultKind {
   ZkLeader,
   ZkQuorum,
   PgRestart,
+  PgPromote,
   MesosFailover,
   AgentLoss
 };

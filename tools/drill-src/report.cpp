@@ -117,7 +117,7 @@ std::string text_report(const Report& r) {
       head, sizeof head,
       "Failover drill: %zu faults in %.0f s, load %.1f jobs/s, session timeout %d ms%s%s%s\n"
       "Times in ms from the fault (zk-quorum: from the first ZooKeeper server back, pg-restart: "
-      "from PostgreSQL back), median / "
+      "from PostgreSQL back, pg-promote: from the standby's promotion), median / "
       "worst.\n\n",
       r.faults.size(), r.duration_s, r.options.rate, r.session_timeout_ms,
       r.real_mesos ? ", real Mesos" : "", r.netns ? ", replicas in network namespaces" : "",

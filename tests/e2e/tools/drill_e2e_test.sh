@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # e2e: a short failover drill. tools/cluster brings a cluster up with every replica in its own
-# network namespace; tools/drill injects one fault of five kinds (leader SIGKILL, leader cut off
-# the network, PostgreSQL restart, agent removed, Mesos master failover) under load and must find
-# zero violations; tools/cluster down must remove the namespaces and veths it created. The
+# network namespace and a synchronous PostgreSQL standby; tools/drill injects one fault of six
+# kinds (leader SIGKILL, leader cut off the network, PostgreSQL restart, PostgreSQL primary lost
+# and its standby promoted, agent removed, Mesos master failover) under load and must find zero
+# violations; tools/cluster down must remove the namespaces and veths it created. The
 # cluster is torn down on every exit path.
 set -euo pipefail
 root="${SCALE_SOURCE_DIR:?}"
@@ -46,11 +47,11 @@ rc=$?
 set -e
 [ "$rc" -eq 3 ] || fail "no cluster: exited $rc, expected 3"
 
-"$cluster" up -n 3 --agents 4 --netns >"$SCALE_RUN_DIR/up.out" 2>&1 ||
-  { cat "$SCALE_RUN_DIR/up.out" >&2; fail "tools/cluster up --netns"; }
+"$cluster" up -n 3 --agents 4 --netns --pg-standby >"$SCALE_RUN_DIR/up.out" 2>&1 ||
+  { cat "$SCALE_RUN_DIR/up.out" >&2; fail "tools/cluster up --netns --pg-standby"; }
 
 set +e
-"$drill" --faults 5 --kinds kill,partition,pg-restart,agent-loss,mesos-failover --rate 5 \
+"$drill" --faults 6 --kinds kill,partition,pg-restart,pg-promote,agent-loss,mesos-failover --rate 5 \
   --drain_s 30 --json >"$SCALE_RUN_DIR/report.json" 2>"$SCALE_RUN_DIR/drill.err"
 rc=$?
 set -e
@@ -58,7 +59,7 @@ cat "$SCALE_RUN_DIR/drill.err"
 [ "$rc" -eq 0 ] || fail "tools/drill exited $rc (violations above)"
 grep -q '"ok":true' "$SCALE_RUN_DIR/report.json" || fail "report is not ok: $(cat "$SCALE_RUN_DIR/report.json")"
 grep -q '"violations":\[\]' "$SCALE_RUN_DIR/report.json" || fail "report lists violations"
-[ "$(grep -o '"settled":true' "$SCALE_RUN_DIR/report.json" | wc -l)" -eq 5 ] || fail "not every fault settled"
+[ "$(grep -o '"settled":true' "$SCALE_RUN_DIR/report.json" | wc -l)" -eq 6 ] || fail "not every fault settled"
 grep -q '"accepted":[1-9]' "$SCALE_RUN_DIR/report.json" || fail "the load generator got no job accepted"
 
 "$cluster" down >/dev/null
