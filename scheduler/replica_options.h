@@ -36,7 +36,7 @@ struct ReplicaOptions {
   std::optional<std::string> mesos_secret;         // its content (load_secrets); never logged
   std::chrono::seconds unknown_task_timeout{600};  // TASK_UNKNOWN asked about this long
   std::chrono::seconds unreachable_timeout{300};   // TASK_UNREACHABLE kept this long
-  int retain_finished_days = 30;  // finished jobs older than this are deleted; 0 keeps them
+  int retain_finished_days = 30;       // finished jobs older than this are deleted; 0 keeps them
   int max_unacked_updates = 10000;     // launches held above it (LaunchGate); 0 = no bound
   int max_launches_in_flight = 20000;  // launches held above it (LaunchGate); 0 = no bound
   std::string api_token_file;

@@ -229,8 +229,9 @@ TEST(PostgresStandbyTest, SynchronousStandbyPromotedAfterAPrimaryCrashHasEveryCo
   EXPECT_EQ(query_one(either, "CREATE TABLE t (v int); INSERT INTO t VALUES (1)"), "ok");
   EXPECT_EQ(query_one(standby.conninfo("failover"), "SELECT count(*) FROM t"), "1");
   EXPECT_EQ(query_one(standby.conninfo("failover"), "SELECT pg_is_in_recovery()"), "t");
-  EXPECT_EQ(query_one(db, "SELECT setting FROM pg_settings WHERE name = 'synchronous_standby_names'"),
-            "scale_standby");
+  EXPECT_EQ(
+      query_one(db, "SELECT setting FROM pg_settings WHERE name = 'synchronous_standby_names'"),
+      "scale_standby");
 
   primary.crash();
   start = Clock::now();
