@@ -57,6 +57,32 @@ std::string query_value(const std::string& conninfo, const std::string& sql) {
   return value;
 }
 
+// One command on its own connection; throws with the server's message on failure.
+void run_sql(const std::string& conninfo, const std::string& sql) {
+  PGconn* conn = PQconnectdb(conninfo.c_str());
+  try {
+    exec_sql(conn, sql);
+  } catch (...) {
+    PQfinish(conn);
+    throw;
+  }
+  PQfinish(conn);
+}
+
+// Polls the query until it returns `want` (a failing query counts as not yet); false on timeout.
+bool wait_for_value(const std::string& conninfo, const std::string& sql, const std::string& want,
+                    milliseconds timeout) {
+  return wait_until(
+      [&] {
+        try {
+          return query_value(conninfo, sql) == want;
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      timeout);
+}
+
 }  // namespace
 
 struct PostgresServer::Impl {
@@ -81,6 +107,8 @@ struct PostgresServer::Impl {
            " user=postgres connect_timeout=5 dbname=" + quote_value(db);
   }
   bool start_and_wait(std::string* failure);
+  // start_and_wait on a free port, another one after a bind failure; throws when none worked.
+  void start_on_free_port();
   void stop();
 };
 
@@ -138,6 +166,15 @@ bool PostgresServer::Impl::start_and_wait(std::string* failure) {
   return false;
 }
 
+void PostgresServer::Impl::start_on_free_port() {
+  std::string failure;
+  for (int attempt = 1; attempt <= kStartAttempts; ++attempt) {
+    port = free_port();
+    if (start_and_wait(&failure)) return;
+  }
+  throw std::runtime_error(failure);
+}
+
 void PostgresServer::Impl::stop() {
   if (!postmaster || !postmaster->running()) return;
   postmaster->signal(SIGINT);  // fast shutdown: also frees its shared memory
@@ -149,12 +186,7 @@ PostgresServer::PostgresServer() : impl_(std::make_unique<Impl>()) {
   detail::require_file(kBin / "postgres", kPackage);
   impl_->prepare_user();
   impl_->initdb();
-  std::string failure;
-  for (int attempt = 1; attempt <= kStartAttempts; ++attempt) {
-    impl_->port = free_port();
-    if (impl_->start_and_wait(&failure)) return;
-  }
-  throw std::runtime_error(failure);
+  impl_->start_on_free_port();
 }
 
 PostgresServer::~PostgresServer() {
@@ -238,41 +270,19 @@ PostgresStandby::PostgresStandby(PostgresServer& primary, bool synchronous)
     throw std::runtime_error(detail::with_log_tail("pg_basebackup failed", backup_log));
   }
   impl_->settings = {std::string("cluster_name=") + kStandbyName, "hot_standby=on"};
-  std::string failure;
-  bool started = false;
-  for (int attempt = 1; attempt <= kStartAttempts && !started; ++attempt) {
-    impl_->port = free_port();
-    started = impl_->start_and_wait(&failure);
-  }
-  if (!started) throw std::runtime_error(failure);
+  impl_->start_on_free_port();
   const std::string on_primary = primary.conninfo();
   if (synchronous) {
-    PGconn* conn = PQconnectdb(on_primary.c_str());
-    try {
-      exec_sql(conn,
-               std::string("ALTER SYSTEM SET synchronous_standby_names = '") + kStandbyName + "'");
-    } catch (...) {
-      PQfinish(conn);
-      throw;
-    }
-    PQfinish(conn);
+    run_sql(on_primary,
+            std::string("ALTER SYSTEM SET synchronous_standby_names = '") + kStandbyName + "'");
     query_value(on_primary, "SELECT pg_reload_conf()");
   }
   const std::string want = synchronous ? "sync" : "async";
-  const bool streaming = wait_until(
-      [&] {
-        try {
-          return query_value(on_primary,
-                             "SELECT coalesce((SELECT sync_state FROM pg_stat_replication WHERE "
-                             "application_name = '" +
-                                 std::string(kStandbyName) + "' AND state = 'streaming'), '')") ==
-                 want;
-        } catch (const std::exception&) {
-          return false;
-        }
-      },
-      kReadyDeadline);
-  if (!streaming) {
+  const std::string state = std::string(
+                                "SELECT coalesce((SELECT sync_state FROM pg_stat_replication WHERE "
+                                "application_name = '") +
+                            kStandbyName + "' AND state = 'streaming'), '')";
+  if (!wait_for_value(on_primary, state, want, kReadyDeadline)) {
     throw std::runtime_error(detail::with_log_tail(
         "the standby is not streaming (" + want + ") within 20 s", impl_->log));
   }
@@ -292,16 +302,7 @@ std::string PostgresStandby::conninfo(const std::string& db) const {
 
 void PostgresStandby::promote() {
   query_value(conninfo(), "SELECT pg_promote(true, 60)");
-  const bool writable = wait_until(
-      [&] {
-        try {
-          return query_value(conninfo(), "SELECT pg_is_in_recovery()") == "f";
-        } catch (const std::exception&) {
-          return false;
-        }
-      },
-      kReadyDeadline);
-  if (!writable) {
+  if (!wait_for_value(conninfo(), "SELECT pg_is_in_recovery()", "f", kReadyDeadline)) {
     throw std::runtime_error(
         detail::with_log_tail("the promoted standby is still in recovery", impl_->log));
   }
