@@ -3,14 +3,10 @@
 namespace scale::scheduler {
 
 void LiveTasks::add_launched(const std::string& task_id, LiveTask task) {
+  const auto old = tasks_.find(task_id);
+  if (old == tasks_.end() || old->second.heard_from) ++unheard_;
   task.heard_from = false;
-  auto [it, added] = tasks_.try_emplace(task_id, std::move(task));
-  if (!added) {
-    if (it->second.heard_from) ++unheard_;
-    it->second = std::move(task);
-    return;
-  }
-  ++unheard_;
+  tasks_.insert_or_assign(task_id, std::move(task));
 }
 
 bool LiveTasks::add_if_new(const std::string& task_id, long long job_id,

@@ -199,9 +199,8 @@ TurnWrites SchedulingCore::take_writes(Clock::time_point now) {
   writes.updates = updates_.take_updates();
   agents_.take_writes(writes);
   writes.framework_id = new_framework_id_;
-  const uint64_t holds = gate_.holds();
   const bool held = gate_.observe(launch_load(), now);
-  counters_.launch_holds += gate_.holds() - holds;
+  counters_.launch_holds = gate_.holds();
   const bool can_launch = subscribed_ && reconciler_.ready_to_launch() && !settings_.is_paused &&
                           !queue_.empty() && !held;
   const size_t offers = offers_.offers();
