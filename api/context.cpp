@@ -2,14 +2,17 @@
 
 #include <glog/logging.h>
 
+#include "api/standby_reads.h"
 #include "db/connection.h"
 
 namespace scale::api {
 
-Context::Context(ServerOptions opts, db::Pool& db_pool, std::function<LocalView()> view)
+Context::Context(ServerOptions opts, db::Pool& db_pool, db::Pool& read_pool,
+                 std::function<LocalView()> view)
     : options(std::move(opts)),
       pool(db_pool),
-      cache(db_pool.conninfo(), options.cache_refresh, options.status_max_age),
+      reads(read_pool),
+      cache(read_pool.conninfo(), options.cache_refresh, options.status_max_age),
       view_(std::move(view)) {}
 
 LocalView Context::view() const {
@@ -22,6 +25,11 @@ LocalView Context::view() const {
     LOG_EVERY_N(WARNING, 100) << "api: leadership view failed";
   }
   return {};
+}
+
+std::optional<Response> Context::stale_reads() const {
+  return standby_too_far_behind(*cache.snapshot(), options.status_max_age,
+                                std::chrono::steady_clock::now());
 }
 
 }  // namespace scale::api

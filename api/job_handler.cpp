@@ -197,8 +197,9 @@ Response list_jobs(Context& ctx, const Request& request) {
   query.page_size = page.request->page_size;
   std::string filter;
   for (const auto& status : query.statuses) filter += "&status=" + status;
+  if (auto refused = ctx.stale_reads()) return *refused;
   try {
-    auto lease = ctx.pool.acquire(kLeaseTimeout);
+    auto lease = ctx.reads.acquire(kLeaseTimeout);
     const auto jobs = db::JobStore::list(*lease, query);
     return page_response("/v6/jobs/", filter, *page.request, jobs.count, [&](JsonWriter& w) {
       for (const auto& job : jobs.jobs) write_job(w, job);
@@ -211,9 +212,13 @@ Response list_jobs(Context& ctx, const Request& request) {
 Response get_job(Context& ctx, const Request& request) {
   const auto id = path_id(request, 2);
   if (!id) return job_not_found(request);
+  if (auto refused = ctx.stale_reads()) return *refused;
   try {
-    auto lease = ctx.pool.acquire(kLeaseTimeout);
-    const auto detail = db::JobStore::get(*lease, *id);
+    auto detail = db::JobStore::get(*ctx.reads.acquire(kLeaseTimeout), *id);
+    // A job just submitted through another replica may not be replayed on the standby yet: the
+    // primary has it, so a user who was given its Location can read it back at once.
+    if (!detail && ctx.reads_from_standby())
+      detail = db::JobStore::get(*ctx.pool.acquire(kLeaseTimeout), *id);
     if (!detail) return job_not_found(request);
     return json_response(200, job_detail_json(*detail, ctx.options.mesos_ui_url));
   } catch (const std::exception& e) {

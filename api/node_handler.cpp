@@ -50,8 +50,9 @@ void write_node(JsonWriter& writer, const db::Node& node) {
 Response list_nodes(Context& ctx, const Request& request) {
   const auto page = parse_page_request(QueryParams(request.query));
   if (!page.request) return error_response(400, page.error);
+  if (auto refused = ctx.stale_reads()) return *refused;
   try {
-    auto lease = ctx.pool.acquire(kLeaseTimeout);
+    auto lease = ctx.reads.acquire(kLeaseTimeout);
     const auto nodes = db::NodeStore::list(*lease, page.request->page, page.request->page_size);
     return page_response("/v6/nodes/", "", *page.request, nodes.count, [&](JsonWriter& w) {
       for (const auto& node : nodes.nodes) write_node(w, node);

@@ -43,8 +43,9 @@ std::string queued_resources_json(const db::QueuedResources& totals) {
 }
 
 Response get_queued_resources(Context& ctx) {
+  if (auto refused = ctx.stale_reads()) return *refused;
   try {
-    auto lease = ctx.pool.acquire(kLeaseTimeout);
+    auto lease = ctx.reads.acquire(kLeaseTimeout);
     return json_response(200, queued_resources_json(db::QueueStatsStore::read(*lease)));
   } catch (const std::exception& e) {
     LOG(WARNING) << "api: GET /v6/scheduler/queued-resources/ failed: " << e.what();
@@ -74,8 +75,9 @@ std::string queue_priorities_json(const std::vector<db::PriorityCounts>& counts)
 }
 
 Response get_queue_priorities(Context& ctx) {
+  if (auto refused = ctx.stale_reads()) return *refused;
   try {
-    auto lease = ctx.pool.acquire(kLeaseTimeout);
+    auto lease = ctx.reads.acquire(kLeaseTimeout);
     return json_response(200, queue_priorities_json(db::QueueStatsStore::by_priority(*lease)));
   } catch (const std::exception& e) {
     LOG(WARNING) << "api: GET /v6/scheduler/queue-priorities/ failed: " << e.what();

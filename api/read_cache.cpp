@@ -8,6 +8,7 @@
 #include "db/connection.h"
 #include "db/error.h"
 #include "db/queue_stats_store.h"
+#include "db/replay_state.h"
 #include "db/status_store.h"
 
 namespace scale::api {
@@ -24,11 +25,19 @@ void sleep_for(std::stop_token stop, std::chrono::milliseconds duration) {
   std::condition_variable_any().wait_for(lock, stop, duration, [] { return false; });
 }
 
+double aged(double seconds_at_read, Clock::time_point read_at, Clock::time_point now) {
+  const std::chrono::duration<double> since_read = now - read_at;
+  return seconds_at_read + std::max(0.0, since_read.count());
+}
+
 }  // namespace
 
 double CachedStatus::age_seconds(Clock::time_point now) const {
-  const std::chrono::duration<double> since_read = now - read_at;
-  return age_seconds_at_read + std::max(0.0, since_read.count());
+  return aged(age_seconds_at_read, read_at, now);
+}
+
+double StandbyLag::seconds(Clock::time_point now) const {
+  return aged(seconds_at_read, read_at, now);
 }
 
 ReadCache::ReadCache(std::string conninfo, std::chrono::milliseconds refresh,
@@ -79,8 +88,12 @@ void ReadCache::store_settings(const db::SchedulerSettings& settings) {
 std::unique_ptr<db::Connection> ReadCache::connect() {
   try {
     auto conn = std::make_unique<db::Connection>(conninfo_);
-    conn->listen("scale_status");
-    conn->listen("scale_settings");
+    if (db::replay_state(*conn).standby) {
+      LOG(INFO) << "api cache: reading a hot standby: polling every " << refresh_.count() << " ms";
+    } else {
+      conn->listen("scale_status");
+      conn->listen("scale_settings");
+    }
     return conn;
   } catch (const std::exception& e) {
     record_error(e.what());
@@ -95,8 +108,10 @@ void ReadCache::refresh(db::Connection& conn) {
     generation = settings_generation_;
   }
   auto next = std::make_shared<CacheSnapshot>();
+  const auto replay = db::replay_state(conn);
   auto stored = db::StatusStore::read(conn);
   const auto read_at = Clock::now();
+  if (replay.standby) next->standby_lag = StandbyLag{replay.lag_seconds, read_at};
   if (stored)
     next->status = CachedStatus{std::move(stored->document), stored->age_seconds, read_at};
   next->settings = db::SchedulerSettingsStore::get(conn);

@@ -29,6 +29,15 @@ struct CachedStatus {
   double age_seconds(std::chrono::steady_clock::time_point now) const;
 };
 
+// How far behind the primary the hot standby the cache reads from (--db_read) was, ageing like
+// the status copy: a standby that stops answering is soon reported as too far behind.
+struct StandbyLag {
+  double seconds_at_read = 0;
+  std::chrono::steady_clock::time_point read_at;
+
+  double seconds(std::chrono::steady_clock::time_point now) const;
+};
+
 // One consistent picture of what the API serves from memory.
 struct CacheSnapshot {
   bool loaded = false;                 // some refresh has succeeded since start
@@ -36,14 +45,16 @@ struct CacheSnapshot {
   std::optional<CachedStatus> status;  // nullopt: no status row yet
   std::optional<db::SchedulerSettings> settings;
   std::optional<db::LeaderRecord> leader;  // the fence row, if any
+  std::optional<StandbyLag> standby_lag;   // set while the database read is a hot standby
 };
 
 // In-memory copies of the status document, the settings row and the fence row, so GET handlers
 // never wait on PostgreSQL. A thread of its own LISTENs on scale_status and scale_settings with a
 // dedicated connection (not the pool: it blocks in wait_notifications) and also polls every
-// `refresh`, because NOTIFYs are lost while disconnected and the fence row sends none. Every few
-// seconds it also adds a sample to the history of the console's charts: the rates of the status
-// document (when it is fresher than `status_max_age`) and the queue's counts.
+// `refresh`, because NOTIFYs are lost while disconnected and the fence row sends none. A hot
+// standby refuses LISTEN: there the cache only polls, and also reads how far its replay is behind.
+// Every few seconds it also adds a sample to the history of the console's charts: the rates of the
+// status document (when it is fresher than `status_max_age`) and the queue's counts.
 class ReadCache {
  public:
   ReadCache(std::string conninfo, std::chrono::milliseconds refresh,

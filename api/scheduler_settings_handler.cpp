@@ -38,6 +38,7 @@ Response get_scheduler_settings(const Context& ctx) {
   if (!snapshot->settings) {
     return error_response(503, "database unavailable: " + snapshot->last_error);
   }
+  if (auto refused = ctx.stale_reads()) return *refused;
   return json_response(200, settings_json(*snapshot->settings));
 }
 

@@ -65,8 +65,8 @@ class InFlight {
 
 // Everything a request needs, shared with body-reading continuations so it outlives them.
 struct Core {
-  Core(ServerOptions options, db::Pool& pool, std::function<LocalView()> view)
-      : context(std::move(options), pool, std::move(view)),
+  Core(ServerOptions options, db::Pool& pool, db::Pool& reads, std::function<LocalView()> view)
+      : context(std::move(options), pool, reads, std::move(view)),
         router(make_routes(context)),
         auth(context.options.api_token, context.options.api_token_reads),
         workers(context.options.database_threads) {}
@@ -297,9 +297,11 @@ struct Server::Impl {
   std::unique_ptr<http_listener> listener;
 };
 
-Server::Server(ServerOptions options, db::Pool& pool, std::function<LocalView()> view)
+Server::Server(ServerOptions options, db::Pool& pool, std::function<LocalView()> view,
+               db::Pool* reads)
     : impl_(std::make_unique<Impl>()) {
-  impl_->core = std::make_shared<Core>(std::move(options), pool, std::move(view));
+  impl_->core =
+      std::make_shared<Core>(std::move(options), pool, reads ? *reads : pool, std::move(view));
 }
 
 Server::~Server() {

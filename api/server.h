@@ -58,15 +58,19 @@ struct ServerOptions {
 // `hardware_threads` cores (0: unknown).
 size_t http_thread_count(size_t configured, unsigned hardware_threads);
 
-// The REST server every replica runs (DESIGN.md section 6). Reads come from PostgreSQL through an
-// in-memory copy refreshed by LISTEN/NOTIFY and a short poll; writes are user intents stored in
-// PostgreSQL. Every answer carries X-Scale-Replica and X-Scale-Leader. Errors are JSON {"detail"}.
+// The REST server every replica runs (DESIGN.md section 6). Reads come from PostgreSQL (or its hot
+// standby) through an in-memory copy refreshed by LISTEN/NOTIFY and a short poll; writes are user
+// intents stored in PostgreSQL. Every answer carries X-Scale-Replica and X-Scale-Leader. Errors are
+// JSON {"detail"}.
 class Server {
  public:
   // `view` is called on cpprestsdk pool threads for every request (headers, /leaderhealth,
   // /v6/leader/): it must be thread-safe and must not block. pool must outlive the server; PATCH
-  // and /healthz lease from it for about a second at most.
-  Server(ServerOptions options, db::Pool& pool, std::function<LocalView()> view);
+  // and /healthz lease from it for about a second at most. `reads`, when given, is a hot
+  // standby's pool that the GETs of jobs, nodes and the queue and the in-memory copies read from
+  // (--db_read); it must outlive the server too.
+  Server(ServerOptions options, db::Pool& pool, std::function<LocalView()> view,
+         db::Pool* reads = nullptr);
   ~Server();  // stops if running
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

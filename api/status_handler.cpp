@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "api/json_response.h"
+#include "api/standby_reads.h"
 
 namespace scale::api {
 namespace {
@@ -24,10 +25,14 @@ Response status_response(const CacheSnapshot& snapshot, std::chrono::seconds max
     }
     return error_response(503, "no status document has been written yet (no leader has run)");
   }
+  if (auto refused = standby_too_far_behind(snapshot, max_age, now)) return *refused;
   const double age = snapshot.status->age_seconds(now);
   if (age > static_cast<double>(max_age.count())) {
     std::string detail = "status document is stale: written " + seconds_text(age) +
                          " s ago (limit " + std::to_string(max_age.count()) + " s)";
+    if (snapshot.standby_lag)
+      detail += "; read from a hot standby " + seconds_text(snapshot.standby_lag->seconds(now)) +
+                " s behind the primary";
     if (!snapshot.last_error.empty()) detail += "; database unavailable: " + snapshot.last_error;
     return error_response(503, detail);
   }

@@ -16,7 +16,8 @@ Response get_status(const Context& ctx);
 Response get_status_history(const Context& ctx);
 
 // The decision, apart from the clock and the cache: 200 with the document verbatim while it is
-// at most max_age old, else 503 saying why (never loaded, none written yet, stale).
+// at most max_age old, else 503 saying why (never loaded, none written yet, stale, read from a
+// standby further behind than max_age).
 Response status_response(const CacheSnapshot& snapshot, std::chrono::seconds max_age,
                          std::chrono::steady_clock::time_point now);
 

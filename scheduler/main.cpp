@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "api/server.h"
@@ -119,6 +120,13 @@ int serve(const scale::scheduler::ReplicaOptions& options,
           const std::shared_ptr<scale::cluster::Ensemble>& ensemble, const sigset_t& signals,
           std::string* fatal) {
   scale::db::Pool pool(options.db, 4);
+  // Reads from a hot standby, when one is named, take load off the primary; never logged (it may
+  // hold a password).
+  std::optional<scale::db::Pool> reads;
+  if (!options.db_read.empty()) {
+    reads.emplace(options.db_read, 4);
+    LOG(INFO) << "database: the REST API reads from --db_read";
+  }
   auto election = std::make_shared<scale::cluster::Group>(ensemble, options.election_path,
                                                           scale::cluster::election_members(),
                                                           options.heartbeat_refresh);
@@ -130,7 +138,8 @@ int serve(const scale::scheduler::ReplicaOptions& options,
 
   auto api = api_options(options);
   api.replica_metrics = [&metrics] { return metrics.render(); };
-  scale::api::Server server(std::move(api), pool, [&] { return local_view(replica, viewer); });
+  scale::api::Server server(
+      std::move(api), pool, [&] { return local_view(replica, viewer); }, reads ? &*reads : nullptr);
   try {
     server.start();
   } catch (const std::exception& e) {

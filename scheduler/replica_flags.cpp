@@ -14,6 +14,9 @@ DEFINE_int32(zk_session_timeout_ms, 10000,
 DEFINE_string(election_path, "/scale/election", "ZooKeeper path of the leader election");
 DEFINE_string(db, "",
               "PostgreSQL libpq conninfo or URL; keep the password in PGPASSFILE or PGPASSWORD");
+DEFINE_string(db_read, "",
+              "Optional libpq conninfo of a hot standby of --db that the REST API reads jobs, "
+              "nodes, the queue and the status from; writes always go to --db");
 DEFINE_string(mesos_master, "", "Mesos master: http://host:5050 or zk://hosts/mesos");
 DEFINE_string(mesos_ui_url, "",
               "Base URL of the Mesos web UI for sandbox links (default: --mesos_master when it "
@@ -69,7 +72,8 @@ namespace scale::scheduler {
 namespace {
 
 constexpr const char* kFlagNames =
-    "zk,zk_session_timeout_ms,election_path,db,mesos_master,mesos_ui_url,framework_name,framework_"
+    "zk,zk_session_timeout_ms,election_path,db,db_read,mesos_master,mesos_ui_url,framework_name,"
+    "framework_"
     "user,role,"
     "failover_timeout_s,listen,advertise_url,replica_id,status_interval_ms,heartbeat_refresh_ms,"
     "startup_timeout_s,"
@@ -109,6 +113,7 @@ ReplicaOptions options_from_flags() {
   options.zk_session_timeout = std::chrono::milliseconds(FLAGS_zk_session_timeout_ms);
   options.election_path = FLAGS_election_path;
   options.db = FLAGS_db;
+  options.db_read = FLAGS_db_read;
   options.mesos_master = FLAGS_mesos_master;
   options.mesos_ui_url = FLAGS_mesos_ui_url;
   options.framework_name = FLAGS_framework_name;

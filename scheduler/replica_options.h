@@ -15,6 +15,8 @@ struct ReplicaOptions {
   std::chrono::milliseconds zk_session_timeout{10000};
   std::string election_path = "/scale/election";
   std::string db;  // libpq conninfo or URL; never logged
+  // A hot standby of `db` the REST API reads from ("": it reads `db`); never logged.
+  std::string db_read;
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 8000;
   std::string advertise_url;  // defaults to http://listen_host:listen_port

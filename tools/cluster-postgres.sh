@@ -28,6 +28,14 @@ pg_conninfo_from() {
   fi
 }
 
+# The replicas' --db_read with --db-read: the standby while there is one, else the primary
+# (target_session_attrs=prefer-standby), so reads follow the standby across a pg-promote.
+pg_read_conninfo_from() {
+  local h="$1"
+  pg_standby_on && [ "${SCALE_DB_READ:-0}" = 1 ] || return 0
+  echo "host=$h,$h port=$(pg_node_port postgres),$(pg_node_port postgres-2) dbname=scale user=postgres target_session_attrs=prefer-standby connect_timeout=2"
+}
+
 pg_prepare_dir() {
   local dir="$run/$1"
   mkdir -p "$dir"

@@ -119,8 +119,9 @@ void LocalCluster::start(int index) {
         "--mesos_master=" +
         options_.mesos_masters[static_cast<size_t>(index) % options_.mesos_masters.size()]);
   argv.insert(argv.end(), options_.replica_flags.begin(), options_.replica_flags.end());
-  replica.process = std::make_unique<ChildProcess>(
-      argv, replica.log, std::map<std::string, std::string>{{"FLAGS_db", conninfo_}});
+  std::map<std::string, std::string> env{{"FLAGS_db", conninfo_}};
+  if (standby_ && options_.db_read_standby) env["FLAGS_db_read"] = standby_->conninfo("scale");
+  replica.process = std::make_unique<ChildProcess>(argv, replica.log, env);
 }
 
 std::optional<int> LocalCluster::sole_leader() const {

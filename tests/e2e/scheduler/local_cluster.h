@@ -37,6 +37,8 @@ class LocalCluster {
     // A synchronous streaming standby beside PostgreSQL; the replicas (and conninfo()) then name
     // both servers and connect to whichever accepts writes.
     bool pg_standby = false;
+    // With pg_standby: the replicas' REST APIs read from the standby (--db_read).
+    bool db_read_standby = false;
   };
 
   explicit LocalCluster(Options options);

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "api/standby_reads.h"
 #include "api/status_handler.h"
 
 namespace scale::api {
@@ -47,6 +48,42 @@ TEST(StatusResponse, StaleDetailMentionsDatabaseError) {
   snapshot.last_error = "connection refused";
   const auto response = status_response(snapshot, seconds(12), now);
   EXPECT_NE(response.body.find("database unavailable: connection refused"), std::string::npos);
+}
+
+TEST(StandbyReads, AStandbyWithinTheLimitIsReadAndOneBeyondItIsRefused) {
+  const auto read_at = Clock::now();
+  auto snapshot = with_status(1.0, read_at);
+  EXPECT_FALSE(standby_too_far_behind(snapshot, seconds(12), read_at)) << "the primary is read";
+  snapshot.standby_lag = StandbyLag{3.0, read_at};
+  EXPECT_FALSE(standby_too_far_behind(snapshot, seconds(12), read_at + seconds(8)));
+  EXPECT_EQ(status_response(snapshot, seconds(12), read_at + seconds(8)).status, 200);
+  // Not refreshed since (the standby stopped answering): 3 + 10 = 13 s behind.
+  const auto refused = standby_too_far_behind(snapshot, seconds(12), read_at + seconds(10));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_NE(refused->body.find("13.0 s behind the primary (limit 12 s)"), std::string::npos)
+      << refused->body;
+}
+
+TEST(StandbyReads, TheStatusOfAStandbyTooFarBehindIs503) {
+  const auto now = Clock::now();
+  auto snapshot = with_status(2.0, now);
+  snapshot.standby_lag = StandbyLag{14.5, now};
+  const auto response = status_response(snapshot, seconds(12), now);
+  EXPECT_EQ(response.status, 503);
+  EXPECT_NE(response.body.find("14.5 s behind the primary"), std::string::npos) << response.body;
+}
+
+TEST(StandbyReads, AStaleDocumentReadFromAStandbySaysHowFarBehindItIs) {
+  const auto now = Clock::now();
+  auto snapshot = with_status(13.0, now);
+  snapshot.standby_lag = StandbyLag{11.0, now};
+  const auto response = status_response(snapshot, seconds(12), now);
+  EXPECT_EQ(response.status, 503);
+  EXPECT_NE(response.body.find("stale"), std::string::npos);
+  EXPECT_NE(response.body.find("read from a hot standby 11.0 s behind the primary"),
+            std::string::npos)
+      << response.body;
 }
 
 TEST(StatusResponse, MissingDocumentIs503) {
