@@ -62,27 +62,27 @@ void report_failover(const std::string& signal, const RealCluster::Failover& f) 
                 std::to_string(f.new_leader_ms) + " / " + std::to_string(f.first_launch_ms));
 }
 
-// 40 jobs queued at once (their drain is the jobs/s figure), then 60 more trickling in while the
+// 20 jobs queued at once (their drain is the jobs/s figure), then 30 more trickling in while the
 // leader is SIGKILLed and later SIGTERMed (so the new leaders launch what queued meanwhile,
 // with room on the agents: the first-launch figures).
-TEST_F(RealMesosClusterTest, HundredJobsCompleteOnceAcrossALeaderKillAndATerm) {
+TEST_F(RealMesosClusterTest, FiftyJobsCompleteOnceAcrossALeaderKillAndATerm) {
   cluster_ = std::make_unique<RealCluster>(RealClusterOptions{.mesos = {.agents = 2}});
   auto& replicas = cluster_->replicas();
   ASSERT_GE(replicas.wait_sole_leader(30s), 0);
   const auto start = Clock::now();
-  submit_commands(replicas, 40, "true");
-  ASSERT_TRUE(cluster_->wait_completed(40, 240s)) << cluster_->completed() << " completed";
+  submit_commands(replicas, 20, "true");
+  ASSERT_TRUE(cluster_->wait_completed(20, 240s)) << cluster_->completed() << " completed";
   const double drain_s = std::chrono::duration<double>(Clock::now() - start).count();
-  report_figure("40 queued jobs drained on two real agents (jobs/s)",
-                std::to_string(40 / drain_s) + " (" + std::to_string(drain_s) + " s)");
+  report_figure("20 queued jobs drained on two real agents (jobs/s)",
+                std::to_string(20 / drain_s) + " (" + std::to_string(drain_s) + " s)");
   {
-    Trickle trickle(replicas, 40, 60, 400ms);
-    ASSERT_TRUE(trickle.wait_submitted(15, 60s));
+    Trickle trickle(replicas, 20, 30, 400ms);
+    ASSERT_TRUE(trickle.wait_submitted(8, 60s));
     const auto killed = cluster_->fail_leader(SIGKILL);
     ASSERT_GE(killed.new_leader, 0) << "no new leader after SIGKILL";
     report_failover("SIGKILL", killed);
     replicas.start(killed.old_leader);
-    ASSERT_TRUE(trickle.wait_submitted(40, 120s));
+    ASSERT_TRUE(trickle.wait_submitted(20, 120s));
     const auto termed = cluster_->fail_leader(SIGTERM);
     ASSERT_GE(termed.new_leader, 0) << "no new leader after SIGTERM";
     report_failover("SIGTERM", termed);
@@ -90,8 +90,8 @@ TEST_F(RealMesosClusterTest, HundredJobsCompleteOnceAcrossALeaderKillAndATerm) {
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "SIGTERM exits 0: " << status;
     replicas.start(termed.old_leader);
   }
-  ASSERT_TRUE(cluster_->wait_completed(100, 240s)) << cluster_->completed() << " completed";
-  cluster_->expect_exactly_once(100, RealCluster::Faults::Leaders);
+  ASSERT_TRUE(cluster_->wait_completed(50, 240s)) << cluster_->completed() << " completed";
+  cluster_->expect_exactly_once(50, RealCluster::Faults::Leaders);
 }
 
 // A leader frozen past its ZooKeeper session (SIGSTOP) is replaced; when it resumes, it must not
