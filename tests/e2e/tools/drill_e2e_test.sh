@@ -47,8 +47,12 @@ rc=$?
 set -e
 [ "$rc" -eq 3 ] || fail "no cluster: exited $rc, expected 3"
 
-"$cluster" up -n 3 --agents 4 --netns --pg-standby >"$SCALE_RUN_DIR/up.out" 2>&1 ||
-  { cat "$SCALE_RUN_DIR/up.out" >&2; fail "tools/cluster up --netns --pg-standby"; }
+# The replicas' REST APIs read from the standby (--db-read): the drill's fresh-status check then
+# also holds for reads from a standby that is promoted and replaced under load.
+"$cluster" up -n 3 --agents 4 --netns --pg-standby --db-read >"$SCALE_RUN_DIR/up.out" 2>&1 ||
+  { cat "$SCALE_RUN_DIR/up.out" >&2; fail "tools/cluster up --netns --pg-standby --db-read"; }
+grep -q "the REST API reads from --db_read" "$SCALE_RUN_DIR"/replica-1.log ||
+  fail "replica-1 does not read from the standby"
 
 set +e
 "$drill" --faults 6 --kinds kill,partition,pg-restart,pg-promote,agent-loss,mesos-failover --rate 5 \
