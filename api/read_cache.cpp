@@ -88,7 +88,8 @@ void ReadCache::store_settings(const db::SchedulerSettings& settings) {
 std::unique_ptr<db::Connection> ReadCache::connect() {
   try {
     auto conn = std::make_unique<db::Connection>(conninfo_);
-    if (db::replay_state(*conn).standby) {
+    reading_standby_ = db::replay_state(*conn).standby;
+    if (reading_standby_) {
       LOG(INFO) << "api cache: reading a hot standby: polling every " << refresh_.count() << " ms";
     } else {
       conn->listen("scale_status");
@@ -108,7 +109,9 @@ void ReadCache::refresh(db::Connection& conn) {
     generation = settings_generation_;
   }
   auto next = std::make_shared<CacheSnapshot>();
-  const auto replay = db::replay_state(conn);
+  // A primary stays one for as long as the connection lasts; a standby may be promoted under it.
+  const auto replay = reading_standby_ ? db::replay_state(conn) : db::ReplayState{};
+  reading_standby_ = replay.standby;
   auto stored = db::StatusStore::read(conn);
   const auto read_at = Clock::now();
   if (replay.standby) next->standby_lag = StandbyLag{replay.lag_seconds, read_at};

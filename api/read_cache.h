@@ -90,6 +90,7 @@ class ReadCache {
   mutable std::mutex mutex_;
   std::shared_ptr<const CacheSnapshot> snapshot_;
   uint64_t settings_generation_ = 0;  // bumped by store_settings; guarded by mutex_
+  bool reading_standby_ = false;      // the current connection's server was a hot standby
   std::jthread thread_;
 };
 
