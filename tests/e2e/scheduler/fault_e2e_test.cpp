@@ -97,6 +97,14 @@ TEST(FaultE2e, ZooKeeperQuorumLossStopsTheLeaderAndNoNewTermStartsUntilItReturns
   auto& zk = cluster.zookeeper();
   zk.kill(0);
   zk.kill(1);
+  // Until the last member notices it is alone it still serves, and a session that lost its
+  // server may reconnect there and act for a moment: the quorum is lost only once it stops.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return four_letter_word(zk.member_port(2), "srvr").find("not currently serving") !=
+               std::string::npos;
+      },
+      10s));
   // Within the session timeout (2 s) the leader stops acting: it no longer claims leadership
   // and its status document stops advancing.
   ASSERT_TRUE(wait_until([&] { return cluster.get(leader, "/leaderhealth").status != 200; }, 3s))
