@@ -126,9 +126,13 @@ def check_cancel_and_requeue(console, cluster, job_id):
 
 def check_nodes(console, cluster):
     console.go("nodes")
-    rows = wait_for("two nodes", lambda: len(console.css("#nodes-table tbody tr")) == 2
-                    and console.css("#nodes-table tbody tr"))
-    node_id = rows[0].find_element(console.By.CSS_SELECTOR, "td").text
+
+    def first_of_two_nodes():
+        rows = console.css("#nodes-table tbody tr")
+        return len(rows) == 2 and rows[0].find_element(console.By.CSS_SELECTOR, "td").text
+
+    # Read inside the wait: a refresh may redraw the rows between finding one and reading it.
+    node_id = wait_for("two nodes", first_of_two_nodes)
 
     def type_reason():
         field = console.find(f"reason-{node_id}")
