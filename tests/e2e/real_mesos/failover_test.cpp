@@ -142,11 +142,12 @@ TEST_F(RealMesosFailoverTest, AnAgentMarkedGoneHasItsJobsRetriedElsewhere) {
 
   ASSERT_TRUE(cluster_->wait_completed(12, 240s)) << cluster_->completed() << " completed";
   for (const auto& id : on_lost) EXPECT_EQ(stored_state(*cluster_, id), "GONE_BY_OPERATOR") << id;
-  // Every job: exactly one FINISHED execution; a job that was running on the lost agent ran
-  // once more, to completion, on the agent that stayed.
+  // Every job: exactly one FINISHED execution; a job whose execution on the lost agent had not
+  // finished ran once more, to completion, on the agent that stayed. That includes tasks still
+  // staging there when the snapshot above was taken, so the snapshot is a lower bound.
   const auto rows = cluster_->db().exec(
       "SELECT job_id, count(*) FILTER (WHERE state = 'FINISHED'), count(*),"
-      " bool_or(state = 'GONE_BY_OPERATOR'),"
+      " bool_or(agent_id = $1 AND state <> 'FINISHED'),"
       " bool_or(state = 'FINISHED' AND agent_id <> $1)"
       " FROM job_exe GROUP BY job_id",
       {lost});
@@ -159,7 +160,7 @@ TEST_F(RealMesosFailoverTest, AnAgentMarkedGoneHasItsJobsRetriedElsewhere) {
     EXPECT_EQ(rows.integer(i, 2), 2) << "job " << rows.text(i, 0);
     EXPECT_TRUE(rows.boolean(i, 4)) << "job " << rows.text(i, 0) << " not rerun elsewhere";
   }
-  EXPECT_EQ(retried, static_cast<int>(on_lost.size()));
+  EXPECT_GE(retried, static_cast<int>(on_lost.size()));
   for (const auto& [id, task] : master_tasks(mesos, cluster_->stored_framework_id()))
     EXPECT_EQ(task.copies, 1) << id << " launched twice";
 }
