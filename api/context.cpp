@@ -13,6 +13,7 @@ Context::Context(ServerOptions opts, db::Pool& db_pool, db::Pool& read_pool,
       pool(db_pool),
       reads(read_pool),
       cache(read_pool.conninfo(), options.cache_refresh, options.status_max_age),
+      job_pages(options.job_pages_kept),
       view_(std::move(view)) {}
 
 LocalView Context::view() const {

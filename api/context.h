@@ -5,6 +5,7 @@
 
 #include "api/http_metrics.h"
 #include "api/http_types.h"
+#include "api/page_cache.h"
 #include "api/promotion_metrics.h"
 #include "api/read_cache.h"
 #include "api/server.h"
@@ -31,6 +32,7 @@ struct Context {
   db::Pool& pool;  // the primary: every write, and what a standby has not replayed yet
   db::Pool& reads;
   ReadCache cache;
+  SnapshotPageCache job_pages;  // GET /v6/jobs/ answers
   HttpMetrics http_metrics;
   PromotionMetrics promotion_metrics;
 

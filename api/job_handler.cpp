@@ -12,6 +12,7 @@
 #include "api/resources_json.h"
 #include "api/sandbox_link.h"
 #include "db/connection.h"
+#include "db/visible_snapshot.h"
 
 namespace scale::api {
 namespace {
@@ -200,10 +201,20 @@ Response list_jobs(Context& ctx, const Request& request) {
   if (auto refused = ctx.stale_reads()) return *refused;
   try {
     auto lease = ctx.reads.acquire(kLeaseTimeout);
+    // The page depends on the filter, the page and its size alone, given the rows.
+    const std::string key = filter + "&page=" + std::to_string(query.page) +
+                            "&page_size=" + std::to_string(query.page_size);
+    if (ctx.job_pages.holds(key)) {
+      if (auto body = ctx.job_pages.find(key, db::visible_snapshot(*lease)))
+        return json_response(200, std::move(*body));
+    }
     const auto jobs = db::JobStore::list(*lease, query);
-    return page_response("/v6/jobs/", filter, *page.request, jobs.count, [&](JsonWriter& w) {
-      for (const auto& job : jobs.jobs) write_job(w, job);
-    });
+    auto response =
+        page_response("/v6/jobs/", filter, *page.request, jobs.count, [&](JsonWriter& w) {
+          for (const auto& job : jobs.jobs) write_job(w, job);
+        });
+    if (response.status == 200) ctx.job_pages.store(key, jobs.snapshot, response.body);
+    return response;
   } catch (const std::exception& e) {
     return database_unavailable(request, e);
   }

@@ -51,6 +51,14 @@ void write_status(Context& ctx, std::ostringstream& out) {
   out << ctx.promotion_metrics.render();
 }
 
+void write_job_pages(const Context& ctx, std::ostringstream& out) {
+  out << "# HELP scale_api_job_pages_total GET /v6/jobs/ answers by whether a page kept for the "
+         "same PostgreSQL snapshot was served (hit) or a kept page had to be read again (miss).\n"
+      << "# TYPE scale_api_job_pages_total counter\n"
+      << "scale_api_job_pages_total{cache=\"hit\"} " << ctx.job_pages.hits() << '\n'
+      << "scale_api_job_pages_total{cache=\"miss\"} " << ctx.job_pages.misses() << '\n';
+}
+
 }  // namespace
 
 Response get_metrics(Context& ctx) {
@@ -58,6 +66,7 @@ Response get_metrics(Context& ctx) {
   if (ctx.options.replica_metrics) out << ctx.options.replica_metrics();
   write_queue(ctx, out);
   write_status(ctx, out);
+  write_job_pages(ctx, out);
   out << ctx.http_metrics.render();
   Response response;
   response.status = 200;

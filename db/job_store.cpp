@@ -5,6 +5,7 @@
 
 #include "db/job_status.h"
 #include "db/store_rows.h"
+#include "db/visible_snapshot.h"
 
 namespace scale::db {
 namespace {
@@ -185,17 +186,19 @@ JobPage JobStore::list(Connection& conn, const JobListQuery& query) {
   const long long offset = (query.page - 1) * query.page_size;
   // One statement reads one snapshot, so `count` describes the page it came with without a
   // transaction around two statements: one round trip instead of four, which is most of the
-  // time of a page. The count is the last column (job_from_row reads the first ones); a page
-  // with no job still yields one row, with NULL job columns, to carry it.
-  Result rows = conn.exec(
-      "WITH total AS (SELECT count(*) AS n" + filter +
-          ") SELECT page.*, total.n FROM total LEFT JOIN LATERAL (SELECT " + job_columns() +
-          filter + " ORDER BY id DESC LIMIT $2 OFFSET $3) page ON true ORDER BY page.id DESC",
-      {statuses, std::to_string(query.page_size), std::to_string(offset)});
+  // time of a page. The snapshot and the count are the last columns (job_from_row reads the
+  // first ones); a page with no job still yields one row, with NULL job columns, to carry them.
+  Result rows =
+      conn.exec("WITH total AS (SELECT count(*) AS n" + filter + ") SELECT page.*, " +
+                    kVisibleSnapshotColumn + ", total.n FROM total LEFT JOIN LATERAL (SELECT " +
+                    job_columns() + filter +
+                    " ORDER BY id DESC LIMIT $2 OFFSET $3) page ON true ORDER BY page.id DESC",
+                {statuses, std::to_string(query.page_size), std::to_string(offset)});
   JobPage page;
   if (rows.rows() == 0) throw Error("db: the job count returned no row");
   const int count_column = rows.columns() - 1;
   page.count = rows.integer(0, count_column);
+  page.snapshot = rows.text(0, count_column - 1);
   for (int i = 0; i < rows.rows(); ++i) {
     if (rows.is_null(i, 0)) continue;  // the row of an empty page
     page.jobs.push_back(job_from_row(rows, i));

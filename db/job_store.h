@@ -92,6 +92,7 @@ struct JobListQuery {
 struct JobPage {
   long long count = 0;  // all jobs matching the filter, not just this page
   std::vector<Job> jobs;
+  std::string snapshot;  // the one the page was read in (db/visible_snapshot.h)
 };
 
 enum class CancelOutcome {
