@@ -2,11 +2,15 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 
 #include "api/http_types.h"
 #include "api/read_cache.h"
 
 namespace scale::api {
+
+// Seconds with one decimal, as the 503 details print ages and lags ("12.3").
+std::string seconds_text(double seconds);
 
 // The 503 every read from the database answers while the hot standby it reads (--db_read) is
 // further behind the primary than max_age, the status document's own limit: such a replica

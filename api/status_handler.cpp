@@ -1,21 +1,9 @@
 #include "api/status_handler.h"
 
-#include <cstdio>
-
 #include "api/json_response.h"
 #include "api/standby_reads.h"
 
 namespace scale::api {
-namespace {
-
-std::string seconds_text(double seconds) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", seconds);
-  return text;
-}
-
-}  // namespace
-
 Response status_response(const CacheSnapshot& snapshot, std::chrono::seconds max_age,
                          std::chrono::steady_clock::time_point now) {
   if (!snapshot.status) {

@@ -34,6 +34,7 @@ class Result {
   std::string text(int row, int col) const;  // "" for NULL
   std::optional<std::string> get(int row, int col) const;
   long long integer(int row, int col) const;
+  double real(int row, int col) const;   // float8 (and numeric) text
   bool boolean(int row, int col) const;  // 't' / 'f'
   long long affected() const;            // rows touched by INSERT/UPDATE/DELETE
 

@@ -1,9 +1,5 @@
 #include "db/replay_state.h"
 
-#include <charconv>
-
-#include "db/error.h"
-
 namespace scale::db {
 
 ReplayState replay_state(Connection& conn) {
@@ -17,9 +13,7 @@ ReplayState replay_state(Connection& conn) {
       "END::float8");
   ReplayState state;
   state.standby = row.boolean(0, 0);
-  const std::string lag = row.text(0, 1);
-  auto [ptr, ec] = std::from_chars(lag.data(), lag.data() + lag.size(), state.lag_seconds);
-  if (ec != std::errc()) throw Error("db: bad replay lag from server: " + lag);
+  state.lag_seconds = row.real(0, 1);
   if (state.lag_seconds < 0) state.lag_seconds = 0;  // the two hosts' clocks disagree a little
   return state;
 }

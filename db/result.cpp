@@ -75,6 +75,21 @@ long long Result::integer(int row, int col) const {
   return out;
 }
 
+double Result::real(int row, int col) const {
+  if (is_null(row, col)) {
+    throw Error("db: NULL where a number was expected in column " + std::to_string(col));
+  }
+  const char* value = PQgetvalue(res_, row, col);
+  const char* end = value + PQgetlength(res_, row, col);
+  double out = 0;
+  auto [ptr, ec] = std::from_chars(value, end, out);
+  if (ec != std::errc() || ptr != end) {
+    throw Error("db: not a number in column " + std::to_string(col) + ": " +
+                std::string(value, end));
+  }
+  return out;
+}
+
 bool Result::boolean(int row, int col) const {
   if (is_null(row, col)) {
     throw Error("db: NULL where a boolean was expected in column " + std::to_string(col));

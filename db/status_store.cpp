@@ -1,7 +1,5 @@
 #include "db/status_store.h"
 
-#include <charconv>
-
 #include "db/fence.h"
 
 namespace scale::db {
@@ -32,9 +30,7 @@ std::optional<StoredStatus> StatusStore::read(Connection& conn) {
   StoredStatus status;
   status.document = row.text(0, 0);
   status.epoch = row.integer(0, 1);
-  const std::string age = row.text(0, 2);
-  auto [ptr, ec] = std::from_chars(age.data(), age.data() + age.size(), status.age_seconds);
-  if (ec != std::errc()) throw Error("db: bad status age from server: " + age);
+  status.age_seconds = row.real(0, 2);
   status.updated_at = row.text(0, 3);
   return status;
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <thread>
 
+#include "db/visible_snapshot.h"
 #include "tests/integration/db/db_test_env.h"
 
 namespace scale::db {
@@ -45,6 +46,52 @@ TEST(Connection, ParametersCarryNullsAndHostileTextVerbatim) {
   EXPECT_EQ(n.get(0, 0), std::nullopt);
   EXPECT_THROW(n.integer(0, 0), Error);
   EXPECT_THROW(n.text(1, 0), Error);  // out of range throws instead of reading garbage
+}
+
+TEST(Connection, RealReadsNumbersAndRefusesOtherText) {
+  Connection conn(fresh_database());
+  Result r = conn.exec("SELECT 2.5::float8, 0.1::numeric, -3::float8, 'x', NULL::float8");
+  EXPECT_DOUBLE_EQ(r.real(0, 0), 2.5);
+  EXPECT_DOUBLE_EQ(r.real(0, 1), 0.1);
+  EXPECT_DOUBLE_EQ(r.real(0, 2), -3);
+  EXPECT_THROW(r.real(0, 3), Error);
+  EXPECT_THROW(r.real(0, 4), Error);
+}
+
+// Equal snapshots see the same rows: any transaction that completes, committed or rolled back,
+// changes the next one, and reads do not.
+TEST(Connection, TheVisibleSnapshotChangesOnlyWhenATransactionCompletes) {
+  const auto conninfo = fresh_database();
+  Connection reader(conninfo);
+  Connection writer(conninfo);
+  writer.exec("CREATE TABLE t (v int)");
+  // PostgreSQL's own background transactions (autovacuum's ANALYZE of any database of the
+  // server) complete now and then too, so of a few tries one must find the snapshot unchanged.
+  bool unchanged = false;
+  for (int i = 0; i < 5 && !unchanged; ++i) {
+    const auto before = visible_snapshot(reader);
+    reader.exec("SELECT count(*) FROM t");
+    unchanged = visible_snapshot(reader) == before;
+  }
+  EXPECT_TRUE(unchanged) << "a read completes no transaction";
+  writer.exec("BEGIN");
+  writer.exec("INSERT INTO t VALUES (1)");
+  const auto open = visible_snapshot(reader);
+  writer.exec("COMMIT");
+  const auto committed = visible_snapshot(reader);
+  EXPECT_NE(committed, open);
+  writer.exec("BEGIN");
+  writer.exec("INSERT INTO t VALUES (2)");
+  writer.exec("ROLLBACK");
+  EXPECT_NE(visible_snapshot(reader), committed) << "a rolled back write changes it too";
+  bool same = false;
+  for (int i = 0; i < 5 && !same; ++i) {
+    const Result in_query =
+        reader.exec(std::string("SELECT count(*), ") + kVisibleSnapshotColumn + " FROM t");
+    EXPECT_EQ(in_query.integer(0, 0), 1);
+    same = in_query.text(0, 1) == visible_snapshot(reader);
+  }
+  EXPECT_TRUE(same) << "a query can return the snapshot its rows were read in";
 }
 
 TEST(Connection, AffectedCountsRows) {
