@@ -45,10 +45,24 @@ pg_prepare_dir() {
   chown postgres:postgres "$run/$1.log"
 }
 
+# PostgreSQL's defaults (128 MB of shared buffers, a checkpoint every 1 GB of WAL) are sized for a
+# small machine. The leader writes ~5.8 KB of WAL per job (tools/bench), so a 1,000,000-job
+# backlog would force a checkpoint, and the full-page images after it, every ~170,000 jobs, and
+# its tables outgrow 128 MB early. A quarter of the memory (at most 1 GB) and 4 GB of WAL between
+# checkpoints, as docs/deployment.md recommends.
+pg_tuning() {
+  local mem_mb
+  mem_mb="$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo 2>/dev/null || echo 1024)"
+  local buffers=$((mem_mb / 4))
+  [ "$buffers" -le 1024 ] || buffers=1024
+  [ "$buffers" -ge 128 ] || buffers=128
+  echo "-c shared_buffers=${buffers}MB -c max_wal_size=4GB"
+}
+
 pg_start_node() { # pg_start_node NODE [MORE POSTGRES OPTIONS]
   local node="$1" dir="$run/$1"
   runuser -u postgres -- "$pg_bin/pg_ctl" -D "$dir/data" -l "$run/$node.log" -w \
-    -o "-p $(pg_node_port "$node") -c listen_addresses=127.0.0.1 -k $dir ${2:-}" start \
+    -o "-p $(pg_node_port "$node") -c listen_addresses=127.0.0.1 -k $dir $(pg_tuning) ${2:-}" start \
     >"$run/$node-start.log" 2>&1 ||
     die "PostgreSQL ($node) did not start: $(tail -n 5 "$run/$node.log" "$run/$node-start.log" 2>/dev/null | tr "\n" " ")"
   head -n 1 "$dir/data/postmaster.pid" >"$run/$node.pid"
