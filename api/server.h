@@ -34,7 +34,7 @@ struct ServerOptions {
   std::chrono::seconds status_max_age{12};       // older status documents get 503
   std::chrono::milliseconds cache_refresh{250};  // how often the in-memory copies refresh
   // Rendered GET /v6/jobs/ pages kept with the snapshot they were read in (api/page_cache.h), so
-  // a repeated read of unchanged rows costs one trivial query. 0: none. ~35 KB per 100 jobs.
+  // a repeated read of unchanged rows costs one trivial query. 0: none. ~45 KB per 100 jobs.
   size_t job_pages_kept = 32;
   // Threads of cpprestsdk's pool, which is process-wide (every listener, client and pplx
   // continuation of the process): the first server started sets it, and only if nothing used

@@ -12,9 +12,9 @@ namespace scale::scheduler {
 DbLeaderStore::DbLeaderStore(std::string conninfo, std::unique_ptr<db::Connection> warm,
                              std::chrono::seconds recent_window, int terms_shown)
     : conninfo_(std::move(conninfo)),
-      recent_window_(recent_window),
       terms_shown_(terms_shown),
-      conn_(std::move(warm)) {
+      conn_(std::move(warm)),
+      recent_(recent_window) {
   // A warmed connection may have sat idle through a database restart: notice that without a
   // round trip and connect afresh instead of failing the first attempt.
   if (conn_ && !conn_->probe()) conn_.reset();
@@ -24,6 +24,7 @@ db::Connection& DbLeaderStore::connection() {
   if (conn_ && conn_->ok()) return *conn_;
   try {
     conn_ = std::make_unique<db::Connection>(conninfo_);
+    recent_.reset();  // a commit in doubt on the old one may still land behind our last read
     warned_ = false;
     return *conn_;
   } catch (const db::Error& e) {
@@ -61,12 +62,14 @@ LoadedTerm DbLeaderStore::load(long long epoch) {
 
 void DbLeaderStore::write_status(long long epoch, const std::vector<db::TermStep>& new_steps,
                                  const std::function<std::string(const StatusFacts&)>& render) {
+  if (epoch != recent_epoch_) recent_.reset();
+  recent_epoch_ = epoch;
   db::Fence::run(connection(), epoch, [&](db::Connection& c) {
     db::TermHistory::add_steps(c, epoch, new_steps);
     StatusFacts facts;
     facts.paused = db::SchedulerSettingsStore::get(c).is_paused;
     if (auto framework = db::FrameworkStore::get(c)) facts.framework_id = framework->framework_id;
-    facts.recent = db::NodeActivity::recent_finished(c, recent_window_);
+    facts.recent = recent_.read(c);
     facts.terms = db::TermHistory::recent(c, terms_shown_);
     db::StatusStore::write(c, epoch, render(facts));
   });

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "db/connection.h"
+#include "db/node_activity.h"
 #include "scheduler/leader_store.h"
 
 namespace scale::scheduler {
@@ -31,9 +32,10 @@ class DbLeaderStore final : public LeaderStore {
   db::Connection& connection();  // throws db::Error when the database is unreachable
 
   const std::string conninfo_;
-  const std::chrono::seconds recent_window_;
   const int terms_shown_;
   std::unique_ptr<db::Connection> conn_;
+  db::RecentActivity recent_;  // counted afresh for a new term or connection
+  long long recent_epoch_ = 0;
   bool warned_ = false;  // "database unavailable" logged once per outage
 };
 

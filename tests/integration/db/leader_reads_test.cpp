@@ -1,6 +1,9 @@
 // What the leader and the failover drill read back: job rows by id (JobLookup), recent executions
-// per node (NodeActivity) and the epoch audit of fence 2 (EpochAudit), on a real PostgreSQL.
+// per node (NodeActivity, RecentActivity) and the epoch audit of fence 2 (EpochAudit), on a real
+// PostgreSQL.
 #include <gtest/gtest.h>
+
+#include <thread>
 
 #include "db/epoch_audit.h"
 #include "db/execution_store.h"
@@ -73,6 +76,62 @@ TEST(NodeActivity, CountsExecutionsThatEndedWithinTheWindowByAgent) {
   EXPECT_EQ(counts[1].agent_id, "agent-2");
   EXPECT_EQ(counts[1].completed, 0);
   EXPECT_EQ(counts[1].failed, 1);
+}
+
+// What RecentActivity holds must equal a full count (in the same transaction, so of the same
+// now()) after every change: executions ending, on a new agent, and leaving the window. As on the
+// leader, an execution ends at its transaction's now(), after the previous read.
+TEST(RecentActivity, KeepsTheCountsOfAFullReadAsExecutionsEndAndLeaveTheWindow) {
+  Connection conn(migrated_database());
+  const auto window = std::chrono::seconds(3);
+  RecentActivity recent(window, std::chrono::hours(1));
+  std::vector<AgentExecutionCounts> kept;
+  const auto same_as_full_count = [&] {
+    std::vector<AgentExecutionCounts> full;
+    conn.transaction([&](Connection& c) {
+      kept = recent.read(c);
+      full = NodeActivity::recent_finished(c, window);
+    });
+    if (kept.size() != full.size()) return false;
+    for (size_t i = 0; i < kept.size(); ++i) {
+      if (kept[i].agent_id != full[i].agent_id || kept[i].completed != full[i].completed ||
+          kept[i].failed != full[i].failed)
+        return false;
+    }
+    return true;
+  };
+  const long long job = submit(conn, "j", 1);
+  int exe = 0;
+  const auto end = [&](const char* state, const char* agent) {
+    testing::add_execution(conn, job, ++exe, state);
+    conn.exec(
+        "UPDATE job_exe SET ended_at = now(), agent_id = $1 WHERE job_id = $2 AND exe_num = $3",
+        {agent, std::to_string(job), std::to_string(exe)});
+  };
+  EXPECT_TRUE(same_as_full_count()) << "nothing ended yet";
+  end("FINISHED", "agent-1");
+  end("FAILED", "agent-1");
+  ASSERT_TRUE(same_as_full_count());
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].completed, 1);
+  EXPECT_EQ(kept[0].failed, 1);
+  end("LOST", "agent-2");
+  ASSERT_TRUE(same_as_full_count());
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[1].agent_id, "agent-2");
+  // Every read until all three have left the window agrees with a full count.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (!kept.empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ASSERT_TRUE(same_as_full_count());
+  }
+  EXPECT_TRUE(kept.empty()) << "the executions never left the window";
+  end("FINISHED", "agent-3");
+  EXPECT_TRUE(same_as_full_count());
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].agent_id, "agent-3");
+  recent.reset();
+  EXPECT_TRUE(same_as_full_count()) << "counted afresh";
 }
 
 TEST(EpochAudit, FencedHistoryIsCleanAndAStaleRowIsReported) {
