@@ -53,6 +53,13 @@ void ApiTest::set_view(Role role, std::optional<std::string> zk_leader) {
   view_ = LocalView{role, std::move(zk_leader)};
 }
 
+long long ApiTest::submit_job(const std::string& body) {
+  const auto response = call("POST", "/v6/jobs/", body);
+  EXPECT_EQ(response.status, 201) << response.body;
+  const auto job = parse(response.body);
+  return job.IsObject() && job.HasMember("id") ? job["id"].GetInt64() : -1;
+}
+
 bool ApiTest::wait_for_status(const std::string& path, int status,
                               std::chrono::milliseconds timeout) {
   return scale::test::wait_until([&] { return get(path).status == status; }, timeout);

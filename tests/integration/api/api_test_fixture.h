@@ -63,6 +63,8 @@ class ApiTest : public ::testing::Test {
                   const std::optional<std::string>& body = std::nullopt) {
     return client_->call(method, path, body);
   }
+  // POST /v6/jobs/ with `body`: expects 201 and returns the new job's id.
+  long long submit_job(const std::string& body);
   // Polls `path` until it answers `status` (true) or `timeout` passes (false).
   bool wait_for_status(const std::string& path, int status, std::chrono::milliseconds timeout = 5s);
 

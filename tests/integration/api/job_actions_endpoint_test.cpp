@@ -15,11 +15,7 @@ class JobActionsEndpoint : public ApiTest {
  protected:
   void SetUp() override { start(); }
 
-  long long submit() {
-    const auto response = call("POST", "/v6/jobs/", kJob);
-    EXPECT_EQ(response.status, 201) << response.body;
-    return parse(response.body)["id"].GetInt64();
-  }
+  long long submit() { return submit_job(kJob); }
   long long stored_actions() {
     return sql().exec("SELECT count(*) FROM job_bulk_action").integer(0, 0);
   }

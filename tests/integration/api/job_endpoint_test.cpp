@@ -17,11 +17,7 @@ class JobEndpoint : public ApiTest {
  protected:
   void SetUp() override { start(); }
 
-  long long submit(const std::string& body = kJob) {
-    const auto response = call("POST", "/v6/jobs/", body);
-    EXPECT_EQ(response.status, 201) << response.body;
-    return parse(response.body)["id"].GetInt64();
-  }
+  long long submit(const std::string& body = kJob) { return submit_job(body); }
 
   // A request that must fail with `status`, a JSON detail containing `expected`, and the
   // X-Scale headers.

@@ -15,11 +15,7 @@ class JobPages : public ApiTest {
  protected:
   void SetUp() override { start(); }
 
-  long long submit() {
-    const auto response = call("POST", "/v6/jobs/", kJob);
-    EXPECT_EQ(response.status, 201) << response.body;
-    return parse(response.body)["id"].GetInt64();
-  }
+  long long submit() { return submit_job(kJob); }
 
   // The kept-page counter of /metrics for `cache` ("hit" or "miss").
   long long pages_served(const std::string& cache) {
